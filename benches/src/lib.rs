@@ -1,0 +1,1 @@
+//! Workload generator for the msnp6 benchmarks.

@@ -1,0 +1,1 @@
+//! MSG payloads (being written).

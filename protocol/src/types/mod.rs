@@ -1,0 +1,3 @@
+//! Validated values of the protocol.
+
+pub mod context;
