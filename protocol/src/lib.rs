@@ -1,9 +1,51 @@
 //! # msnp6 — the MSNP6 protocol, exactly
+//!
+//! A codec for MSNP6, the protocol of MSN Messenger 3.6 (2003), on the dispatch (DS),
+//! notification (NS) and switchboard (SB) servers, in both directions. The protocol facts it
+//! implements, with their sources, are in `msnp6-protocol.md` (cited as "reference §N").
+//!
+//! * [`types`] — validated values: [`TrId`], [`Handle`](types::Handle),
+//!   [`FriendlyName`](types::FriendlyName), [`List`](types::List), [`Status`](types::Status),
+//!   [`ErrorCode`](types::ErrorCode), [`Dialect`], …
+//! * [`commands`] — every command form as a typed value, grouped by family (login, lists,
+//!   presence, services, challenge, switchboard); parser and encoder side by side.
+//! * [`Decoder`] — decodes one frame (line + payload) from a buffer, strict or lenient.
+//! * [`Framer`] — a streaming, sans-IO framer over arbitrary chunks, with hard limits.
+//! * [`validate`] — whether decoded values are the documented ones, and what a server answers.
+//! * [`message`] — the MIME payloads of `MSG`.
+//! * [`auth`] — QRY responses and MD5 login digests.
+//! * [`transcript`] — the transcript file format.
+//!
+//! ```
+//! use msnp6::{Decoder, Direction, ServerKind};
+//! use msnp6::commands::Command;
+//!
+//! let d = Decoder::new(Direction::ServerToClient, ServerKind::Notification);
+//! let frame = d.decode(b"USR 7 OK example@hotmail.com example%20user 1\r\n").unwrap();
+//! let Command::UsrOk(ok) = &frame.command else { panic!() };
+//! assert_eq!(ok.name.decode_lossy(), "example user");
+//! assert_eq!(frame.command.to_bytes(), b"USR 7 OK example@hotmail.com example%20user 1\r\n");
+//! ```
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
 
-pub mod types;
-pub mod transcript;
+pub mod auth;
+pub mod commands;
+mod decode;
+pub mod error;
+mod framer;
+pub(crate) mod grammar;
 pub mod message;
+pub mod transcript;
+pub mod types;
+pub mod validate;
 
-pub use types::context::{Dialect, Direction, ServerKind};
+#[cfg(feature = "tokio")]
+pub mod codec;
+
+pub use commands::{Command, Context};
+pub use decode::{Decoded, Decoder, Limits, Mode};
+pub use error::{DecodeError, Expected, Warning, Warnings};
+pub use framer::{Frame, FrameError, Framer};
+pub use grammar::Payload;
+pub use types::{Dialect, Direction, ServerKind, TrId};

@@ -1,0 +1,729 @@
+//! Typed commands: every MSNP6 command on DS, NS and SB, in both directions.
+//!
+//! Each documented form is a struct in the module of its family — [`login`], [`lists`],
+//! [`presence`], [`services`], [`challenge`], [`switchboard`] — with its parser and its encoder
+//! side by side (one `Form` impl: `parse` reads the parameters in the order `write` writes them).
+//! [`Command`] gathers them; [`Command::parse_line`] dispatches on the verb, the direction and
+//! the kind of server.
+
+use core::fmt;
+
+use crate::error::{DecodeError, Expected, Misplacement};
+use crate::grammar::{IntoOwned, Params, Payload, Writer};
+use crate::types::{Dialect, Direction, ErrorCode, ServerKind, Token, TokenList, TrId};
+
+pub mod challenge;
+pub mod lists;
+pub mod login;
+pub mod presence;
+pub mod services;
+pub mod switchboard;
+
+use challenge::*;
+use lists::*;
+use login::*;
+use presence::*;
+use services::*;
+use switchboard::*;
+
+/// One command form: its parser and its encoder, which read and write the parameters after the
+/// verb in the same order.
+pub(crate) trait Form<'a>: Sized {
+    /// Reads the parameters after the verb (the dialect picks version-dependent shapes).
+    fn parse(p: &mut Params<'a>, dialect: Dialect) -> Result<Self, DecodeError>;
+    /// Writes the parameters after the verb.
+    fn write(&self, w: &mut Writer<'_>);
+}
+
+/// Declares a command form: a struct with public fields, `Debug`/`Clone`/`Eq`/`Hash`, and
+/// `into_owned`.
+macro_rules! form {
+    ($(#[$m:meta])* pub struct $name:ident<'a> { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub struct $name<'a> { $($(#[$fm])* pub $f: $t,)* }
+
+        impl $name<'_> {
+            /// Detaches the value from the buffer it was decoded from.
+            pub fn into_owned(self) -> $name<'static> {
+                $name { $($f: $crate::grammar::IntoOwned::into_owned(self.$f),)* }
+            }
+        }
+
+        impl $crate::grammar::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> { $name::into_owned(self) }
+        }
+    };
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident : $t:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
+        pub struct $name { $($(#[$fm])* pub $f: $t,)* }
+
+        impl $crate::grammar::IntoOwned for $name {
+            type Owned = $name;
+            fn into_owned(self) -> $name { self }
+        }
+    };
+}
+pub(crate) use form;
+
+form! {
+    /// `NNN TrID` — a numeric error reply (reference §1.3, §4).
+    pub struct ErrorReply { pub code: ErrorCode, pub trid: TrId }
+}
+
+form! {
+    /// A well-formed line whose verb is not an MSNP6 command (e.g. the MSNP7 `LSG`), kept byte
+    /// for byte. Never holds a verb that is known in MSNP6.
+    pub struct Unknown<'a> {
+        /// The three upper-case letters.
+        pub verb: Token<'a>,
+        /// The parameters after the verb, as sent.
+        pub params: Option<TokenList<'a>>,
+    }
+}
+
+/// The MSNP6 verbs (reference §3), in reference order.
+pub const VERBS: &[&str] = &[
+    "VER", "INF", "USR", "XFR", "CVR", "CVQ", "OUT", "PNG", "QNG", "SYN", "LST", "GTC", "BLP", "ADD",
+    "REM", "REA", "PRP", "BPR", "CHG", "ILN", "NLN", "FLN", "IMS", "URL", "FND", "SND", "SDC", "PAG",
+    "NOT", "IPG", "CHL", "QRY", "MSG", "RNG", "CAL", "JOI", "ANS", "IRO", "ACK", "NAK", "BYE",
+];
+
+/// Whether `verb` is one of the MSNP6 verbs.
+pub fn is_known_verb(verb: &[u8]) -> bool {
+    VERBS.iter().any(|v| v.as_bytes() == verb)
+}
+
+macro_rules! commands {
+    ($($(#[$m:meta])* $var:ident($ty:ty) = $verb:literal,)*) => {
+        /// A decoded (or built) command. Borrows from the input; [`Command::into_owned`]
+        /// detaches it.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Command<'a> {
+            $($(#[$m])* $var($ty),)*
+            /// `NNN TrID`: a numeric error reply.
+            Error(ErrorReply),
+            /// A well-formed line with a verb that is not an MSNP6 command.
+            Unknown(Unknown<'a>),
+        }
+
+        impl<'a> Command<'a> {
+            /// The verb (for an error reply: `"error"`; see [`Command::verb_bytes`]).
+            pub fn verb(&self) -> &str {
+                match self {
+                    $(Command::$var(_) => $verb,)*
+                    Command::Error(_) => "error",
+                    Command::Unknown(u) => u.verb.as_str().unwrap_or("???"),
+                }
+            }
+
+            /// Detaches the command from the buffer it was decoded from.
+            pub fn into_owned(self) -> Command<'static> {
+                match self {
+                    $(Command::$var(v) => Command::$var(IntoOwned::into_owned(v)),)*
+                    Command::Error(v) => Command::Error(v),
+                    Command::Unknown(v) => Command::Unknown(v.into_owned()),
+                }
+            }
+
+            fn write_line(&self, out: &mut Vec<u8>) {
+                match self {
+                    $(Command::$var(v) => write_form(v, $verb, out),)*
+                    Command::Error(e) => {
+                        let mut w = Writer::new(out, &e.code.digits());
+                        w.field(&e.trid);
+                    }
+                    Command::Unknown(u) => {
+                        out.extend_from_slice(u.verb.as_bytes());
+                        if let Some(p) = &u.params {
+                            Writer::new(out, b"").token_list(p);
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+
+/// Writes a form after its verb.
+fn write_form<'a, F: Form<'a>>(f: &F, verb: &str, out: &mut Vec<u8>) {
+    let mut w = Writer::new(out, verb.as_bytes());
+    f.write(&mut w);
+}
+
+impl<'a> Form<'a> for ClientVersion<'a> {
+    fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
+        ClientVersion::parse_cvr(p, d)
+    }
+    fn write(&self, w: &mut Writer<'_>) {
+        ClientVersion::write(self, w);
+    }
+}
+
+impl<'a> Form<'a> for Out<'a> {
+    fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
+        Out::parse_server(p)
+    }
+    fn write(&self, w: &mut Writer<'_>) {
+        Out::write(self, w);
+    }
+}
+
+form! {
+    /// A command without parameters (`PNG`, `QNG`).
+    pub struct Bare {}
+}
+
+impl<'a> Form<'a> for Bare {
+    fn parse(_: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
+        Ok(Bare {})
+    }
+    fn write(&self, _: &mut Writer<'_>) {}
+}
+
+commands! {
+    /// `VER` (both directions).
+    Ver(Ver<'a>) = "VER",
+    /// Client `INF TrID`.
+    InfRequest(InfRequest) = "INF",
+    /// Server `INF TrID packages`.
+    Inf(Inf<'a>) = "INF",
+    /// Client `USR TrID MD5 I handle`.
+    UsrInitial(UsrInitial<'a>) = "USR",
+    /// Server `USR TrID MD5 S salt`.
+    UsrSalt(UsrSalt<'a>) = "USR",
+    /// Client `USR TrID MD5 S digest`.
+    UsrResponse(UsrResponse<'a>) = "USR",
+    /// `USR` with another package (`CTP`, unknown).
+    UsrOther(UsrOther<'a>) = "USR",
+    /// Server `USR TrID OK handle name [verified]`.
+    UsrOk(UsrOk<'a>) = "USR",
+    /// Client `USR TrID handle cookie` on the SB.
+    UsrSwitchboard(UsrSwitchboard<'a>) = "USR",
+    /// Server `USR TrID OK handle name` on the SB.
+    UsrSwitchboardOk(UsrSwitchboardOk<'a>) = "USR",
+    /// Client `XFR TrID SB`.
+    XfrRequest(XfrRequest<'a>) = "XFR",
+    /// Server `XFR TrID SB address CKI cookie`.
+    XfrSwitchboard(XfrSwitchboard<'a>) = "XFR",
+    /// Server `XFR TrID NS address [0 [current]]`.
+    XfrNotification(XfrNotification<'a>) = "XFR",
+    /// Server `XFR 0 NS 0`.
+    XfrReset(XfrReset) = "XFR",
+    /// Client `CVR`.
+    Cvr(ClientVersion<'a>) = "CVR",
+    /// Client `CVQ` (CVR0).
+    Cvq(ClientVersion<'a>) = "CVQ",
+    /// Server `CVR`.
+    CvrAdvice(VersionAdvice<'a>) = "CVR",
+    /// Server `CVQ` (CVR0).
+    CvqAdvice(VersionAdvice<'a>) = "CVQ",
+    /// `OUT [reason]` (both directions; only the server gives a reason).
+    Out(Out<'a>) = "OUT",
+    /// Client `PNG`.
+    Png(Bare) = "PNG",
+    /// Server `QNG`.
+    Qng(Bare) = "QNG",
+    /// `SYN TrID version` (both directions).
+    Syn(Syn) = "SYN",
+    /// Client `LST TrID list`.
+    LstRequest(LstRequest<'a>) = "LST",
+    /// Server `LST …`.
+    Lst(Lst<'a>) = "LST",
+    /// Client `GTC TrID A|N`.
+    GtcRequest(GtcRequest<'a>) = "GTC",
+    /// Server `GTC TrID version A|N`.
+    Gtc(Gtc<'a>) = "GTC",
+    /// Client `BLP TrID AL|BL`.
+    BlpRequest(BlpRequest<'a>) = "BLP",
+    /// Server `BLP TrID version AL|BL`.
+    Blp(Blp<'a>) = "BLP",
+    /// Client `ADD`.
+    AddRequest(AddRequest<'a>) = "ADD",
+    /// Server `ADD TrID list version handle name`.
+    Add(Add<'a>) = "ADD",
+    /// Server `ADD 0 RL version handle name`.
+    ReverseAdd(ReverseAdd<'a>) = "ADD",
+    /// Client `REM`.
+    RemRequest(RemRequest<'a>) = "REM",
+    /// Server `REM TrID list version handle`.
+    Rem(Rem<'a>) = "REM",
+    /// Server `REM 0 RL version handle`.
+    ReverseRemove(ReverseRemove<'a>) = "REM",
+    /// Client `REA`.
+    ReaRequest(ReaRequest<'a>) = "REA",
+    /// Server `REA`.
+    Rea(Rea<'a>) = "REA",
+    /// Client `PRP`.
+    PrpRequest(PrpRequest<'a>) = "PRP",
+    /// Server `PRP`.
+    Prp(Prp<'a>) = "PRP",
+    /// Server `BPR`.
+    Bpr(Bpr<'a>) = "BPR",
+    /// `CHG TrID status` (both directions).
+    Chg(Chg<'a>) = "CHG",
+    /// Server `ILN`.
+    Iln(Iln<'a>) = "ILN",
+    /// Server `NLN`.
+    Nln(Nln<'a>) = "NLN",
+    /// Server `FLN`.
+    Fln(Fln<'a>) = "FLN",
+    /// Client `IMS`.
+    ImsRequest(ImsRequest<'a>) = "IMS",
+    /// Server `IMS`.
+    Ims(Ims<'a>) = "IMS",
+    /// Client `URL`.
+    UrlRequest(UrlRequest<'a>) = "URL",
+    /// Server `URL`.
+    Url(Url<'a>) = "URL",
+    /// Client `FND`.
+    FndRequest(FndRequest<'a>) = "FND",
+    /// Server `FND`.
+    Fnd(Fnd<'a>) = "FND",
+    /// Client `SND`.
+    SndRequest(SndRequest<'a>) = "SND",
+    /// Server `SND TrID OK`.
+    SndOk(InviteOk) = "SND",
+    /// Client `SDC` + payload.
+    Sdc(Sdc<'a>) = "SDC",
+    /// Server `SDC TrID OK`.
+    SdcOk(InviteOk) = "SDC",
+    /// Client `PAG` + payload.
+    Pag(Pag<'a>) = "PAG",
+    /// Server `NOT` + payload.
+    Not(Notification<'a>) = "NOT",
+    /// Server `IPG` + payload.
+    Ipg(Notification<'a>) = "IPG",
+    /// Client `CHL TrID`.
+    ChlRequest(ChlRequest) = "CHL",
+    /// Server `CHL TrID challenge`.
+    Chl(Chl<'a>) = "CHL",
+    /// Client `QRY` + payload.
+    Qry(Qry<'a>) = "QRY",
+    /// Server `QRY TrID`.
+    QryOk(QryOk) = "QRY",
+    /// Client `MSG TrID ack length` + payload (SB).
+    MsgSend(MsgSend<'a>) = "MSG",
+    /// Server `MSG handle name length` + payload (NS, SB).
+    Msg(Msg<'a>) = "MSG",
+    /// Server `RNG` (NS).
+    Rng(Rng<'a>) = "RNG",
+    /// Client `CAL`.
+    Cal(Cal<'a>) = "CAL",
+    /// Server `CAL TrID RINGING session`.
+    CalRinging(CalRinging<'a>) = "CAL",
+    /// Client `ANS`.
+    Ans(Ans<'a>) = "ANS",
+    /// Server `ANS TrID OK`.
+    AnsOk(AnsOk) = "ANS",
+    /// Server `IRO`.
+    Iro(Iro<'a>) = "IRO",
+    /// Server `JOI`.
+    Joi(Joi<'a>) = "JOI",
+    /// Server `ACK TrID`.
+    Ack(Delivery) = "ACK",
+    /// Server `NAK TrID`.
+    Nak(Delivery) = "NAK",
+    /// Server `BYE handle [1]`.
+    Bye(Bye<'a>) = "BYE",
+}
+
+/// The context a line is decoded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Context {
+    /// Who sent it.
+    pub direction: Direction,
+    /// Which kind of server the connection is to.
+    pub server: ServerKind,
+    /// The dialect in force.
+    pub dialect: Dialect,
+}
+
+impl Context {
+    /// A context with the default dialect (MSNP6).
+    pub const fn new(direction: Direction, server: ServerKind) -> Self {
+        Context { direction, server, dialect: Dialect::Msnp6 }
+    }
+    /// The same context with another dialect.
+    pub const fn with_dialect(self, dialect: Dialect) -> Self {
+        Context { dialect, ..self }
+    }
+}
+
+/// A decoded command line: the command (payload not yet attached) and, for a payload command,
+/// the offset of its length parameter and the declared length.
+pub(crate) struct LineParse<'a> {
+    pub(crate) command: Command<'a>,
+    pub(crate) payload: Option<(usize, u32)>,
+}
+
+fn decode_form<'a, F: Form<'a>>(p: &mut Params<'a>, d: Dialect, wrap: fn(F) -> Command<'a>) -> Result<Command<'a>, DecodeError> {
+    let v = F::parse(p, d)?;
+    p.end()?;
+    Ok(wrap(v))
+}
+
+/// Verbs used only in one direction or on some servers: (verb, client servers, server servers).
+const PLACES: &[(&str, &[ServerKind], &[ServerKind])] = {
+    use ServerKind::{Dispatch as D, Notification as N, Switchboard as S};
+    &[
+        ("VER", &[D, N], &[D, N]),
+        ("INF", &[D, N], &[D, N]),
+        ("USR", &[D, N, S], &[D, N, S]),
+        ("XFR", &[N], &[D, N]),
+        ("CVR", &[N], &[N]),
+        ("CVQ", &[D], &[D]),
+        ("OUT", &[D, N, S], &[D, N, S]),
+        ("PNG", &[N], &[]),
+        ("QNG", &[], &[N]),
+        ("SYN", &[N], &[N]),
+        ("LST", &[N], &[N]),
+        ("GTC", &[N], &[N]),
+        ("BLP", &[N], &[N]),
+        ("ADD", &[N], &[N]),
+        ("REM", &[N], &[N]),
+        ("REA", &[N], &[N]),
+        ("PRP", &[N], &[N]),
+        ("BPR", &[], &[N]),
+        ("CHG", &[N], &[N]),
+        ("ILN", &[], &[N]),
+        ("NLN", &[], &[N]),
+        ("FLN", &[], &[N]),
+        ("IMS", &[N], &[N]),
+        ("URL", &[N], &[N]),
+        ("FND", &[N], &[N]),
+        ("SND", &[N], &[N]),
+        ("SDC", &[N], &[N]),
+        ("PAG", &[N], &[]),
+        ("NOT", &[], &[N]),
+        ("IPG", &[], &[N]),
+        ("CHL", &[N], &[N]),
+        ("QRY", &[N], &[N]),
+        ("MSG", &[S], &[N, S]),
+        ("RNG", &[], &[N]),
+        ("CAL", &[S], &[S]),
+        ("JOI", &[], &[S]),
+        ("ANS", &[S], &[S]),
+        ("IRO", &[], &[S]),
+        ("ACK", &[], &[S]),
+        ("NAK", &[], &[S]),
+        ("BYE", &[], &[S]),
+    ]
+};
+
+/// Where a known verb may appear: `Ok(verb)` if here, otherwise the misplacement.
+fn place(verb: &[u8], ctx: Context) -> Option<Result<&'static str, DecodeError>> {
+    let (name, client, server) = PLACES.iter().find(|(v, _, _)| v.as_bytes() == verb)?;
+    let (here, other) = match ctx.direction {
+        Direction::ClientToServer => (client, server),
+        Direction::ServerToClient => (server, client),
+    };
+    if here.contains(&ctx.server) {
+        return Some(Ok(name));
+    }
+    let reason = if here.is_empty() || (!other.is_empty() && other.contains(&ctx.server)) {
+        Misplacement::WrongDirection
+    } else {
+        Misplacement::WrongServer
+    };
+    Some(Err(DecodeError::Misplaced { verb: name, direction: ctx.direction, server: ctx.server, reason }))
+}
+
+impl<'a> Command<'a> {
+    /// Decodes one command line (without its CR LF, strict grammar). A payload command comes back
+    /// with an empty payload and its declared length.
+    pub(crate) fn parse_line(line: &'a [u8], ctx: Context) -> Result<LineParse<'a>, DecodeError> {
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        use ServerKind::{Notification as NS, Switchboard as SB};
+
+        let verb_len = line.len().min(3);
+        let verb = &line[..verb_len];
+        let is_letters = verb.len() == 3 && verb.iter().all(u8::is_ascii_uppercase);
+        let is_digits = verb.len() == 3 && verb.iter().all(u8::is_ascii_digit);
+        if !(is_letters || is_digits) {
+            let bad = verb.iter().position(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit()).unwrap_or(verb.len());
+            return Err(DecodeError::Invalid { offset: bad, expected: Expected::Verb });
+        }
+        let mut p = Params::new(line, &line[3..]);
+        if !p.at_end() && line[3] != b' ' {
+            return Err(DecodeError::Invalid { offset: 3, expected: Expected::Space });
+        }
+        let d = ctx.dialect;
+        let p = &mut p;
+
+        if is_digits {
+            if ctx.direction == C {
+                return Err(DecodeError::Misplaced {
+                    verb: "error reply",
+                    direction: C,
+                    server: ctx.server,
+                    reason: Misplacement::WrongDirection,
+                });
+            }
+            let n = verb.iter().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+            let code = ErrorCode::new(n).map_err(|_| DecodeError::Invalid { offset: 0, expected: Expected::Verb })?;
+            let trid = p.field()?;
+            p.end()?;
+            return Ok(LineParse { command: Command::Error(ErrorReply { code, trid }), payload: None });
+        }
+
+        let name = match place(verb, ctx) {
+            None => {
+                let params = if p.at_end() { None } else { Some(p.token_list()?) };
+                return Ok(LineParse {
+                    command: Command::Unknown(Unknown { verb: Token::from_checked(verb), params }),
+                    payload: None,
+                });
+            }
+            Some(placed) => placed?,
+        };
+
+        let dir = ctx.direction;
+        let server = ctx.server;
+        let command = match (name, dir) {
+            ("VER", _) => decode_form(p, d, Command::Ver),
+            ("INF", C) => decode_form(p, d, Command::InfRequest),
+            ("INF", S) => decode_form(p, d, Command::Inf),
+            ("USR", C) if server == SB => decode_form(p, d, Command::UsrSwitchboard),
+            ("USR", S) if server == SB => decode_form(p, d, Command::UsrSwitchboardOk),
+            ("USR", C) => match (second(p), third(p)) {
+                (Some(b"MD5"), Some(b"I")) => decode_form(p, d, Command::UsrInitial),
+                (Some(b"MD5"), _) => decode_form(p, d, Command::UsrResponse),
+                _ => decode_form(p, d, Command::UsrOther),
+            },
+            ("USR", S) => match second(p) {
+                Some(b"OK") => decode_form(p, d, Command::UsrOk),
+                Some(b"MD5") => decode_form(p, d, Command::UsrSalt),
+                _ => decode_form(p, d, Command::UsrOther),
+            },
+            ("XFR", C) => decode_form(p, d, Command::XfrRequest),
+            ("XFR", S) => match (p.peek(), second(p), third(p), p.remaining()) {
+                (Some(b"0"), Some(b"NS"), Some(b"0"), 3) => decode_form(p, d, Command::XfrReset),
+                (_, Some(b"SB"), _, _) if server == NS => decode_form(p, d, Command::XfrSwitchboard),
+                _ => decode_form(p, d, Command::XfrNotification),
+            },
+            ("CVR", C) => decode_form(p, d, Command::Cvr),
+            ("CVR", S) => decode_form(p, d, Command::CvrAdvice),
+            ("CVQ", C) => ClientVersion::parse_cvq(p).and_then(|v| p.end().map(|()| Command::Cvq(v))),
+            ("CVQ", S) => decode_form(p, d, Command::CvqAdvice),
+            ("OUT", C) => p.end().map(|()| Command::Out(Out { reason: None })),
+            ("OUT", S) => decode_form(p, d, Command::Out),
+            ("PNG", _) => decode_form(p, d, Command::Png),
+            ("QNG", _) => decode_form(p, d, Command::Qng),
+            ("SYN", _) => decode_form(p, d, Command::Syn),
+            ("LST", C) => decode_form(p, d, Command::LstRequest),
+            ("LST", S) => decode_form(p, d, Command::Lst),
+            ("GTC", C) => decode_form(p, d, Command::GtcRequest),
+            ("GTC", S) => decode_form(p, d, Command::Gtc),
+            ("BLP", C) => decode_form(p, d, Command::BlpRequest),
+            ("BLP", S) => decode_form(p, d, Command::Blp),
+            ("ADD", C) => decode_form(p, d, Command::AddRequest),
+            ("ADD", S) if is_reverse(p) => decode_form(p, d, Command::ReverseAdd),
+            ("ADD", S) => decode_form(p, d, Command::Add),
+            ("REM", C) => decode_form(p, d, Command::RemRequest),
+            ("REM", S) if is_reverse(p) => decode_form(p, d, Command::ReverseRemove),
+            ("REM", S) => decode_form(p, d, Command::Rem),
+            ("REA", C) => decode_form(p, d, Command::ReaRequest),
+            ("REA", S) => decode_form(p, d, Command::Rea),
+            ("PRP", C) => decode_form(p, d, Command::PrpRequest),
+            ("PRP", S) => decode_form(p, d, Command::Prp),
+            ("BPR", _) => decode_form(p, d, Command::Bpr),
+            ("CHG", _) => decode_form(p, d, Command::Chg),
+            ("ILN", _) => decode_form(p, d, Command::Iln),
+            ("NLN", _) => decode_form(p, d, Command::Nln),
+            ("FLN", _) => decode_form(p, d, Command::Fln),
+            ("IMS", C) => decode_form(p, d, Command::ImsRequest),
+            ("IMS", S) => decode_form(p, d, Command::Ims),
+            ("URL", C) => decode_form(p, d, Command::UrlRequest),
+            ("URL", S) => decode_form(p, d, Command::Url),
+            ("FND", C) => decode_form(p, d, Command::FndRequest),
+            ("FND", S) => decode_form(p, d, Command::Fnd),
+            ("SND", C) => decode_form(p, d, Command::SndRequest),
+            ("SND", S) => decode_form(p, d, Command::SndOk),
+            ("SDC", C) => decode_form(p, d, Command::Sdc),
+            ("SDC", S) => decode_form(p, d, Command::SdcOk),
+            ("PAG", _) => decode_form(p, d, Command::Pag),
+            ("NOT", _) => decode_form(p, d, Command::Not),
+            ("IPG", _) => decode_form(p, d, Command::Ipg),
+            ("CHL", C) => decode_form(p, d, Command::ChlRequest),
+            ("CHL", S) => decode_form(p, d, Command::Chl),
+            ("QRY", C) => decode_form(p, d, Command::Qry),
+            ("QRY", S) => decode_form(p, d, Command::QryOk),
+            ("MSG", C) => decode_form(p, d, Command::MsgSend),
+            ("MSG", S) => decode_form(p, d, Command::Msg),
+            ("RNG", _) => decode_form(p, d, Command::Rng),
+            ("CAL", C) => decode_form(p, d, Command::Cal),
+            ("CAL", S) => decode_form(p, d, Command::CalRinging),
+            ("ANS", C) => decode_form(p, d, Command::Ans),
+            ("ANS", S) => decode_form(p, d, Command::AnsOk),
+            ("IRO", _) => decode_form(p, d, Command::Iro),
+            ("JOI", _) => decode_form(p, d, Command::Joi),
+            ("ACK", _) => decode_form(p, d, Command::Ack),
+            ("NAK", _) => decode_form(p, d, Command::Nak),
+            ("BYE", _) => decode_form(p, d, Command::Bye),
+            _ => Err(DecodeError::Invalid { offset: 0, expected: Expected::Verb }),
+        }?;
+        Ok(LineParse { command, payload: p.payload })
+    }
+
+    /// Appends the command line, CR LF, and the payload of a payload command.
+    ///
+    /// ```
+    /// use msnp6::commands::{Command, presence::Chg};
+    /// use msnp6::types::{Status, TrId};
+    /// let mut out = Vec::new();
+    /// Command::Chg(Chg { trid: TrId(9), status: Status::Online.into() }).encode(&mut out);
+    /// assert_eq!(out, b"CHG 9 NLN\r\n");
+    /// ```
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        self.write_line(out);
+        out.extend_from_slice(b"\r\n");
+        if let Some(p) = self.payload() {
+            out.extend_from_slice(p.as_bytes());
+        }
+    }
+
+    /// Appends the command line alone: no CR LF, no payload.
+    pub fn encode_line(&self, out: &mut Vec<u8>) {
+        self.write_line(out);
+    }
+
+    /// The encoded frame in a new buffer.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::new();
+        self.encode(&mut v);
+        v
+    }
+
+    /// The payload of a payload command (`MSG QRY SDC PAG NOT IPG`).
+    pub fn payload(&self) -> Option<&Payload<'a>> {
+        match self {
+            Command::Qry(v) => Some(&v.payload),
+            Command::Sdc(v) => Some(&v.payload),
+            Command::Pag(v) => Some(&v.payload),
+            Command::Not(v) | Command::Ipg(v) => Some(&v.payload),
+            Command::MsgSend(v) => Some(&v.payload),
+            Command::Msg(v) => Some(&v.payload),
+            _ => None,
+        }
+    }
+
+    /// Sets the payload of a payload command; no effect on other commands.
+    pub fn set_payload(&mut self, payload: Payload<'a>) {
+        match self {
+            Command::Qry(v) => v.payload = payload,
+            Command::Sdc(v) => v.payload = payload,
+            Command::Pag(v) => v.payload = payload,
+            Command::Not(v) | Command::Ipg(v) => v.payload = payload,
+            Command::MsgSend(v) => v.payload = payload,
+            Command::Msg(v) => v.payload = payload,
+            _ => {}
+        }
+    }
+
+    /// The transaction ID, for the forms that have one (reference §1.2).
+    pub fn trid(&self) -> Option<TrId> {
+        Some(match self {
+            Command::Ver(v) => v.trid,
+            Command::InfRequest(v) => v.trid,
+            Command::Inf(v) => v.trid,
+            Command::UsrInitial(v) => v.trid,
+            Command::UsrSalt(v) => v.trid,
+            Command::UsrResponse(v) => v.trid,
+            Command::UsrOther(v) => v.trid,
+            Command::UsrOk(v) => v.trid,
+            Command::UsrSwitchboard(v) => v.trid,
+            Command::UsrSwitchboardOk(v) => v.trid,
+            Command::XfrRequest(v) => v.trid,
+            Command::XfrSwitchboard(v) => v.trid,
+            Command::XfrNotification(v) => v.trid,
+            Command::XfrReset(_) | Command::ReverseAdd(_) | Command::ReverseRemove(_) => TrId::ASYNC,
+            Command::Cvr(v) | Command::Cvq(v) => v.trid,
+            Command::CvrAdvice(v) | Command::CvqAdvice(v) => v.trid,
+            Command::Syn(v) => v.trid,
+            Command::LstRequest(v) => v.trid,
+            Command::Lst(v) => v.trid,
+            Command::GtcRequest(v) => v.trid,
+            Command::Gtc(v) => v.trid,
+            Command::BlpRequest(v) => v.trid,
+            Command::Blp(v) => v.trid,
+            Command::AddRequest(v) => v.trid,
+            Command::Add(v) => v.trid,
+            Command::RemRequest(v) => v.trid,
+            Command::Rem(v) => v.trid,
+            Command::ReaRequest(v) => v.trid,
+            Command::Rea(v) => v.trid,
+            Command::PrpRequest(v) => v.trid,
+            Command::Prp(v) => v.trid,
+            Command::Chg(v) => v.trid,
+            Command::Iln(v) => v.trid,
+            Command::ImsRequest(v) => v.trid,
+            Command::Ims(v) => v.trid,
+            Command::UrlRequest(v) => v.trid,
+            Command::Url(v) => v.trid,
+            Command::FndRequest(v) => v.trid,
+            Command::Fnd(v) => v.trid,
+            Command::SndRequest(v) => v.trid,
+            Command::SndOk(v) | Command::SdcOk(v) => v.trid,
+            Command::Sdc(v) => v.trid,
+            Command::Pag(v) => v.trid,
+            Command::ChlRequest(v) => v.trid,
+            Command::Chl(v) => v.trid,
+            Command::Qry(v) => v.trid,
+            Command::QryOk(v) => v.trid,
+            Command::MsgSend(v) => v.trid,
+            Command::Cal(v) => v.trid,
+            Command::CalRinging(v) => v.trid,
+            Command::Ans(v) => v.trid,
+            Command::AnsOk(v) => v.trid,
+            Command::Iro(v) => v.trid,
+            Command::Ack(v) | Command::Nak(v) => v.trid,
+            Command::Error(v) => v.trid,
+            Command::Out(_)
+            | Command::Png(_)
+            | Command::Qng(_)
+            | Command::Bpr(_)
+            | Command::Nln(_)
+            | Command::Fln(_)
+            | Command::Not(_)
+            | Command::Ipg(_)
+            | Command::Msg(_)
+            | Command::Rng(_)
+            | Command::Joi(_)
+            | Command::Bye(_)
+            | Command::Unknown(_) => return None,
+        })
+    }
+}
+
+/// The second parameter (after the TrID), without consuming anything.
+fn second<'a>(p: &Params<'a>) -> Option<&'a [u8]> {
+    nth(p, 1)
+}
+
+fn third<'a>(p: &Params<'a>) -> Option<&'a [u8]> {
+    nth(p, 2)
+}
+
+fn nth<'a>(p: &Params<'a>, n: usize) -> Option<&'a [u8]> {
+    p.peek_nth(n)
+}
+
+/// `ADD 0 RL …` / `REM 0 RL …`: the asynchronous reverse-list forms.
+fn is_reverse(p: &Params<'_>) -> bool {
+    p.peek() == Some(b"0") && second(p) == Some(b"RL")
+}
+
+impl fmt::Display for Command<'_> {
+    /// The command line as it goes on the wire, without CR LF and payload.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut v = Vec::with_capacity(64);
+        self.write_line(&mut v);
+        f.write_str(&String::from_utf8_lossy(&v))
+    }
+}

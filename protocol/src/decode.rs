@@ -1,0 +1,296 @@
+//! Decoding whole frames from a buffer: strict and lenient modes, limits.
+
+use crate::commands::{Command, Context};
+use crate::error::{DecodeError, Warning, Warnings};
+use crate::grammar::Payload;
+use crate::types::{Dialect, Direction, ServerKind};
+
+/// How strictly the wire form is checked (reference §1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// CR LF, exactly one space between parameters, canonical numbers. The default.
+    #[default]
+    Strict,
+    /// Also accepts what real peers send — a bare LF, repeated spaces or TABs between parameters,
+    /// whitespace before the verb or after the last parameter, and the documented typo `MDS` for
+    /// `MD5` in `USR` — and reports each deviation as a [`Warning`]. Numbers must still be
+    /// canonical; no other typo is tolerated.
+    Lenient,
+}
+
+/// Hard limits on what the decoder accepts. The defaults are justified in the field docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Longest command line, without CR LF. Default 2048: no source gives a limit (reference §12);
+    /// the longest valid MSNP6 line is an `RNG` or `LST` with a 129-byte handle and a 387-byte
+    /// name, about 600 bytes, so 2048 leaves room for long URLs and cookies.
+    pub max_line: usize,
+    /// Largest payload of a switchboard `MSG` (either direction). Default 1664, the documented
+    /// switchboard limit (reference §3.5, §12).
+    pub max_sb_msg: usize,
+    /// Largest payload of an NS `MSG` (profile, e-mail notifications). Default 8192: no limit is
+    /// documented; the largest documented payload is the 367-byte profile.
+    pub max_ns_msg: usize,
+    /// Largest `QRY` payload. Default 32: the response is always 32 bytes (reference §3.4, §12).
+    pub max_qry: usize,
+    /// Largest `SDC` or `PAG` payload. Default 1664 (no limit documented; the switchboard's).
+    pub max_sdc_pag: usize,
+    /// Largest `NOT` or `IPG` payload. Default 8192: `<BODY>` alone may take 1024 bytes
+    /// (reference §11) and the envelope carries URLs.
+    pub max_notification: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line: 2048, max_sb_msg: 1664, max_ns_msg: 8192, max_qry: 32, max_sdc_pag: 1664, max_notification: 8192 }
+    }
+}
+
+impl Limits {
+    /// The payload limit for a payload command.
+    pub fn payload_limit(&self, command: &Command<'_>, server: ServerKind) -> usize {
+        match command {
+            Command::Qry(_) => self.max_qry,
+            Command::Sdc(_) | Command::Pag(_) => self.max_sdc_pag,
+            Command::Not(_) | Command::Ipg(_) => self.max_notification,
+            Command::Msg(_) | Command::MsgSend(_) if server == ServerKind::Switchboard => self.max_sb_msg,
+            _ => self.max_ns_msg,
+        }
+    }
+}
+
+/// A decoded frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded<'a> {
+    /// The command, with its payload attached.
+    pub command: Command<'a>,
+    /// How many input bytes it took: line, line end and payload.
+    pub consumed: usize,
+    /// What lenient mode had to accept (always empty in strict mode).
+    pub warnings: Warnings,
+}
+
+/// Decodes frames (command line + payload) for one connection context.
+///
+/// ```
+/// use msnp6::{Decoder, Direction, ServerKind};
+/// use msnp6::commands::Command;
+/// let d = Decoder::new(Direction::ServerToClient, ServerKind::Notification);
+/// let frame = d.decode(b"CHL 0 11111111111111111111\r\n").unwrap();
+/// assert!(matches!(frame.command, Command::Chl(_)));
+/// assert_eq!(frame.consumed, 28);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decoder {
+    /// Direction, server kind and dialect.
+    pub context: Context,
+    /// Strict or lenient.
+    pub mode: Mode,
+    /// Hard limits.
+    pub limits: Limits,
+}
+
+impl Decoder {
+    /// A strict MSNP6 decoder with default limits.
+    pub fn new(direction: Direction, server: ServerKind) -> Self {
+        Decoder { context: Context::new(direction, server), mode: Mode::Strict, limits: Limits::default() }
+    }
+    /// With another dialect.
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.context.dialect = dialect;
+        self
+    }
+    /// With another mode.
+    pub fn with_mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+    /// With other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Finds the end of the first line: `(line length, terminator length)`, or `Incomplete`,
+    /// or `LineTooLong`.
+    pub(crate) fn line_end(&self, buf: &[u8], warnings: &mut Warnings) -> Result<(usize, usize), DecodeError> {
+        let window = &buf[..buf.len().min(self.limits.max_line + 2)];
+        let Some(lf) = memchr::memchr(b'\n', window) else {
+            return Err(if buf.len() > self.limits.max_line + 1 {
+                DecodeError::LineTooLong { limit: self.limits.max_line }
+            } else {
+                DecodeError::Incomplete
+            });
+        };
+        let (len, term) = if lf > 0 && buf[lf - 1] == b'\r' {
+            (lf - 1, 2)
+        } else if self.mode == Mode::Lenient {
+            warnings.insert(Warning::BareLf);
+            (lf, 1)
+        } else {
+            return Err(DecodeError::Invalid { offset: lf, expected: crate::error::Expected::CrLf });
+        };
+        if len > self.limits.max_line {
+            return Err(DecodeError::LineTooLong { limit: self.limits.max_line });
+        }
+        Ok((len, term))
+    }
+
+    /// Decodes the frame at the start of `buf`: one command line ending in CR LF (or a bare LF in
+    /// lenient mode) and, for a payload command, its payload. `Incomplete` when the line end or
+    /// the payload has not arrived yet.
+    pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        let mut warnings = Warnings::NONE;
+        let (len, term) = self.line_end(buf, &mut warnings)?;
+        let (mut command, payload) = self.parse_line(&buf[..len], &mut warnings)?;
+        let mut consumed = len + term;
+        if let Some((offset, declared)) = payload {
+            let limit = self.limits.payload_limit(&command, self.context.server);
+            let declared = declared as usize;
+            if declared > limit {
+                return Err(DecodeError::PayloadTooLong { verb: verb_name(&command), offset, declared: declared as u64, limit });
+            }
+            let body = buf.get(consumed..consumed + declared).ok_or(DecodeError::Incomplete)?;
+            command.set_payload(Payload::new(body));
+            consumed += declared;
+        }
+        Ok(Decoded { command, consumed, warnings })
+    }
+
+    /// Decodes one command line given without its line end. A payload command comes back with an
+    /// empty payload; [`Decoder::payload_length`] tells its declared length.
+    pub fn decode_line<'a>(&self, line: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        let mut warnings = Warnings::NONE;
+        if line.len() > self.limits.max_line {
+            return Err(DecodeError::LineTooLong { limit: self.limits.max_line });
+        }
+        let (command, _) = self.parse_line(line, &mut warnings)?;
+        Ok(Decoded { command, consumed: line.len(), warnings })
+    }
+
+    /// The declared payload length of a command line (without line end), if it is a valid
+    /// payload command within the limits.
+    pub fn payload_length(&self, line: &[u8]) -> Result<Option<usize>, DecodeError> {
+        let mut warnings = Warnings::NONE;
+        let (command, payload) = self.parse_line(line, &mut warnings)?;
+        match payload {
+            None => Ok(None),
+            Some((offset, declared)) => {
+                let limit = self.limits.payload_limit(&command, self.context.server);
+                if declared as usize > limit {
+                    Err(DecodeError::PayloadTooLong { verb: verb_name(&command), offset, declared: u64::from(declared), limit })
+                } else {
+                    Ok(Some(declared as usize))
+                }
+            }
+        }
+    }
+
+    fn parse_line<'a>(&self, line: &'a [u8], warnings: &mut Warnings) -> Result<(Command<'a>, Option<(usize, u32)>), DecodeError> {
+        if self.mode == Mode::Lenient {
+            if let Some(norm) = Normalized::of(line) {
+                warnings.merge(norm.warnings);
+                return match Command::parse_line(&norm.line, self.context) {
+                    Ok(p) => Ok((p.command.into_owned(), p.payload.map(|(o, n)| (norm.map(o), n)))),
+                    Err(e) => Err(norm.map_error(e)),
+                };
+            }
+        }
+        Command::parse_line(line, self.context).map(|p| (p.command, p.payload))
+    }
+}
+
+fn verb_name(c: &Command<'_>) -> &'static str {
+    match c {
+        Command::Qry(_) => "QRY",
+        Command::Sdc(_) => "SDC",
+        Command::Pag(_) => "PAG",
+        Command::Not(_) => "NOT",
+        Command::Ipg(_) => "IPG",
+        _ => "MSG",
+    }
+}
+
+/// A lenient line rewritten to the canonical form, with a map back to the original offsets.
+struct Normalized {
+    line: Vec<u8>,
+    /// (offset in `line`, offset in the original) of the start of each parameter.
+    starts: Vec<(usize, usize)>,
+    warnings: Warnings,
+}
+
+impl Normalized {
+    /// `None` when the line has no deviation lenient mode would fix.
+    fn of(line: &[u8]) -> Option<Normalized> {
+        let is_ws = |b: u8| b == b' ' || b == b'\t';
+        let deviates = line.first().is_some_and(|&b| is_ws(b))
+            || line.last().is_some_and(|&b| is_ws(b))
+            || line.contains(&b'\t')
+            || line.windows(2).any(|w| w == b"  ")
+            || (line.starts_with(b"USR ") && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"));
+        if !deviates {
+            return None;
+        }
+        let mut warnings = Warnings::NONE;
+        let mut out = Vec::with_capacity(line.len());
+        let mut starts = Vec::new();
+        let mut i = 0;
+        let mut first = true;
+        while i < line.len() {
+            let ws_start = i;
+            while i < line.len() && is_ws(line[i]) {
+                i += 1;
+            }
+            let ws = &line[ws_start..i];
+            if ws.contains(&b'\t') {
+                warnings.insert(Warning::Tab);
+            }
+            if i == line.len() {
+                if !ws.is_empty() {
+                    warnings.insert(Warning::TrailingSpace);
+                }
+                break;
+            }
+            if first && !ws.is_empty() {
+                warnings.insert(Warning::LeadingSpace);
+            } else if !first && ws.iter().filter(|&&b| b == b' ').count() > 1 {
+                warnings.insert(Warning::RepeatedSpace);
+            }
+            if !first {
+                out.push(b' ');
+            }
+            first = false;
+            let tok_start = i;
+            while i < line.len() && !is_ws(line[i]) {
+                i += 1;
+            }
+            starts.push((out.len(), tok_start));
+            out.extend_from_slice(&line[tok_start..i]);
+        }
+        if out.starts_with(b"USR ") && out.split(|&b| b == b' ').nth(2) == Some(b"MDS") {
+            if let Some(&(at, _)) = starts.get(2) {
+                out[at + 2] = b'5';
+                warnings.insert(Warning::Md5Typo);
+            }
+        }
+        Some(Normalized { line: out, starts, warnings })
+    }
+
+    /// Maps an offset in the normalized line back to the original line.
+    fn map(&self, offset: usize) -> usize {
+        match self.starts.iter().rev().find(|(n, _)| *n <= offset) {
+            Some(&(n, o)) => o + (offset - n),
+            None => offset,
+        }
+    }
+
+    fn map_error(&self, e: DecodeError) -> DecodeError {
+        match e {
+            DecodeError::Invalid { offset, expected } => DecodeError::Invalid { offset: self.map(offset), expected },
+            DecodeError::PayloadTooLong { verb, offset, declared, limit } => {
+                DecodeError::PayloadTooLong { verb, offset: self.map(offset), declared, limit }
+            }
+            other => other,
+        }
+    }
+}

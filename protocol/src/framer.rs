@@ -1,0 +1,189 @@
+//! A streaming framer: arbitrary byte chunks in, frames out (sans-IO).
+//!
+//! The framer finds each line end once (its scan position survives between calls, so feeding
+//! one byte at a time stays linear), decodes the line to learn whether a payload follows and how
+//! long it is, and yields the frame when all of it has arrived. It reads a payload only after a
+//! line that is a valid payload command (reference §1.4): `SDC 7 anotheruser@hotmail.com 10` is
+//! an invalid line, not 10 bytes of payload.
+//!
+//! # After an error
+//! * An invalid line (grammar error, misplaced verb) is reported once and skipped: decoding goes
+//!   on with the bytes after its line end. The payload a valid-looking line might have announced
+//!   is not skipped (the line was invalid, so its length is not trusted).
+//! * An error that loses the framing — a line longer than the limit, or a payload length over the
+//!   limit — closes the framer: that error is returned again by every later call, and pushed
+//!   bytes are dropped. A server answers both by closing the connection.
+//!
+//! ```
+//! use msnp6::{Direction, Framer, ServerKind, Decoder};
+//! let mut f = Framer::new(Decoder::new(Direction::ClientToServer, ServerKind::Notification));
+//! f.push(b"QRY 10 msmsgs@msnmsgr.com 32\r\n3b6666b6015732");
+//! assert!(f.next_frame().unwrap().is_none());
+//! f.push(b"2b6fc6e41a115968f5PNG\r\n");
+//! let frame = f.next_frame().unwrap().unwrap();
+//! assert_eq!(frame.command.verb(), "QRY");
+//! assert_eq!(f.next_frame().unwrap().unwrap().command.verb(), "PNG");
+//! ```
+
+use crate::commands::Command;
+use crate::decode::Decoder;
+use crate::error::{DecodeError, Warnings};
+
+/// One frame: a command (with its payload) and where it was in the stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame<'b> {
+    /// The command.
+    pub command: Command<'b>,
+    /// Lenient-mode warnings.
+    pub warnings: Warnings,
+    /// Stream offset of the first byte of the frame.
+    pub offset: u64,
+    /// Length of the frame in bytes.
+    pub len: usize,
+}
+
+/// A framing error: the decode error and the stream offset of the line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("at stream offset {line_offset}: {error}")]
+pub struct FrameError {
+    /// Stream offset of the first byte of the offending line.
+    pub line_offset: u64,
+    /// What went wrong; offsets inside it are relative to the line.
+    pub error: DecodeError,
+}
+
+impl FrameError {
+    /// Whether the framer is closed after this error (framing lost).
+    pub fn is_fatal(&self) -> bool {
+        matches!(self.error, DecodeError::LineTooLong { .. } | DecodeError::PayloadTooLong { .. })
+    }
+}
+
+/// The streaming framer. See the [module documentation](self).
+#[derive(Debug, Clone)]
+pub struct Framer {
+    decoder: Decoder,
+    buf: Vec<u8>,
+    /// Start of the unconsumed bytes in `buf`.
+    start: usize,
+    /// Bytes of the last returned frame, released at the next call.
+    release: usize,
+    /// How far past `start` no LF has been found.
+    scanned: usize,
+    /// Total length (line + payload) of the frame at `start`, once its line is known.
+    frame_len: Option<usize>,
+    /// Stream offset of `buf[start]`.
+    stream_offset: u64,
+    closed: Option<FrameError>,
+}
+
+impl Framer {
+    /// A framer over `decoder` (its context, mode and limits).
+    pub fn new(decoder: Decoder) -> Self {
+        Framer { decoder, buf: Vec::new(), start: 0, release: 0, scanned: 0, frame_len: None, stream_offset: 0, closed: None }
+    }
+
+    /// The decoder in use.
+    pub fn decoder(&self) -> &Decoder {
+        &self.decoder
+    }
+
+    /// Changes the decoder (e.g. the dialect after `VER`); takes effect for the next line.
+    pub fn set_decoder(&mut self, decoder: Decoder) {
+        self.decoder = decoder;
+        self.frame_len = None;
+    }
+
+    /// Appends received bytes.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.consume_released();
+        if self.closed.is_none() {
+            if self.start > 0 && self.start >= self.buf.len() / 2 {
+                self.buf.drain(..self.start);
+                self.start = 0;
+            }
+            self.buf.extend_from_slice(bytes);
+        }
+    }
+
+    /// Bytes received but not yet returned as frames.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() - self.start - self.release
+    }
+
+    /// Whether the framer stopped after an error that lost the framing.
+    pub fn is_closed(&self) -> bool {
+        self.closed.is_some()
+    }
+
+    fn consume_released(&mut self) {
+        self.start += self.release;
+        self.stream_offset += self.release as u64;
+        self.release = 0;
+    }
+
+    fn skip(&mut self, n: usize) {
+        self.start += n;
+        self.stream_offset += n as u64;
+        self.scanned = 0;
+        self.frame_len = None;
+    }
+
+    /// The next complete frame, `Ok(None)` if more bytes are needed, or the error of the next
+    /// line (see the module documentation for the state afterwards).
+    pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, FrameError> {
+        self.consume_released();
+        if let Some(e) = &self.closed {
+            return Err(e.clone());
+        }
+        let line_offset = self.stream_offset;
+        if self.frame_len.is_none() {
+            let pending = &self.buf[self.start..];
+            let limit = self.decoder.limits.max_line + 2;
+            let from = self.scanned.min(pending.len());
+            let window_end = pending.len().min(limit);
+            let lf = if from < window_end { memchr::memchr(b'\n', &pending[from..window_end]).map(|i| i + from) } else { None };
+            let Some(lf) = lf else {
+                self.scanned = window_end;
+                if pending.len() > self.decoder.limits.max_line + 1 {
+                    let e = FrameError { line_offset, error: DecodeError::LineTooLong { limit: self.decoder.limits.max_line } };
+                    self.closed = Some(e.clone());
+                    self.buf = Vec::new();
+                    self.start = 0;
+                    return Err(e);
+                }
+                return Ok(None);
+            };
+            let mut w = Warnings::NONE;
+            let line_result = self.decoder.line_end(&pending[..=lf], &mut w).and_then(|(len, term)| {
+                self.decoder.payload_length(&pending[..len]).map(|p| len + term + p.unwrap_or(0))
+            });
+            match line_result {
+                Ok(total) => self.frame_len = Some(total),
+                Err(error) => {
+                    let e = FrameError { line_offset, error };
+                    if e.is_fatal() {
+                        self.closed = Some(e.clone());
+                        self.buf = Vec::new();
+                        self.start = 0;
+                    } else {
+                        self.skip(lf + 1);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let total = self.frame_len.unwrap_or(0);
+        if self.buf.len() - self.start < total {
+            return Ok(None);
+        }
+        self.frame_len = None;
+        self.scanned = 0;
+        self.release = total;
+        let bytes = &self.buf[self.start..self.start + total];
+        match self.decoder.decode(bytes) {
+            Ok(d) => Ok(Some(Frame { command: d.command, warnings: d.warnings, offset: line_offset, len: total })),
+            Err(error) => Err(FrameError { line_offset, error }),
+        }
+    }
+}

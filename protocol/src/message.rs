@@ -1,1 +1,0 @@
-//! MSG payloads (being written).
