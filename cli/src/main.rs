@@ -1,1 +1,189 @@
-fn main() {}
+//! `msnp6`: check and verify MSNP6 transcripts, compute challenge responses.
+//!
+//! ```text
+//! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
+//! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
+//! ```
+//! Exit status: 0 success, 1 a line did not check, 2 usage or I/O error.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use msnp6::Dialect;
+use msnp6::auth::{KeyPair, qry_response};
+use msnp6::check::{CheckOptions, LineReport, Outcome, check};
+use serde_json::json;
+
+#[derive(Debug, Parser)]
+#[command(name = "msnp6", version, about = "MSNP6 (MSN Messenger 3.6) protocol tools")]
+struct Cli {
+    #[command(subcommand)]
+    command: Top,
+}
+
+#[derive(Debug, Subcommand)]
+enum Top {
+    /// Read transcripts (see transcript-format.md).
+    #[command(subcommand)]
+    Transcript(TranscriptCmd),
+    /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key).
+    Challenge(ChallengeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum TranscriptCmd {
+    /// Decode every protocol line in its direction and on its connection, re-encode it and
+    /// compare the bytes.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Accept what real peers send (bare LF, repeated spaces or tabs, trailing space, the MDS
+    /// typo), reported as warnings and result "lenient".
+    #[arg(long)]
+    lenient: bool,
+    /// Dialect used for every line of every file: MSNP2 … MSNP7 or CVR0.
+    #[arg(long, default_value = "MSNP6", value_parser = parse_dialect)]
+    dialect: Dialect,
+    /// One JSON object per protocol line.
+    #[arg(long)]
+    json: bool,
+    /// Transcript files; `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ChallengeArgs {
+    /// The challenge of `CHL 0 challenge`.
+    challenge: String,
+    /// The public key sent in QRY; its private key comes from the documented key-pair table.
+    #[arg(long, conflicts_with = "private_key")]
+    key: Option<String>,
+    /// Hash with this private key directly.
+    #[arg(long)]
+    private_key: Option<String>,
+}
+
+fn parse_dialect(s: &str) -> Result<Dialect, String> {
+    s.parse::<Dialect>().map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Top::Challenge(args) => challenge(&args),
+        Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
+    }
+}
+
+fn challenge(args: &ChallengeArgs) -> ExitCode {
+    let private = match (&args.private_key, &args.key) {
+        (Some(p), _) => p.clone(),
+        (None, Some(public)) => match KeyPair::by_public_key(public.as_bytes()) {
+            Some(KeyPair { private_key: Some(p), .. }) => p.to_owned(),
+            found => {
+                let known: Vec<&str> = KeyPair::ALL.iter().filter(|k| k.private_key.is_some()).map(|k| k.public_key).collect();
+                let why = if found.is_some() { "its private key is not documented" } else { "unknown public key" };
+                eprintln!("msnp6: {why}: {public}\nknown public keys: {}", known.join(", "));
+                return ExitCode::from(2);
+            }
+        },
+        (None, None) => KeyPair::MSMSGS.private_key.unwrap_or_default().to_owned(),
+    };
+    let mut out = [0u8; 32];
+    qry_response(args.challenge.as_bytes(), private.as_bytes(), &mut out);
+    println!("{}", String::from_utf8_lossy(&out));
+    ExitCode::SUCCESS
+}
+
+fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
+    if path == "-" {
+        let mut v = Vec::new();
+        std::io::stdin().read_to_end(&mut v)?;
+        Ok(v)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+fn transcript_check(args: &CheckArgs) -> ExitCode {
+    let options = CheckOptions { lenient: args.lenient, dialect: args.dialect };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all_good = true;
+    for file in &args.files {
+        let bytes = match read_input(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("msnp6: {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let t = msnp6::transcript::parse(&bytes);
+        for p in &t.problems {
+            eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
+            all_good = false;
+        }
+        let reports = check(&t, &options);
+        let good = |r: &LineReport| matches!(r.outcome, Outcome::Ok) || (args.lenient && r.outcome == Outcome::Lenient);
+        let result = if args.json { print_json(&mut out, file, &reports) } else { print_human(&mut out, file, &reports) };
+        if let Err(e) = result {
+            eprintln!("msnp6: writing output: {e}");
+            return ExitCode::from(2);
+        }
+        all_good &= reports.iter().all(good);
+    }
+    if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn print_json(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std::io::Result<()> {
+    for r in reports {
+        let mut o = json!({
+            "file": file,
+            "line": r.line,
+            "dir": r.direction.letter().to_string(),
+            "server": r.server.map(|s| s.as_str()),
+            "command": r.command,
+            "result": r.outcome.as_str(),
+            "warnings": r.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        if let Outcome::Error(e) = &r.outcome {
+            o["error"] = json!(e);
+        }
+        if let Some(n) = r.payload_len {
+            o["payload_len"] = json!(n);
+            o["payload_join"] = json!(r.payload_join.map(|j| j.as_str()));
+        }
+        writeln!(out, "{o}")?;
+    }
+    Ok(())
+}
+
+fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std::io::Result<()> {
+    let mut counts = [0usize; 3];
+    for r in reports {
+        let idx = match r.outcome {
+            Outcome::Ok => 0,
+            Outcome::Lenient => 1,
+            Outcome::Error(_) => 2,
+        };
+        counts[idx] += 1;
+        let server = r.server.map_or("--", |s| s.as_str());
+        let command = r.command.as_deref().unwrap_or("-");
+        write!(out, "{file}:{}: {} {server} {command:<5} {}", r.line, r.direction.letter(), r.outcome.as_str())?;
+        if let Some(n) = r.payload_len {
+            write!(out, " (payload {n} bytes{})", r.payload_join.map(|j| format!(", joined {j}")).unwrap_or_default())?;
+        }
+        if let Outcome::Error(e) = &r.outcome {
+            write!(out, ": {e}")?;
+        }
+        for w in &r.warnings {
+            write!(out, " [warning: {w}]")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "{file}: {} lines: {} ok, {} lenient, {} error", reports.len(), counts[0], counts[1], counts[2])
+}

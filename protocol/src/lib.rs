@@ -30,6 +30,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod check;
 pub mod commands;
 mod decode;
 pub mod error;

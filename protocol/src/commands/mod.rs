@@ -496,10 +496,12 @@ impl<'a> Command<'a> {
                 (Some(b"MD5"), _) => decode_form(p, d, Command::UsrResponse),
                 _ => decode_form(p, d, Command::UsrOther),
             },
+            // The server only sends the MD5 forms and OK (and CTP in MSNP2): any other package
+            // is reported against `MD5`, so the documented typo `MDS` is an error in strict mode.
             ("USR", S) => match second(p) {
                 Some(b"OK") => decode_form(p, d, Command::UsrOk),
-                Some(b"MD5") => decode_form(p, d, Command::UsrSalt),
-                _ => decode_form(p, d, Command::UsrOther),
+                Some(b"CTP") => decode_form(p, d, Command::UsrOther),
+                _ => decode_form(p, d, Command::UsrSalt),
             },
             ("XFR", C) => decode_form(p, d, Command::XfrRequest),
             ("XFR", S) => match (p.peek(), second(p), third(p), p.remaining()) {

@@ -142,7 +142,10 @@ impl<'o> MessageBuilder<'o> {
     /// Writes `Content-Type` in the official form of [`ContentType::encode`] (reference §10.1,
     /// §10.2). A `charset` must not contain CR, LF, `;` or `"` nor start or end with a space or
     /// tab; an [`ContentType::Other`] value must not contain CR or LF.
-    pub fn content_type(&mut self, content_type: &ContentType<'_>) -> Result<&mut Self, BuildError> {
+    pub fn content_type(
+        &mut self,
+        content_type: &ContentType<'_>,
+    ) -> Result<&mut Self, BuildError> {
         match content_type {
             ContentType::PlainText {
                 charset: Some(charset),

@@ -136,7 +136,10 @@ pub(super) fn is_blank(b: u8) -> bool {
 
 /// Strips spaces and tabs from both ends.
 pub(super) fn trim_blank(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| !is_blank(b)).unwrap_or(bytes.len());
+    let start = bytes
+        .iter()
+        .position(|&b| !is_blank(b))
+        .unwrap_or(bytes.len());
     let end = bytes
         .iter()
         .rposition(|&b| !is_blank(b))

@@ -11,7 +11,7 @@ use super::{Header, Message, split_line};
 /// Lines end in CR LF or LF; the last line need not end at all. Each line is split at its first
 /// colon exactly like a header line ([`Header`]). Empty lines and lines without a colon or with an
 /// empty name are skipped; nothing else is interpreted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyFields<'a> {
     rest: &'a [u8],
 }

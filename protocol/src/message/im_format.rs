@@ -373,7 +373,11 @@ fn narrow(n: u32) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
-fn set_once<T>(slot: &mut Option<T>, value: T, duplicate: ImFormatError) -> Result<(), ImFormatError> {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    duplicate: ImFormatError,
+) -> Result<(), ImFormatError> {
     if slot.is_some() {
         return Err(duplicate);
     }
@@ -475,7 +479,7 @@ impl core::fmt::Debug for Escaped<'_> {
 
 /// Iterator over the unknown `(key, value)` pairs of an `X-MMS-IM-Format` value (from
 /// [`UnknownFields::iter`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImFormatFields<'a> {
     items: Items<'a>,
 }
@@ -503,7 +507,7 @@ struct Item<'a> {
 }
 
 /// Splits a value at `;` into trimmed `KEY=value` items, skipping empty ones.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Items<'a> {
     rest: &'a [u8],
     offset: usize,
@@ -591,8 +595,14 @@ mod tests {
         assert!(!f.is_right_aligned());
         assert!(f.unknown().is_empty());
         assert_eq!(encoded(&f), OFFICIAL);
-        let built = ImFormat::official(b"Arial", Effects::new(false, true, false, false), 0, 0, 0x22)
-            .expect("valid");
+        let built = ImFormat::official(
+            b"Arial",
+            Effects::new(false, true, false, false),
+            0,
+            0,
+            0x22,
+        )
+        .expect("valid");
         assert_eq!(built, f);
         assert_eq!(encoded(&built), OFFICIAL);
     }

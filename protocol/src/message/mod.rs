@@ -93,9 +93,10 @@ impl Separator {
 /// space after the colon belongs to the value: `Name:  x` has the value `b" x"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Header<'a> {
-    /// The bytes before the first colon (never empty, never containing `:`, CR or LF).
+    /// The bytes before the first colon (in a parsed message never empty and never containing
+    /// `:`, CR or LF; [`MessageBuilder`] refuses such names).
     pub name: &'a [u8],
-    /// The bytes after the separator, without the line ending.
+    /// The bytes after the separator, without the line ending (never containing CR or LF).
     pub value: &'a [u8],
     /// Whether the colon was followed by a space.
     pub separator: Separator,
@@ -317,7 +318,8 @@ impl<'a> Message<'a> {
     /// The `charset` parameter of `Content-Type` for any media type, e.g. `UTF-8` in
     /// `text/x-msmsgsprofile; charset=UTF-8` (reference §10.1).
     pub fn charset(&self) -> Option<&'a [u8]> {
-        self.header(b"Content-Type").and_then(content_type::charset_param)
+        self.header(b"Content-Type")
+            .and_then(content_type::charset_param)
     }
 
     /// The `TypingUser` header of a typing notification: the typing user's handle (reference
@@ -353,9 +355,7 @@ impl<'a> Message<'a> {
     pub fn email_notification(&self) -> Option<EmailNotification<'a>> {
         match self.content_type()? {
             ContentType::EmailNotification => Some(EmailNotification::from_body(self.body())),
-            ContentType::LegacyEmailNotification
-                if self.body_field(b"Inbox-Unread").is_none() =>
-            {
+            ContentType::LegacyEmailNotification if self.body_field(b"Inbox-Unread").is_none() => {
                 Some(EmailNotification::from_body(self.body()))
             }
             _ => None,
@@ -370,9 +370,7 @@ impl<'a> Message<'a> {
             ContentType::InitialEmailNotification => {
                 Some(InitialEmailNotification::from_body(self.body()))
             }
-            ContentType::LegacyEmailNotification
-                if self.body_field(b"Inbox-Unread").is_some() =>
-            {
+            ContentType::LegacyEmailNotification if self.body_field(b"Inbox-Unread").is_some() => {
                 Some(InitialEmailNotification::from_body(self.body()))
             }
             _ => None,
@@ -398,7 +396,7 @@ impl<'a> Message<'a> {
 }
 
 /// Iterator over the header lines of a [`Message`], in order (from [`Message::headers`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Headers<'a> {
     rest: &'a [u8],
     remaining: usize,
