@@ -16,7 +16,11 @@ use msnp6::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
 
 #[derive(Debug, Parser)]
-#[command(name = "msnp6", version, about = "MSNP6 (MSN Messenger 3.6) protocol tools")]
+#[command(
+    name = "msnp6",
+    version,
+    about = "MSNP6 (MSN Messenger 3.6) protocol tools"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Top,
@@ -83,11 +87,25 @@ fn challenge(args: &ChallengeArgs) -> ExitCode {
     let private = match (&args.private_key, &args.key) {
         (Some(p), _) => p.clone(),
         (None, Some(public)) => match KeyPair::by_public_key(public.as_bytes()) {
-            Some(KeyPair { private_key: Some(p), .. }) => p.to_owned(),
+            Some(KeyPair {
+                private_key: Some(p),
+                ..
+            }) => p.to_owned(),
             found => {
-                let known: Vec<&str> = KeyPair::ALL.iter().filter(|k| k.private_key.is_some()).map(|k| k.public_key).collect();
-                let why = if found.is_some() { "its private key is not documented" } else { "unknown public key" };
-                eprintln!("msnp6: {why}: {public}\nknown public keys: {}", known.join(", "));
+                let known: Vec<&str> = KeyPair::ALL
+                    .iter()
+                    .filter(|k| k.private_key.is_some())
+                    .map(|k| k.public_key)
+                    .collect();
+                let why = if found.is_some() {
+                    "its private key is not documented"
+                } else {
+                    "unknown public key"
+                };
+                eprintln!(
+                    "msnp6: {why}: {public}\nknown public keys: {}",
+                    known.join(", ")
+                );
                 return ExitCode::from(2);
             }
         },
@@ -110,7 +128,10 @@ fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
 }
 
 fn transcript_check(args: &CheckArgs) -> ExitCode {
-    let options = CheckOptions { lenient: args.lenient, dialect: args.dialect };
+    let options = CheckOptions {
+        lenient: args.lenient,
+        dialect: args.dialect,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_good = true;
@@ -128,15 +149,25 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
             all_good = false;
         }
         let reports = check(&t, &options);
-        let good = |r: &LineReport| matches!(r.outcome, Outcome::Ok) || (args.lenient && r.outcome == Outcome::Lenient);
-        let result = if args.json { print_json(&mut out, file, &reports) } else { print_human(&mut out, file, &reports) };
+        let good = |r: &LineReport| {
+            matches!(r.outcome, Outcome::Ok) || (args.lenient && r.outcome == Outcome::Lenient)
+        };
+        let result = if args.json {
+            print_json(&mut out, file, &reports)
+        } else {
+            print_human(&mut out, file, &reports)
+        };
         if let Err(e) = result {
             eprintln!("msnp6: writing output: {e}");
             return ExitCode::from(2);
         }
         all_good &= reports.iter().all(good);
     }
-    if all_good { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if all_good {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn print_json(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std::io::Result<()> {
@@ -173,9 +204,21 @@ fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std:
         counts[idx] += 1;
         let server = r.server.map_or("--", |s| s.as_str());
         let command = r.command.as_deref().unwrap_or("-");
-        write!(out, "{file}:{}: {} {server} {command:<5} {}", r.line, r.direction.letter(), r.outcome.as_str())?;
+        write!(
+            out,
+            "{file}:{}: {} {server} {command:<5} {}",
+            r.line,
+            r.direction.letter(),
+            r.outcome.as_str()
+        )?;
         if let Some(n) = r.payload_len {
-            write!(out, " (payload {n} bytes{})", r.payload_join.map(|j| format!(", joined {j}")).unwrap_or_default())?;
+            write!(
+                out,
+                " (payload {n} bytes{})",
+                r.payload_join
+                    .map(|j| format!(", joined {j}"))
+                    .unwrap_or_default()
+            )?;
         }
         if let Outcome::Error(e) = &r.outcome {
             write!(out, ": {e}")?;
@@ -185,5 +228,12 @@ fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std:
         }
         writeln!(out)?;
     }
-    writeln!(out, "{file}: {} lines: {} ok, {} lenient, {} error", reports.len(), counts[0], counts[1], counts[2])
+    writeln!(
+        out,
+        "{file}: {} lines: {} ok, {} lenient, {} error",
+        reports.len(),
+        counts[0],
+        counts[1],
+        counts[2]
+    )
 }

@@ -37,17 +37,44 @@ impl KeyPair {
     /// Every documented pair, in the order of reference §9.
     pub const ALL: &'static [KeyPair] = &[
         KeyPair::MSMSGS,
-        KeyPair { public_key: "PROD0038W!61ZTF9", private_key: Some("VT6PX?UQTM4WM%YR"), client: None },
-        KeyPair { public_key: "PROD0058#7IL2{QD", private_key: Some("QHDCY@7R1TB6W?5B"), client: None },
-        KeyPair { public_key: "PROD0061VRRZH@4F", private_key: Some("JXQ6J@TUOGYV@N0M"), client: None },
-        KeyPair { public_key: "PROD00504RLUG%WL", private_key: Some("I2EBK%PYNLZL5_J4"), client: None },
-        KeyPair { public_key: "PROD0076ENE8*@AW", private_key: Some("CEQJ8}OE0!WTSWII"), client: None },
-        KeyPair { public_key: "PROD00517IFH4@RV", private_key: None, client: None },
+        KeyPair {
+            public_key: "PROD0038W!61ZTF9",
+            private_key: Some("VT6PX?UQTM4WM%YR"),
+            client: None,
+        },
+        KeyPair {
+            public_key: "PROD0058#7IL2{QD",
+            private_key: Some("QHDCY@7R1TB6W?5B"),
+            client: None,
+        },
+        KeyPair {
+            public_key: "PROD0061VRRZH@4F",
+            private_key: Some("JXQ6J@TUOGYV@N0M"),
+            client: None,
+        },
+        KeyPair {
+            public_key: "PROD00504RLUG%WL",
+            private_key: Some("I2EBK%PYNLZL5_J4"),
+            client: None,
+        },
+        KeyPair {
+            public_key: "PROD0076ENE8*@AW",
+            private_key: Some("CEQJ8}OE0!WTSWII"),
+            client: None,
+        },
+        KeyPair {
+            public_key: "PROD00517IFH4@RV",
+            private_key: None,
+            client: None,
+        },
     ];
 
     /// The pair whose public key is exactly `public_key`.
     pub fn by_public_key(public_key: &[u8]) -> Option<KeyPair> {
-        KeyPair::ALL.iter().copied().find(|k| k.public_key.as_bytes() == public_key)
+        KeyPair::ALL
+            .iter()
+            .copied()
+            .find(|k| k.public_key.as_bytes() == public_key)
     }
 }
 
@@ -98,20 +125,35 @@ mod tests {
     /// Reference §9: the two verified known answers.
     #[test]
     fn known_answers_section_9() {
-        assert_eq!(qry_response_string(b"12345678901234567890", b"Q1P7W2E4J9R8U3S5"), "8ba1bb9d6dbf624fee31a2053af5fdd0");
-        assert_eq!(qry_response_string(b"11111111111111111111", b"Q1P7W2E4J9R8U3S5"), "3b6666b60157322b6fc6e41a115968f5");
+        assert_eq!(
+            qry_response_string(b"12345678901234567890", b"Q1P7W2E4J9R8U3S5"),
+            "8ba1bb9d6dbf624fee31a2053af5fdd0"
+        );
+        assert_eq!(
+            qry_response_string(b"11111111111111111111", b"Q1P7W2E4J9R8U3S5"),
+            "3b6666b60157322b6fc6e41a115968f5"
+        );
     }
 
     /// Reference §3.1 USR: `f59a…9903` = MD5 of `1234567890.123456789password`.
     #[test]
     fn known_answer_login_digest() {
-        assert_eq!(login_digest_string(b"1234567890.123456789", b"password"), "f59af8f2fa91d38aff7c870c17f99903");
+        assert_eq!(
+            login_digest_string(b"1234567890.123456789", b"password"),
+            "f59af8f2fa91d38aff7c870c17f99903"
+        );
     }
 
     #[test]
     fn key_table() {
-        assert_eq!(KeyPair::by_public_key(b"msmsgs@msnmsgr.com"), Some(KeyPair::MSMSGS));
-        assert_eq!(KeyPair::by_public_key(b"PROD00517IFH4@RV").and_then(|k| k.private_key), None);
+        assert_eq!(
+            KeyPair::by_public_key(b"msmsgs@msnmsgr.com"),
+            Some(KeyPair::MSMSGS)
+        );
+        assert_eq!(
+            KeyPair::by_public_key(b"PROD00517IFH4@RV").and_then(|k| k.private_key),
+            None
+        );
         assert!(KeyPair::by_public_key(b"nope").is_none());
         for k in KeyPair::ALL.iter().skip(1) {
             assert!(k.public_key.starts_with("PROD0") && k.public_key.len() == 16);

@@ -73,7 +73,10 @@ pub struct LineReport {
 
 /// Checks every protocol line of `t`, in file order. Never panics.
 pub fn check(t: &Transcript, options: &CheckOptions) -> Vec<LineReport> {
-    t.lines.iter().map(|line| check_line(t, line, options)).collect()
+    t.lines
+        .iter()
+        .map(|line| check_line(t, line, options))
+        .collect()
 }
 
 /// One attempt at one line with one decoder.
@@ -88,35 +91,52 @@ struct Attempt {
 
 fn attempt(line: &ProtocolLine, decoder: &Decoder) -> Result<Attempt, (String, bool)> {
     let misplaced = |e: &DecodeError| matches!(e, DecodeError::Misplaced { .. });
-    let declared = decoder.payload_length(&line.text).map_err(|e| (e.to_string(), misplaced(&e)))?;
+    let declared = decoder
+        .payload_length(&line.text)
+        .map_err(|e| (e.to_string(), misplaced(&e)))?;
     let mut frame = line.text.clone();
     frame.extend_from_slice(b"\r\n");
     let mut join = None;
     match declared {
         Some(n) => {
-            let (payload, j) = line.rebuild_payload(n).map_err(|m| (format!("payload: {m}"), false))?;
+            let (payload, j) = line
+                .rebuild_payload(n)
+                .map_err(|m| (format!("payload: {m}"), false))?;
             frame.extend_from_slice(&payload);
             join = Some(j);
         }
         None if !line.payload_lines.is_empty() => {
             let first = line.payload_lines.first().map_or(0, |p| p.line);
-            return Err((format!("line {first} follows a command that has no payload"), false));
+            return Err((
+                format!("line {first} follows a command that has no payload"),
+                false,
+            ));
         }
         None => {}
     }
-    let decoded = decoder.decode(&frame).map_err(|e| (e.to_string(), misplaced(&e)))?;
+    let decoded = decoder
+        .decode(&frame)
+        .map_err(|e| (e.to_string(), misplaced(&e)))?;
     let command = match &decoded.command {
         Command::Error(e) => e.code.to_string(),
         c => c.verb().to_owned(),
     };
     let reencoded = if decoded.consumed != frame.len() {
-        Err(format!("decoding used {} of {} bytes", decoded.consumed, frame.len()))
+        Err(format!(
+            "decoding used {} of {} bytes",
+            decoded.consumed,
+            frame.len()
+        ))
     } else {
         let again = decoded.command.to_bytes();
         if again == frame {
             Ok(())
         } else {
-            let at = again.iter().zip(&frame).position(|(a, b)| a != b).unwrap_or(again.len().min(frame.len()));
+            let at = again
+                .iter()
+                .zip(&frame)
+                .position(|(a, b)| a != b)
+                .unwrap_or(again.len().min(frame.len()));
             Err(format!("re-encoding differs from the input at byte {at}"))
         }
     };
@@ -141,12 +161,18 @@ fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> Li
         payload_len: None,
         payload_join: None,
     };
-    let modes: &[Mode] = if options.lenient { &[Mode::Strict, Mode::Lenient] } else { &[Mode::Strict] };
+    let modes: &[Mode] = if options.lenient {
+        &[Mode::Strict, Mode::Lenient]
+    } else {
+        &[Mode::Strict]
+    };
     // The error to report: the first one that is not "verb misplaced on this server", if any.
     let mut first_error: Option<(ServerKind, String, bool)> = None;
     for &mode in modes {
         for &kind in kinds {
-            let decoder = Decoder::new(line.direction, kind).with_dialect(options.dialect).with_mode(mode);
+            let decoder = Decoder::new(line.direction, kind)
+                .with_dialect(options.dialect)
+                .with_mode(mode);
             match attempt(line, &decoder) {
                 Ok(a) => {
                     report.server = Some(kind);
@@ -164,7 +190,9 @@ fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> Li
                 Err((message, misplaced)) => {
                     let better = match &first_error {
                         None => true,
-                        Some((_, _, was_misplaced)) => *was_misplaced && !misplaced && mode == Mode::Strict,
+                        Some((_, _, was_misplaced)) => {
+                            *was_misplaced && !misplaced && mode == Mode::Strict
+                        }
                     };
                     if better {
                         first_error = Some((kind, message, misplaced));

@@ -42,7 +42,14 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_line: 2048, max_sb_msg: 1664, max_ns_msg: 8192, max_qry: 32, max_sdc_pag: 1664, max_notification: 8192 }
+        Limits {
+            max_line: 2048,
+            max_sb_msg: 1664,
+            max_ns_msg: 8192,
+            max_qry: 32,
+            max_sdc_pag: 1664,
+            max_notification: 8192,
+        }
     }
 }
 
@@ -53,7 +60,9 @@ impl Limits {
             Command::Qry(_) => self.max_qry,
             Command::Sdc(_) | Command::Pag(_) => self.max_sdc_pag,
             Command::Not(_) | Command::Ipg(_) => self.max_notification,
-            Command::Msg(_) | Command::MsgSend(_) if server == ServerKind::Switchboard => self.max_sb_msg,
+            Command::Msg(_) | Command::MsgSend(_) if server == ServerKind::Switchboard => {
+                self.max_sb_msg
+            }
             _ => self.max_ns_msg,
         }
     }
@@ -93,7 +102,11 @@ pub struct Decoder {
 impl Decoder {
     /// A strict MSNP6 decoder with default limits.
     pub fn new(direction: Direction, server: ServerKind) -> Self {
-        Decoder { context: Context::new(direction, server), mode: Mode::Strict, limits: Limits::default() }
+        Decoder {
+            context: Context::new(direction, server),
+            mode: Mode::Strict,
+            limits: Limits::default(),
+        }
     }
     /// With another dialect.
     pub fn with_dialect(mut self, dialect: Dialect) -> Self {
@@ -113,11 +126,17 @@ impl Decoder {
 
     /// Finds the end of the first line: `(line length, terminator length)`, or `Incomplete`,
     /// or `LineTooLong`.
-    pub(crate) fn line_end(&self, buf: &[u8], warnings: &mut Warnings) -> Result<(usize, usize), DecodeError> {
+    pub(crate) fn line_end(
+        &self,
+        buf: &[u8],
+        warnings: &mut Warnings,
+    ) -> Result<(usize, usize), DecodeError> {
         let window = &buf[..buf.len().min(self.limits.max_line + 2)];
         let Some(lf) = memchr::memchr(b'\n', window) else {
             return Err(if buf.len() > self.limits.max_line + 1 {
-                DecodeError::LineTooLong { limit: self.limits.max_line }
+                DecodeError::LineTooLong {
+                    limit: self.limits.max_line,
+                }
             } else {
                 DecodeError::Incomplete
             });
@@ -128,10 +147,15 @@ impl Decoder {
             warnings.insert(Warning::BareLf);
             (lf, 1)
         } else {
-            return Err(DecodeError::Invalid { offset: lf, expected: crate::error::Expected::CrLf });
+            return Err(DecodeError::Invalid {
+                offset: lf,
+                expected: crate::error::Expected::CrLf,
+            });
         };
         if len > self.limits.max_line {
-            return Err(DecodeError::LineTooLong { limit: self.limits.max_line });
+            return Err(DecodeError::LineTooLong {
+                limit: self.limits.max_line,
+            });
         }
         Ok((len, term))
     }
@@ -148,13 +172,24 @@ impl Decoder {
             let limit = self.limits.payload_limit(&command, self.context.server);
             let declared = declared as usize;
             if declared > limit {
-                return Err(DecodeError::PayloadTooLong { verb: verb_name(&command), offset, declared: declared as u64, limit });
+                return Err(DecodeError::PayloadTooLong {
+                    verb: verb_name(&command),
+                    offset,
+                    declared: declared as u64,
+                    limit,
+                });
             }
-            let body = buf.get(consumed..consumed + declared).ok_or(DecodeError::Incomplete)?;
+            let body = buf
+                .get(consumed..consumed + declared)
+                .ok_or(DecodeError::Incomplete)?;
             command.set_payload(Payload::new(body));
             consumed += declared;
         }
-        Ok(Decoded { command, consumed, warnings })
+        Ok(Decoded {
+            command,
+            consumed,
+            warnings,
+        })
     }
 
     /// Decodes one command line given without its line end. A payload command comes back with an
@@ -162,10 +197,16 @@ impl Decoder {
     pub fn decode_line<'a>(&self, line: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         let mut warnings = Warnings::NONE;
         if line.len() > self.limits.max_line {
-            return Err(DecodeError::LineTooLong { limit: self.limits.max_line });
+            return Err(DecodeError::LineTooLong {
+                limit: self.limits.max_line,
+            });
         }
         let (command, _) = self.parse_line(line, &mut warnings)?;
-        Ok(Decoded { command, consumed: line.len(), warnings })
+        Ok(Decoded {
+            command,
+            consumed: line.len(),
+            warnings,
+        })
     }
 
     /// The declared payload length of a command line (without line end), if it is a valid
@@ -178,7 +219,12 @@ impl Decoder {
             Some((offset, declared)) => {
                 let limit = self.limits.payload_limit(&command, self.context.server);
                 if declared as usize > limit {
-                    Err(DecodeError::PayloadTooLong { verb: verb_name(&command), offset, declared: u64::from(declared), limit })
+                    Err(DecodeError::PayloadTooLong {
+                        verb: verb_name(&command),
+                        offset,
+                        declared: u64::from(declared),
+                        limit,
+                    })
                 } else {
                     Ok(Some(declared as usize))
                 }
@@ -186,12 +232,19 @@ impl Decoder {
         }
     }
 
-    fn parse_line<'a>(&self, line: &'a [u8], warnings: &mut Warnings) -> Result<(Command<'a>, Option<(usize, u32)>), DecodeError> {
+    fn parse_line<'a>(
+        &self,
+        line: &'a [u8],
+        warnings: &mut Warnings,
+    ) -> Result<(Command<'a>, Option<(usize, u32)>), DecodeError> {
         if self.mode == Mode::Lenient {
             if let Some(norm) = Normalized::of(line) {
                 warnings.merge(norm.warnings);
                 return match Command::parse_line(&norm.line, self.context) {
-                    Ok(p) => Ok((p.command.into_owned(), p.payload.map(|(o, n)| (norm.map(o), n)))),
+                    Ok(p) => Ok((
+                        p.command.into_owned(),
+                        p.payload.map(|(o, n)| (norm.map(o), n)),
+                    )),
                     Err(e) => Err(norm.map_error(e)),
                 };
             }
@@ -273,7 +326,11 @@ impl Normalized {
                 warnings.insert(Warning::Md5Typo);
             }
         }
-        Some(Normalized { line: out, starts, warnings })
+        Some(Normalized {
+            line: out,
+            starts,
+            warnings,
+        })
     }
 
     /// Maps an offset in the normalized line back to the original line.
@@ -286,10 +343,21 @@ impl Normalized {
 
     fn map_error(&self, e: DecodeError) -> DecodeError {
         match e {
-            DecodeError::Invalid { offset, expected } => DecodeError::Invalid { offset: self.map(offset), expected },
-            DecodeError::PayloadTooLong { verb, offset, declared, limit } => {
-                DecodeError::PayloadTooLong { verb, offset: self.map(offset), declared, limit }
-            }
+            DecodeError::Invalid { offset, expected } => DecodeError::Invalid {
+                offset: self.map(offset),
+                expected,
+            },
+            DecodeError::PayloadTooLong {
+                verb,
+                offset,
+                declared,
+                limit,
+            } => DecodeError::PayloadTooLong {
+                verb,
+                offset: self.map(offset),
+                declared,
+                limit,
+            },
             other => other,
         }
     }

@@ -39,7 +39,9 @@ impl fmt::Display for Expected {
         match self {
             Expected::Verb => f.write_str("a command code (three upper-case letters or digits)"),
             Expected::Space => f.write_str("one space"),
-            Expected::TrId => f.write_str("a transaction ID (decimal 0-4294967295, no leading zeros)"),
+            Expected::TrId => {
+                f.write_str("a transaction ID (decimal 0-4294967295, no leading zeros)")
+            }
             Expected::Number => f.write_str("a decimal number 0-4294967295 without leading zeros"),
             Expected::Token => f.write_str("a parameter"),
             Expected::Handle => f.write_str("a user handle of at most 129 bytes"),
@@ -101,7 +103,9 @@ pub enum DecodeError {
         limit: usize,
     },
     /// A payload length over the configured limit for its command.
-    #[error("payload length {declared} at byte {offset} exceeds the limit of {limit} bytes for {verb}")]
+    #[error(
+        "payload length {declared} at byte {offset} exceeds the limit of {limit} bytes for {verb}"
+    )]
     PayloadTooLong {
         /// The verb.
         verb: &'static str,
@@ -118,7 +122,9 @@ impl DecodeError {
     /// The byte offset into the command line where the error was found, if there is one.
     pub fn offset(&self) -> Option<usize> {
         match self {
-            DecodeError::Invalid { offset, .. } | DecodeError::PayloadTooLong { offset, .. } => Some(*offset),
+            DecodeError::Invalid { offset, .. } | DecodeError::PayloadTooLong { offset, .. } => {
+                Some(*offset)
+            }
             DecodeError::Misplaced { .. } => Some(0),
             DecodeError::LineTooLong { limit } => Some(*limit),
             DecodeError::Incomplete => None,

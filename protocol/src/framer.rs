@@ -55,7 +55,10 @@ pub struct FrameError {
 impl FrameError {
     /// Whether the framer is closed after this error (framing lost).
     pub fn is_fatal(&self) -> bool {
-        matches!(self.error, DecodeError::LineTooLong { .. } | DecodeError::PayloadTooLong { .. })
+        matches!(
+            self.error,
+            DecodeError::LineTooLong { .. } | DecodeError::PayloadTooLong { .. }
+        )
     }
 }
 
@@ -80,7 +83,16 @@ pub struct Framer {
 impl Framer {
     /// A framer over `decoder` (its context, mode and limits).
     pub fn new(decoder: Decoder) -> Self {
-        Framer { decoder, buf: Vec::new(), start: 0, release: 0, scanned: 0, frame_len: None, stream_offset: 0, closed: None }
+        Framer {
+            decoder,
+            buf: Vec::new(),
+            start: 0,
+            release: 0,
+            scanned: 0,
+            frame_len: None,
+            stream_offset: 0,
+            closed: None,
+        }
     }
 
     /// The decoder in use.
@@ -142,11 +154,20 @@ impl Framer {
             let limit = self.decoder.limits.max_line + 2;
             let from = self.scanned.min(pending.len());
             let window_end = pending.len().min(limit);
-            let lf = if from < window_end { memchr::memchr(b'\n', &pending[from..window_end]).map(|i| i + from) } else { None };
+            let lf = if from < window_end {
+                memchr::memchr(b'\n', &pending[from..window_end]).map(|i| i + from)
+            } else {
+                None
+            };
             let Some(lf) = lf else {
                 self.scanned = window_end;
                 if pending.len() > self.decoder.limits.max_line + 1 {
-                    let e = FrameError { line_offset, error: DecodeError::LineTooLong { limit: self.decoder.limits.max_line } };
+                    let e = FrameError {
+                        line_offset,
+                        error: DecodeError::LineTooLong {
+                            limit: self.decoder.limits.max_line,
+                        },
+                    };
                     self.closed = Some(e.clone());
                     self.buf = Vec::new();
                     self.start = 0;
@@ -155,9 +176,14 @@ impl Framer {
                 return Ok(None);
             };
             let mut w = Warnings::NONE;
-            let line_result = self.decoder.line_end(&pending[..=lf], &mut w).and_then(|(len, term)| {
-                self.decoder.payload_length(&pending[..len]).map(|p| len + term + p.unwrap_or(0))
-            });
+            let line_result =
+                self.decoder
+                    .line_end(&pending[..=lf], &mut w)
+                    .and_then(|(len, term)| {
+                        self.decoder
+                            .payload_length(&pending[..len])
+                            .map(|p| len + term + p.unwrap_or(0))
+                    });
             match line_result {
                 Ok(total) => self.frame_len = Some(total),
                 Err(error) => {
@@ -182,7 +208,12 @@ impl Framer {
         self.release = total;
         let bytes = &self.buf[self.start..self.start + total];
         match self.decoder.decode(bytes) {
-            Ok(d) => Ok(Some(Frame { command: d.command, warnings: d.warnings, offset: line_offset, len: total })),
+            Ok(d) => Ok(Some(Frame {
+                command: d.command,
+                warnings: d.warnings,
+                offset: line_offset,
+                len: total,
+            })),
             Err(error) => Err(FrameError { line_offset, error }),
         }
     }

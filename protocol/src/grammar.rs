@@ -32,7 +32,10 @@ pub(crate) struct Fail {
 
 impl<'a> nom::error::ParseError<&'a [u8]> for Fail {
     fn from_error_kind(input: &'a [u8], _kind: nom::error::ErrorKind) -> Self {
-        Fail { remaining: input.len(), expected: Expected::Token }
+        Fail {
+            remaining: input.len(),
+            expected: Expected::Token,
+        }
     }
     fn append(_input: &'a [u8], _kind: nom::error::ErrorKind, other: Self) -> Self {
         other
@@ -42,7 +45,10 @@ impl<'a> nom::error::ParseError<&'a [u8]> for Fail {
 pub(crate) type PResult<'a, O> = IResult<&'a [u8], O, Fail>;
 
 fn fail<O>(i: &[u8], expected: Expected) -> PResult<'_, O> {
-    Err(nom::Err::Error(Fail { remaining: i.len(), expected }))
+    Err(nom::Err::Error(Fail {
+        remaining: i.len(),
+        expected,
+    }))
 }
 
 fn expecting<'a, O>(r: PResult<'a, O>, expected: Expected) -> PResult<'a, O> {
@@ -262,7 +268,11 @@ pub(crate) struct Params<'a> {
 impl<'a> Params<'a> {
     /// Starts after the verb; `line` is the whole command line without CR LF.
     pub(crate) fn new(line: &'a [u8], after_verb: &'a [u8]) -> Self {
-        Params { line_len: line.len(), rest: after_verb, payload: None }
+        Params {
+            line_len: line.len(),
+            rest: after_verb,
+            payload: None,
+        }
     }
 
     pub(crate) fn offset(&self) -> usize {
@@ -270,7 +280,10 @@ impl<'a> Params<'a> {
     }
 
     fn error(&self, f: Fail) -> DecodeError {
-        DecodeError::Invalid { offset: self.line_len - f.remaining, expected: f.expected }
+        DecodeError::Invalid {
+            offset: self.line_len - f.remaining,
+            expected: f.expected,
+        }
     }
 
     fn lift<O>(&self, r: PResult<'a, O>) -> Result<(&'a [u8], O), DecodeError> {
@@ -286,8 +299,14 @@ impl<'a> Params<'a> {
                 self.rest = r;
                 Ok(())
             }
-            None => Err(DecodeError::Invalid { offset: self.offset(), expected: Expected::Parameter }),
-            Some(_) => Err(DecodeError::Invalid { offset: self.offset(), expected: Expected::Space }),
+            None => Err(DecodeError::Invalid {
+                offset: self.offset(),
+                expected: Expected::Parameter,
+            }),
+            Some(_) => Err(DecodeError::Invalid {
+                offset: self.offset(),
+                expected: Expected::Space,
+            }),
         }
     }
 
@@ -301,7 +320,11 @@ impl<'a> Params<'a> {
 
     /// `[SP field]`: `None` at the end of the line.
     pub(crate) fn opt_field<T: Field<'a>>(&mut self) -> Result<Option<T>, DecodeError> {
-        if self.rest.is_empty() { Ok(None) } else { self.field().map(Some) }
+        if self.rest.is_empty() {
+            Ok(None)
+        } else {
+            self.field().map(Some)
+        }
     }
 
     /// `SP literal`
@@ -310,7 +333,10 @@ impl<'a> Params<'a> {
         self.space()?;
         let (rest, t) = self.lift(token(self.rest))?;
         if t != lit.as_bytes() {
-            return Err(DecodeError::Invalid { offset: at + 1, expected: Expected::Literal(lit) });
+            return Err(DecodeError::Invalid {
+                offset: at + 1,
+                expected: Expected::Literal(lit),
+            });
         }
         self.rest = rest;
         Ok(())
@@ -378,7 +404,10 @@ impl<'a> Params<'a> {
             self.rest = rest;
             count += 1;
             if count > TokenList::MAX_ITEMS {
-                return Err(DecodeError::Invalid { offset: start, expected: Expected::FewerItems(TokenList::MAX_ITEMS) });
+                return Err(DecodeError::Invalid {
+                    offset: start,
+                    expected: Expected::FewerItems(TokenList::MAX_ITEMS),
+                });
             }
             if self.rest.is_empty() {
                 break;
@@ -394,7 +423,10 @@ impl<'a> Params<'a> {
         if self.rest.is_empty() {
             Ok(())
         } else {
-            Err(DecodeError::Invalid { offset: self.offset(), expected: Expected::EndOfLine })
+            Err(DecodeError::Invalid {
+                offset: self.offset(),
+                expected: Expected::EndOfLine,
+            })
         }
     }
 }

@@ -25,32 +25,62 @@ fn corpus_files() -> Vec<PathBuf> {
 #[test]
 fn corpus_checks_as_expected() {
     let files = corpus_files();
-    assert!(files.len() >= 40, "the corpus has one file per documented example");
+    assert!(
+        files.len() >= 40,
+        "the corpus has one file per documented example"
+    );
     let mut failures = Vec::new();
     let mut lines = 0;
     for path in &files {
         let t = parse(&std::fs::read(path).expect("read"));
-        assert!(t.problems.is_empty(), "{}: {:?}", path.display(), t.problems);
+        assert!(
+            t.problems.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            t.problems
+        );
         let strict = check(&t, &CheckOptions::default());
-        let lenient = check(&t, &CheckOptions { lenient: true, ..CheckOptions::default() });
+        let lenient = check(
+            &t,
+            &CheckOptions {
+                lenient: true,
+                ..CheckOptions::default()
+            },
+        );
         for (s, l) in strict.iter().zip(&lenient) {
             lines += 1;
             let expected = t.expectation(s.line).map(|e| e.result);
             let ok = match expected {
                 None => s.outcome == Outcome::Ok,
-                Some(ExpectedResult::Error) => matches!(s.outcome, Outcome::Error(_)) && matches!(l.outcome, Outcome::Error(_)),
+                Some(ExpectedResult::Error) => {
+                    matches!(s.outcome, Outcome::Error(_)) && matches!(l.outcome, Outcome::Error(_))
+                }
                 Some(ExpectedResult::Lenient) => {
-                    matches!(s.outcome, Outcome::Error(_)) && l.outcome == Outcome::Lenient && !l.warnings.is_empty()
+                    matches!(s.outcome, Outcome::Error(_))
+                        && l.outcome == Outcome::Lenient
+                        && !l.warnings.is_empty()
                 }
                 Some(_) => false,
             };
             if !ok {
-                failures.push(format!("{}:{}: expected {:?}, strict {:?}, lenient {:?}", path.display(), s.line, expected, s.outcome, l.outcome));
+                failures.push(format!(
+                    "{}:{}: expected {:?}, strict {:?}, lenient {:?}",
+                    path.display(),
+                    s.line,
+                    expected,
+                    s.outcome,
+                    l.outcome
+                ));
             }
         }
         // Every expectation names a protocol line.
         for e in &t.header.expect {
-            assert!(strict.iter().any(|r| r.line == e.line), "{}: # expect: names line {} which is no protocol line", path.display(), e.line);
+            assert!(
+                strict.iter().any(|r| r.line == e.line),
+                "{}: # expect: names line {} which is no protocol line",
+                path.display(),
+                e.line
+            );
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -63,10 +93,19 @@ fn section_8_session_byte_for_byte() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/sessions");
     let t = parse(&std::fs::read(root.join("msnp6-login-ns-fixed.txt")).expect("read"));
     let report = check(&t, &CheckOptions::default());
-    assert!(report.iter().all(|r| r.outcome == Outcome::Ok), "{report:#?}");
-    let profile = report.iter().find(|r| r.payload_len == Some(367)).expect("the 367-byte profile");
+    assert!(
+        report.iter().all(|r| r.outcome == Outcome::Ok),
+        "{report:#?}"
+    );
+    let profile = report
+        .iter()
+        .find(|r| r.payload_len == Some(367))
+        .expect("the 367-byte profile");
     assert_eq!(profile.payload_join.map(|j| j.as_str()), Some("crlf+crlf"));
-    let ipg = report.iter().find(|r| r.command.as_deref() == Some("IPG")).expect("IPG");
+    let ipg = report
+        .iter()
+        .find(|r| r.command.as_deref() == Some("IPG"))
+        .expect("IPG");
     assert_eq!(ipg.payload_len, Some(478));
     assert_eq!(ipg.payload_join.map(|j| j.as_str()), Some("lf"));
 }

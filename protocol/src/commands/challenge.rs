@@ -27,7 +27,10 @@ form! {
 
 impl<'a> Form<'a> for Chl<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Chl { trid: p.field()?, challenge: p.field()? })
+        Ok(Chl {
+            trid: p.field()?,
+            challenge: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.challenge);
@@ -42,10 +45,16 @@ form! {
 
 impl<'a> Form<'a> for Qry<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Qry { trid: p.field()?, public_key: p.field()?, payload: p.payload_length()? })
+        Ok(Qry {
+            trid: p.field()?,
+            public_key: p.field()?,
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.public_key).payload_length(&self.payload);
+        w.field(&self.trid)
+            .field(&self.public_key)
+            .payload_length(&self.payload);
     }
 }
 

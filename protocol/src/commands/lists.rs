@@ -6,7 +6,9 @@
 use super::{Form, form};
 use crate::error::DecodeError;
 use crate::grammar::{Params, Writer};
-use crate::types::{Dialect, FriendlyName, GtcMode, Handle, List, Privacy, Property, Token, TrId, Value};
+use crate::types::{
+    Dialect, FriendlyName, GtcMode, Handle, List, Privacy, Property, Token, TrId, Value,
+};
 
 form! {
     /// `SYN TrID list-version` — both directions (reference §3.2 SYN): the client's cached
@@ -16,7 +18,10 @@ form! {
 
 impl<'a> Form<'a> for Syn {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Syn { trid: p.field()?, version: p.field()? })
+        Ok(Syn {
+            trid: p.field()?,
+            version: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.version);
@@ -30,7 +35,10 @@ form! {
 
 impl<'a> Form<'a> for LstRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(LstRequest { trid: p.field()?, list: p.field()? })
+        Ok(LstRequest {
+            trid: p.field()?,
+            list: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.list);
@@ -80,13 +88,32 @@ impl<'a> Form<'a> for Lst<'a> {
         } else {
             let handle = p.field()?;
             let name = p.field()?;
-            let groups = if d.version() >= 7 { p.opt_field()? } else { None };
-            Some(ListEntry { handle, name, groups })
+            let groups = if d.version() >= 7 {
+                p.opt_field()?
+            } else {
+                None
+            };
+            Some(ListEntry {
+                handle,
+                name,
+                groups,
+            })
         };
-        Ok(Lst { trid, list, version, index, total, entry })
+        Ok(Lst {
+            trid,
+            list,
+            version,
+            index,
+            total,
+            entry,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.list).field(&self.version).field(&self.index).field(&self.total);
+        w.field(&self.trid)
+            .field(&self.list)
+            .field(&self.version)
+            .field(&self.index)
+            .field(&self.total);
         if let Some(e) = &self.entry {
             w.field(&e.handle).field(&e.name).opt_field(&e.groups);
         }
@@ -100,7 +127,10 @@ form! {
 
 impl<'a> Form<'a> for GtcRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(GtcRequest { trid: p.field()?, mode: p.field()? })
+        Ok(GtcRequest {
+            trid: p.field()?,
+            mode: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.mode);
@@ -114,7 +144,11 @@ form! {
 
 impl<'a> Form<'a> for Gtc<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Gtc { trid: p.field()?, version: p.field()?, mode: p.field()? })
+        Ok(Gtc {
+            trid: p.field()?,
+            version: p.field()?,
+            mode: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.version).field(&self.mode);
@@ -128,7 +162,10 @@ form! {
 
 impl<'a> Form<'a> for BlpRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(BlpRequest { trid: p.field()?, privacy: p.field()? })
+        Ok(BlpRequest {
+            trid: p.field()?,
+            privacy: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.privacy);
@@ -142,16 +179,26 @@ form! {
 
 impl<'a> Form<'a> for Blp<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Blp { trid: p.field()?, version: p.field()?, privacy: p.field()? })
+        Ok(Blp {
+            trid: p.field()?,
+            version: p.field()?,
+            privacy: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.version).field(&self.privacy);
+        w.field(&self.trid)
+            .field(&self.version)
+            .field(&self.privacy);
     }
 }
 
 /// The MSNP7 group id that may end `ADD`/`REM` (reference §2: not valid in MSNP6).
 fn group<'a>(p: &mut Params<'a>, d: Dialect) -> Result<Option<u32>, DecodeError> {
-    if d.version() >= 7 { p.opt_field() } else { Ok(None) }
+    if d.version() >= 7 {
+        p.opt_field()
+    } else {
+        Ok(None)
+    }
 }
 
 form! {
@@ -169,10 +216,20 @@ form! {
 
 impl<'a> Form<'a> for AddRequest<'a> {
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
-        Ok(AddRequest { trid: p.field()?, list: p.field()?, handle: p.field()?, name: p.field()?, group: group(p, d)? })
+        Ok(AddRequest {
+            trid: p.field()?,
+            list: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+            group: group(p, d)?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.list).field(&self.handle).field(&self.name).opt_field(&self.group);
+        w.field(&self.trid)
+            .field(&self.list)
+            .field(&self.handle)
+            .field(&self.name)
+            .opt_field(&self.group);
     }
 }
 
@@ -202,7 +259,12 @@ impl<'a> Form<'a> for Add<'a> {
         })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.list).field(&self.version).field(&self.handle).field(&self.name).opt_field(&self.group);
+        w.field(&self.trid)
+            .field(&self.list)
+            .field(&self.version)
+            .field(&self.handle)
+            .field(&self.name)
+            .opt_field(&self.group);
     }
 }
 
@@ -220,10 +282,18 @@ impl<'a> Form<'a> for ReverseAdd<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         p.literal("0")?;
         p.literal("RL")?;
-        Ok(ReverseAdd { version: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(ReverseAdd {
+            version: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.literal("0").literal("RL").field(&self.version).field(&self.handle).field(&self.name);
+        w.literal("0")
+            .literal("RL")
+            .field(&self.version)
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -241,10 +311,18 @@ form! {
 
 impl<'a> Form<'a> for RemRequest<'a> {
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
-        Ok(RemRequest { trid: p.field()?, list: p.field()?, handle: p.field()?, group: group(p, d)? })
+        Ok(RemRequest {
+            trid: p.field()?,
+            list: p.field()?,
+            handle: p.field()?,
+            group: group(p, d)?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.list).field(&self.handle).opt_field(&self.group);
+        w.field(&self.trid)
+            .field(&self.list)
+            .field(&self.handle)
+            .opt_field(&self.group);
     }
 }
 
@@ -263,10 +341,20 @@ form! {
 
 impl<'a> Form<'a> for Rem<'a> {
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
-        Ok(Rem { trid: p.field()?, list: p.field()?, version: p.field()?, handle: p.field()?, group: group(p, d)? })
+        Ok(Rem {
+            trid: p.field()?,
+            list: p.field()?,
+            version: p.field()?,
+            handle: p.field()?,
+            group: group(p, d)?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.list).field(&self.version).field(&self.handle).opt_field(&self.group);
+        w.field(&self.trid)
+            .field(&self.list)
+            .field(&self.version)
+            .field(&self.handle)
+            .opt_field(&self.group);
     }
 }
 
@@ -279,10 +367,16 @@ impl<'a> Form<'a> for ReverseRemove<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         p.literal("0")?;
         p.literal("RL")?;
-        Ok(ReverseRemove { version: p.field()?, handle: p.field()? })
+        Ok(ReverseRemove {
+            version: p.field()?,
+            handle: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.literal("0").literal("RL").field(&self.version).field(&self.handle);
+        w.literal("0")
+            .literal("RL")
+            .field(&self.version)
+            .field(&self.handle);
     }
 }
 
@@ -293,7 +387,11 @@ form! {
 
 impl<'a> Form<'a> for ReaRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(ReaRequest { trid: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(ReaRequest {
+            trid: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.handle).field(&self.name);
@@ -307,10 +405,18 @@ form! {
 
 impl<'a> Form<'a> for Rea<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Rea { trid: p.field()?, version: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(Rea {
+            trid: p.field()?,
+            version: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.version).field(&self.handle).field(&self.name);
+        w.field(&self.trid)
+            .field(&self.version)
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -322,10 +428,16 @@ form! {
 
 impl<'a> Form<'a> for PrpRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(PrpRequest { trid: p.field()?, property: p.field()?, value: p.opt_field()? })
+        Ok(PrpRequest {
+            trid: p.field()?,
+            property: p.field()?,
+            value: p.opt_field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.property).opt_field(&self.value);
+        w.field(&self.trid)
+            .field(&self.property)
+            .opt_field(&self.value);
     }
 }
 
@@ -337,10 +449,18 @@ form! {
 
 impl<'a> Form<'a> for Prp<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Prp { trid: p.field()?, version: p.field()?, property: p.field()?, value: p.opt_field()? })
+        Ok(Prp {
+            trid: p.field()?,
+            version: p.field()?,
+            property: p.field()?,
+            value: p.opt_field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.version).field(&self.property).opt_field(&self.value);
+        w.field(&self.trid)
+            .field(&self.version)
+            .field(&self.property)
+            .opt_field(&self.value);
     }
 }
 
@@ -352,9 +472,17 @@ form! {
 
 impl<'a> Form<'a> for Bpr<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Bpr { version: p.field()?, handle: p.field()?, property: p.field()?, value: p.opt_field()? })
+        Ok(Bpr {
+            version: p.field()?,
+            handle: p.field()?,
+            property: p.field()?,
+            value: p.opt_field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.version).field(&self.handle).field(&self.property).opt_field(&self.value);
+        w.field(&self.version)
+            .field(&self.handle)
+            .field(&self.property)
+            .opt_field(&self.value);
     }
 }

@@ -36,7 +36,10 @@ impl<'a> Ver<'a> {
 
 impl<'a> Form<'a> for Ver<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Ver { trid: p.field()?, dialects: p.token_list()? })
+        Ok(Ver {
+            trid: p.field()?,
+            dialects: p.token_list()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).token_list(&self.dialects);
@@ -70,7 +73,10 @@ form! {
 
 impl<'a> Form<'a> for Inf<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Inf { trid: p.field()?, packages: p.token_list()? })
+        Ok(Inf {
+            trid: p.field()?,
+            packages: p.token_list()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).token_list(&self.packages);
@@ -92,10 +98,16 @@ impl<'a> Form<'a> for UsrInitial<'a> {
         let trid = p.field()?;
         p.literal("MD5")?;
         p.literal("I")?;
-        Ok(UsrInitial { trid, handle: p.field()? })
+        Ok(UsrInitial {
+            trid,
+            handle: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("MD5").literal("I").field(&self.handle);
+        w.field(&self.trid)
+            .literal("MD5")
+            .literal("I")
+            .field(&self.handle);
     }
 }
 
@@ -114,10 +126,16 @@ impl<'a> Form<'a> for UsrSalt<'a> {
         let trid = p.field()?;
         p.literal("MD5")?;
         p.literal("S")?;
-        Ok(UsrSalt { trid, salt: p.field()? })
+        Ok(UsrSalt {
+            trid,
+            salt: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("MD5").literal("S").field(&self.salt);
+        w.field(&self.trid)
+            .literal("MD5")
+            .literal("S")
+            .field(&self.salt);
     }
 }
 
@@ -137,10 +155,16 @@ impl<'a> Form<'a> for UsrResponse<'a> {
         let trid = p.field()?;
         p.literal("MD5")?;
         p.literal("S")?;
-        Ok(UsrResponse { trid, digest: p.field()? })
+        Ok(UsrResponse {
+            trid,
+            digest: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("MD5").literal("S").field(&self.digest);
+        w.field(&self.trid)
+            .literal("MD5")
+            .literal("S")
+            .field(&self.digest);
     }
 }
 
@@ -162,10 +186,18 @@ form! {
 
 impl<'a> Form<'a> for UsrOther<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(UsrOther { trid: p.field()?, package: p.field()?, stage: p.field()?, parameter: p.field()? })
+        Ok(UsrOther {
+            trid: p.field()?,
+            package: p.field()?,
+            stage: p.field()?,
+            parameter: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.package).field(&self.stage).field(&self.parameter);
+        w.field(&self.trid)
+            .field(&self.package)
+            .field(&self.stage)
+            .field(&self.parameter);
     }
 }
 
@@ -191,11 +223,24 @@ impl<'a> Form<'a> for UsrOk<'a> {
         p.literal("OK")?;
         let handle = p.field()?;
         let name = p.field()?;
-        let verified = if d.version() >= 6 { Some(p.field()?) } else { None };
-        Ok(UsrOk { trid, handle, name, verified })
+        let verified = if d.version() >= 6 {
+            Some(p.field()?)
+        } else {
+            None
+        };
+        Ok(UsrOk {
+            trid,
+            handle,
+            name,
+            verified,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("OK").field(&self.handle).field(&self.name).opt_field(&self.verified);
+        w.field(&self.trid)
+            .literal("OK")
+            .field(&self.handle)
+            .field(&self.name)
+            .opt_field(&self.verified);
     }
 }
 
@@ -214,7 +259,11 @@ form! {
 
 impl<'a> Form<'a> for UsrSwitchboard<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(UsrSwitchboard { trid: p.field()?, handle: p.field()?, cookie: p.field()? })
+        Ok(UsrSwitchboard {
+            trid: p.field()?,
+            handle: p.field()?,
+            cookie: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.handle).field(&self.cookie);
@@ -237,10 +286,17 @@ impl<'a> Form<'a> for UsrSwitchboardOk<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("OK")?;
-        Ok(UsrSwitchboardOk { trid, handle: p.field()?, name: p.field()? })
+        Ok(UsrSwitchboardOk {
+            trid,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("OK").field(&self.handle).field(&self.name);
+        w.field(&self.trid)
+            .literal("OK")
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -257,7 +313,10 @@ form! {
 
 impl<'a> Form<'a> for XfrRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(XfrRequest { trid: p.field()?, kind: p.field()? })
+        Ok(XfrRequest {
+            trid: p.field()?,
+            kind: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.kind);
@@ -282,10 +341,18 @@ impl<'a> Form<'a> for XfrSwitchboard<'a> {
         p.literal("SB")?;
         let address = p.field()?;
         p.literal("CKI")?;
-        Ok(XfrSwitchboard { trid, address, cookie: p.field()? })
+        Ok(XfrSwitchboard {
+            trid,
+            address,
+            cookie: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("SB").field(&self.address).literal("CKI").field(&self.cookie);
+        w.field(&self.trid)
+            .literal("SB")
+            .field(&self.address)
+            .literal("CKI")
+            .field(&self.cookie);
     }
 }
 
@@ -310,12 +377,29 @@ impl<'a> Form<'a> for XfrNotification<'a> {
         let trid = p.field()?;
         p.literal("NS")?;
         let address = p.field()?;
-        let constant = if d.version() >= 3 { Some(p.field()?) } else { None };
-        let current = if d.version() >= 7 { Some(p.field()?) } else { None };
-        Ok(XfrNotification { trid, address, constant, current })
+        let constant = if d.version() >= 3 {
+            Some(p.field()?)
+        } else {
+            None
+        };
+        let current = if d.version() >= 7 {
+            Some(p.field()?)
+        } else {
+            None
+        };
+        Ok(XfrNotification {
+            trid,
+            address,
+            constant,
+            current,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).literal("NS").field(&self.address).opt_field(&self.constant).opt_field(&self.current);
+        w.field(&self.trid)
+            .literal("NS")
+            .field(&self.address)
+            .opt_field(&self.constant)
+            .opt_field(&self.current);
     }
 }
 
@@ -454,7 +538,9 @@ form! {
 
 impl<'a> Out<'a> {
     pub(crate) fn parse_server(p: &mut Params<'a>) -> Result<Self, DecodeError> {
-        Ok(Out { reason: p.opt_field()? })
+        Ok(Out {
+            reason: p.opt_field()?,
+        })
     }
     pub(crate) fn write(&self, w: &mut Writer<'_>) {
         w.opt_field(&self.reason);

@@ -88,9 +88,10 @@ form! {
 
 /// The MSNP6 verbs (reference §3), in reference order.
 pub const VERBS: &[&str] = &[
-    "VER", "INF", "USR", "XFR", "CVR", "CVQ", "OUT", "PNG", "QNG", "SYN", "LST", "GTC", "BLP", "ADD",
-    "REM", "REA", "PRP", "BPR", "CHG", "ILN", "NLN", "FLN", "IMS", "URL", "FND", "SND", "SDC", "PAG",
-    "NOT", "IPG", "CHL", "QRY", "MSG", "RNG", "CAL", "JOI", "ANS", "IRO", "ACK", "NAK", "BYE",
+    "VER", "INF", "USR", "XFR", "CVR", "CVQ", "OUT", "PNG", "QNG", "SYN", "LST", "GTC", "BLP",
+    "ADD", "REM", "REA", "PRP", "BPR", "CHG", "ILN", "NLN", "FLN", "IMS", "URL", "FND", "SND",
+    "SDC", "PAG", "NOT", "IPG", "CHL", "QRY", "MSG", "RNG", "CAL", "JOI", "ANS", "IRO", "ACK",
+    "NAK", "BYE",
 ];
 
 /// Whether `verb` is one of the MSNP6 verbs.
@@ -347,7 +348,11 @@ pub struct Context {
 impl Context {
     /// A context with the default dialect (MSNP6).
     pub const fn new(direction: Direction, server: ServerKind) -> Self {
-        Context { direction, server, dialect: Dialect::Msnp6 }
+        Context {
+            direction,
+            server,
+            dialect: Dialect::Msnp6,
+        }
     }
     /// The same context with another dialect.
     pub const fn with_dialect(self, dialect: Dialect) -> Self {
@@ -362,7 +367,11 @@ pub(crate) struct LineParse<'a> {
     pub(crate) payload: Option<(usize, u32)>,
 }
 
-fn decode_form<'a, F: Form<'a>>(p: &mut Params<'a>, d: Dialect, wrap: fn(F) -> Command<'a>) -> Result<Command<'a>, DecodeError> {
+fn decode_form<'a, F: Form<'a>>(
+    p: &mut Params<'a>,
+    d: Dialect,
+    wrap: fn(F) -> Command<'a>,
+) -> Result<Command<'a>, DecodeError> {
     let v = F::parse(p, d)?;
     p.end()?;
     Ok(wrap(v))
@@ -431,7 +440,12 @@ fn place(verb: &[u8], ctx: Context) -> Option<Result<&'static str, DecodeError>>
     } else {
         Misplacement::WrongServer
     };
-    Some(Err(DecodeError::Misplaced { verb: name, direction: ctx.direction, server: ctx.server, reason }))
+    Some(Err(DecodeError::Misplaced {
+        verb: name,
+        direction: ctx.direction,
+        server: ctx.server,
+        reason,
+    }))
 }
 
 impl<'a> Command<'a> {
@@ -446,12 +460,21 @@ impl<'a> Command<'a> {
         let is_letters = verb.len() == 3 && verb.iter().all(u8::is_ascii_uppercase);
         let is_digits = verb.len() == 3 && verb.iter().all(u8::is_ascii_digit);
         if !(is_letters || is_digits) {
-            let bad = verb.iter().position(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit()).unwrap_or(verb.len());
-            return Err(DecodeError::Invalid { offset: bad, expected: Expected::Verb });
+            let bad = verb
+                .iter()
+                .position(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit())
+                .unwrap_or(verb.len());
+            return Err(DecodeError::Invalid {
+                offset: bad,
+                expected: Expected::Verb,
+            });
         }
         let mut p = Params::new(line, &line[3..]);
         if !p.at_end() && line[3] != b' ' {
-            return Err(DecodeError::Invalid { offset: 3, expected: Expected::Space });
+            return Err(DecodeError::Invalid {
+                offset: 3,
+                expected: Expected::Space,
+            });
         }
         let d = ctx.dialect;
         let p = &mut p;
@@ -466,17 +489,30 @@ impl<'a> Command<'a> {
                 });
             }
             let n = verb.iter().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
-            let code = ErrorCode::new(n).map_err(|_| DecodeError::Invalid { offset: 0, expected: Expected::Verb })?;
+            let code = ErrorCode::new(n).map_err(|_| DecodeError::Invalid {
+                offset: 0,
+                expected: Expected::Verb,
+            })?;
             let trid = p.field()?;
             p.end()?;
-            return Ok(LineParse { command: Command::Error(ErrorReply { code, trid }), payload: None });
+            return Ok(LineParse {
+                command: Command::Error(ErrorReply { code, trid }),
+                payload: None,
+            });
         }
 
         let name = match place(verb, ctx) {
             None => {
-                let params = if p.at_end() { None } else { Some(p.token_list()?) };
+                let params = if p.at_end() {
+                    None
+                } else {
+                    Some(p.token_list()?)
+                };
                 return Ok(LineParse {
-                    command: Command::Unknown(Unknown { verb: Token::from_checked(verb), params }),
+                    command: Command::Unknown(Unknown {
+                        verb: Token::from_checked(verb),
+                        params,
+                    }),
                     payload: None,
                 });
             }
@@ -506,12 +542,16 @@ impl<'a> Command<'a> {
             ("XFR", C) => decode_form(p, d, Command::XfrRequest),
             ("XFR", S) => match (p.peek(), second(p), third(p), p.remaining()) {
                 (Some(b"0"), Some(b"NS"), Some(b"0"), 3) => decode_form(p, d, Command::XfrReset),
-                (_, Some(b"SB"), _, _) if server == NS => decode_form(p, d, Command::XfrSwitchboard),
+                (_, Some(b"SB"), _, _) if server == NS => {
+                    decode_form(p, d, Command::XfrSwitchboard)
+                }
                 _ => decode_form(p, d, Command::XfrNotification),
             },
             ("CVR", C) => decode_form(p, d, Command::Cvr),
             ("CVR", S) => decode_form(p, d, Command::CvrAdvice),
-            ("CVQ", C) => ClientVersion::parse_cvq(p).and_then(|v| p.end().map(|()| Command::Cvq(v))),
+            ("CVQ", C) => {
+                ClientVersion::parse_cvq(p).and_then(|v| p.end().map(|()| Command::Cvq(v)))
+            }
             ("CVQ", S) => decode_form(p, d, Command::CvqAdvice),
             ("OUT", C) => p.end().map(|()| Command::Out(Out { reason: None })),
             ("OUT", S) => decode_form(p, d, Command::Out),
@@ -568,9 +608,15 @@ impl<'a> Command<'a> {
             ("ACK", _) => decode_form(p, d, Command::Ack),
             ("NAK", _) => decode_form(p, d, Command::Nak),
             ("BYE", _) => decode_form(p, d, Command::Bye),
-            _ => Err(DecodeError::Invalid { offset: 0, expected: Expected::Verb }),
+            _ => Err(DecodeError::Invalid {
+                offset: 0,
+                expected: Expected::Verb,
+            }),
         }?;
-        Ok(LineParse { command, payload: p.payload })
+        Ok(LineParse {
+            command,
+            payload: p.payload,
+        })
     }
 
     /// Appends the command line, CR LF, and the payload of a payload command.
@@ -644,7 +690,9 @@ impl<'a> Command<'a> {
             Command::XfrRequest(v) => v.trid,
             Command::XfrSwitchboard(v) => v.trid,
             Command::XfrNotification(v) => v.trid,
-            Command::XfrReset(_) | Command::ReverseAdd(_) | Command::ReverseRemove(_) => TrId::ASYNC,
+            Command::XfrReset(_) | Command::ReverseAdd(_) | Command::ReverseRemove(_) => {
+                TrId::ASYNC
+            }
             Command::Cvr(v) | Command::Cvq(v) => v.trid,
             Command::CvrAdvice(v) | Command::CvqAdvice(v) => v.trid,
             Command::Syn(v) => v.trid,

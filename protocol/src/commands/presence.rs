@@ -14,7 +14,10 @@ form! {
 
 impl<'a> Form<'a> for Chg<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Chg { trid: p.field()?, status: p.field()? })
+        Ok(Chg {
+            trid: p.field()?,
+            status: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.status);
@@ -29,10 +32,18 @@ form! {
 
 impl<'a> Form<'a> for Iln<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Iln { trid: p.field()?, status: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(Iln {
+            trid: p.field()?,
+            status: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.status).field(&self.handle).field(&self.name);
+        w.field(&self.trid)
+            .field(&self.status)
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -44,7 +55,11 @@ form! {
 
 impl<'a> Form<'a> for Nln<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Nln { status: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(Nln {
+            status: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.status).field(&self.handle).field(&self.name);
@@ -72,7 +87,10 @@ form! {
 
 impl<'a> Form<'a> for ImsRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(ImsRequest { trid: p.field()?, state: p.field()? })
+        Ok(ImsRequest {
+            trid: p.field()?,
+            state: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.state);
@@ -87,7 +105,11 @@ form! {
 
 impl<'a> Form<'a> for Ims<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Ims { trid: p.field()?, unknown: p.field()?, state: p.field()? })
+        Ok(Ims {
+            trid: p.field()?,
+            unknown: p.field()?,
+            state: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.unknown).field(&self.state);

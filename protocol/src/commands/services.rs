@@ -13,10 +13,16 @@ form! {
 
 impl<'a> Form<'a> for UrlRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(UrlRequest { trid: p.field()?, service: p.field()?, parameter: p.opt_field()? })
+        Ok(UrlRequest {
+            trid: p.field()?,
+            service: p.field()?,
+            parameter: p.opt_field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.service).opt_field(&self.parameter);
+        w.field(&self.trid)
+            .field(&self.service)
+            .opt_field(&self.parameter);
     }
 }
 
@@ -36,10 +42,18 @@ impl<'a> Form<'a> for Url<'a> {
             3 | 4 => p.opt_field()?,
             _ => Some(p.field()?),
         };
-        Ok(Url { trid, redirect, login, site_id })
+        Ok(Url {
+            trid,
+            redirect,
+            login,
+            site_id,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.redirect).field(&self.login).opt_field(&self.site_id);
+        w.field(&self.trid)
+            .field(&self.redirect)
+            .field(&self.login)
+            .opt_field(&self.site_id);
     }
 }
 
@@ -57,14 +71,30 @@ form! {
 
 impl<'a> FndFields<'a> {
     fn parse(p: &mut Params<'a>) -> Result<Self, DecodeError> {
-        Ok(FndFields { fname: p.field()?, lname: p.field()?, city: p.field()?, state: p.field()?, country: p.field()? })
+        Ok(FndFields {
+            fname: p.field()?,
+            lname: p.field()?,
+            city: p.field()?,
+            state: p.field()?,
+            country: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.fname).field(&self.lname).field(&self.city).field(&self.state).field(&self.country);
+        w.field(&self.fname)
+            .field(&self.lname)
+            .field(&self.city)
+            .field(&self.state)
+            .field(&self.country);
     }
     /// The `key=value` fields in wire order, with their documented keys.
     pub fn iter(&self) -> [(&'static str, &Token<'a>); 5] {
-        [("fname", &self.fname), ("lname", &self.lname), ("city", &self.city), ("state", &self.state), ("country", &self.country)]
+        [
+            ("fname", &self.fname),
+            ("lname", &self.lname),
+            ("city", &self.city),
+            ("state", &self.state),
+            ("country", &self.country),
+        ]
     }
 }
 
@@ -75,7 +105,10 @@ form! {
 
 impl<'a> Form<'a> for FndRequest<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(FndRequest { trid: p.field()?, query: FndFields::parse(p)? })
+        Ok(FndRequest {
+            trid: p.field()?,
+            query: FndFields::parse(p)?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid);
@@ -94,8 +127,17 @@ impl<'a> Form<'a> for Fnd<'a> {
         let trid = p.field()?;
         let index = p.field()?;
         let total = p.field()?;
-        let result = if index == 0 && total == 0 { None } else { Some(FndFields::parse(p)?) };
-        Ok(Fnd { trid, index, total, result })
+        let result = if index == 0 && total == 0 {
+            None
+        } else {
+            Some(FndFields::parse(p)?)
+        };
+        Ok(Fnd {
+            trid,
+            index,
+            total,
+            result,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.index).field(&self.total);
@@ -121,12 +163,30 @@ impl<'a> Form<'a> for SndRequest<'a> {
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let address = p.field()?;
-        let (lcid, library) = if d.version() >= 3 { (Some(p.field()?), Some(p.field()?)) } else { (None, None) };
-        let client_id = if d.version() >= 4 { Some(p.field()?) } else { None };
-        Ok(SndRequest { trid, address, lcid, library, client_id })
+        let (lcid, library) = if d.version() >= 3 {
+            (Some(p.field()?), Some(p.field()?))
+        } else {
+            (None, None)
+        };
+        let client_id = if d.version() >= 4 {
+            Some(p.field()?)
+        } else {
+            None
+        };
+        Ok(SndRequest {
+            trid,
+            address,
+            lcid,
+            library,
+            client_id,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.address).opt_field(&self.lcid).opt_field(&self.library).opt_field(&self.client_id);
+        w.field(&self.trid)
+            .field(&self.address)
+            .opt_field(&self.lcid)
+            .opt_field(&self.library)
+            .opt_field(&self.client_id);
     }
 }
 
@@ -170,7 +230,15 @@ impl<'a> Form<'a> for Sdc<'a> {
         let client_id = p.field()?;
         p.literal("X")?;
         p.literal("X")?;
-        Ok(Sdc { trid, address, lcid, library, client_id, name: p.field()?, payload: p.payload_length()? })
+        Ok(Sdc {
+            trid,
+            address,
+            lcid,
+            library,
+            client_id,
+            name: p.field()?,
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid)
@@ -192,10 +260,16 @@ form! {
 
 impl<'a> Form<'a> for Pag<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Pag { trid: p.field()?, handle: p.field()?, payload: p.payload_length()? })
+        Ok(Pag {
+            trid: p.field()?,
+            handle: p.field()?,
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.handle).payload_length(&self.payload);
+        w.field(&self.trid)
+            .field(&self.handle)
+            .payload_length(&self.payload);
     }
 }
 
@@ -206,7 +280,9 @@ form! {
 
 impl<'a> Form<'a> for Notification<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Notification { payload: p.payload_length()? })
+        Ok(Notification {
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.payload_length(&self.payload);

@@ -14,10 +14,16 @@ form! {
 
 impl<'a> Form<'a> for MsgSend<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(MsgSend { trid: p.field()?, ack: p.field()?, payload: p.payload_length()? })
+        Ok(MsgSend {
+            trid: p.field()?,
+            ack: p.field()?,
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.ack).payload_length(&self.payload);
+        w.field(&self.trid)
+            .field(&self.ack)
+            .payload_length(&self.payload);
     }
 }
 
@@ -29,10 +35,16 @@ form! {
 
 impl<'a> Form<'a> for Msg<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Msg { handle: p.field()?, name: p.field()?, payload: p.payload_length()? })
+        Ok(Msg {
+            handle: p.field()?,
+            name: p.field()?,
+            payload: p.payload_length()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.handle).field(&self.name).payload_length(&self.payload);
+        w.field(&self.handle)
+            .field(&self.name)
+            .payload_length(&self.payload);
     }
 }
 
@@ -54,10 +66,21 @@ impl<'a> Form<'a> for Rng<'a> {
         let session = p.field()?;
         let address = p.field()?;
         p.literal("CKI")?;
-        Ok(Rng { session, address, cookie: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(Rng {
+            session,
+            address,
+            cookie: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.session).field(&self.address).literal("CKI").field(&self.cookie).field(&self.handle).field(&self.name);
+        w.field(&self.session)
+            .field(&self.address)
+            .literal("CKI")
+            .field(&self.cookie)
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -68,7 +91,10 @@ form! {
 
 impl<'a> Form<'a> for Cal<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Cal { trid: p.field()?, handle: p.field()? })
+        Ok(Cal {
+            trid: p.field()?,
+            handle: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).field(&self.handle);
@@ -84,7 +110,10 @@ impl<'a> Form<'a> for CalRinging<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("RINGING")?;
-        Ok(CalRinging { trid, session: p.field()? })
+        Ok(CalRinging {
+            trid,
+            session: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.trid).literal("RINGING").field(&self.session);
@@ -99,10 +128,18 @@ form! {
 
 impl<'a> Form<'a> for Ans<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Ans { trid: p.field()?, handle: p.field()?, cookie: p.field()?, session: p.field()? })
+        Ok(Ans {
+            trid: p.field()?,
+            handle: p.field()?,
+            cookie: p.field()?,
+            session: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.handle).field(&self.cookie).field(&self.session);
+        w.field(&self.trid)
+            .field(&self.handle)
+            .field(&self.cookie)
+            .field(&self.session);
     }
 }
 
@@ -130,10 +167,20 @@ form! {
 
 impl<'a> Form<'a> for Iro<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Iro { trid: p.field()?, index: p.field()?, total: p.field()?, handle: p.field()?, name: p.field()? })
+        Ok(Iro {
+            trid: p.field()?,
+            index: p.field()?,
+            total: p.field()?,
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
-        w.field(&self.trid).field(&self.index).field(&self.total).field(&self.handle).field(&self.name);
+        w.field(&self.trid)
+            .field(&self.index)
+            .field(&self.total)
+            .field(&self.handle)
+            .field(&self.name);
     }
 }
 
@@ -144,7 +191,10 @@ form! {
 
 impl<'a> Form<'a> for Joi<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Joi { handle: p.field()?, name: p.field()? })
+        Ok(Joi {
+            handle: p.field()?,
+            name: p.field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.handle).field(&self.name);
@@ -173,7 +223,10 @@ form! {
 
 impl<'a> Form<'a> for Bye<'a> {
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
-        Ok(Bye { handle: p.field()?, reason: p.opt_field()? })
+        Ok(Bye {
+            handle: p.field()?,
+            reason: p.opt_field()?,
+        })
     }
     fn write(&self, w: &mut Writer<'_>) {
         w.field(&self.handle).opt_field(&self.reason);

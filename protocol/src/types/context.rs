@@ -151,7 +151,9 @@ impl Dialect {
 
     /// Parses the exact wire name.
     pub fn from_bytes(b: &[u8]) -> Option<Self> {
-        Dialect::ALL.into_iter().find(|d| d.as_str().as_bytes() == b)
+        Dialect::ALL
+            .into_iter()
+            .find(|d| d.as_str().as_bytes() == b)
     }
 }
 

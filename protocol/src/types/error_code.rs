@@ -28,20 +28,40 @@ const TABLE: &[Row] = &[
     (201, Some("ERR_INVALID_PARAMETER"), "invalid parameter"),
     (203, None, "invalid federated user"),
     (204, None, "user's network unavailable"),
-    (205, Some("ERR_INVALID_USER"), "invalid or non-existent user"),
-    (206, Some("ERR_FQDN_MISSING"), "domain part of handle missing"),
+    (
+        205,
+        Some("ERR_INVALID_USER"),
+        "invalid or non-existent user",
+    ),
+    (
+        206,
+        Some("ERR_FQDN_MISSING"),
+        "domain part of handle missing",
+    ),
     (207, Some("ERR_ALREADY_LOGIN"), "already logged in"),
     (208, Some("ERR_INVALID_USERNAME"), "invalid user name"),
-    (209, Some("ERR_INVALID_FRIENDLY_NAME"), "friendly name not allowed"),
+    (
+        209,
+        Some("ERR_INVALID_FRIENDLY_NAME"),
+        "friendly name not allowed",
+    ),
     (210, Some("ERR_LIST_FULL"), "list full"),
     (211, None, "unknown (MSNP2, not in draft)"),
     (212, None, "unexpected"),
     (213, None, "user does not exist / invalid rename request"),
-    (215, Some("ERR_ALREADY_THERE"), "already on that list / already in session"),
+    (
+        215,
+        Some("ERR_ALREADY_THERE"),
+        "already on that list / already in session",
+    ),
     (216, Some("ERR_NOT_ON_LIST"), "not on list"),
     (217, None, "user not accepting instant messages / offline"),
     (218, Some("ERR_ALREADY_IN_THE_MODE"), "already in that mode"),
-    (219, Some("ERR_ALREADY_IN_OPPOSITE_LIST"), "user is in the opposite list"),
+    (
+        219,
+        Some("ERR_ALREADY_IN_OPPOSITE_LIST"),
+        "user is in the opposite list",
+    ),
     (220, None, "user not accepting pages"),
     (224, None, "group does not exist (MSNP7+)"),
     (225, None, "user not in that group (MSNP7+)"),
@@ -51,9 +71,17 @@ const TABLE: &[Row] = &[
     (240, None, "invalid XML"),
     (241, None, "invalid XML data"),
     (280, Some("ERR_SWITCHBOARD_FAILED"), "switchboard failed"),
-    (281, Some("ERR_NOTIFY_XFR_FAILED"), "transfer to switchboard failed"),
+    (
+        281,
+        Some("ERR_NOTIFY_XFR_FAILED"),
+        "transfer to switchboard failed",
+    ),
     (282, None, "badly formatted MSG D (MSNP9+)"),
-    (300, Some("ERR_REQUIRED_FIELDS_MISSING"), "required fields missing"),
+    (
+        300,
+        Some("ERR_REQUIRED_FIELDS_MISSING"),
+        "required fields missing",
+    ),
     (301, None, "too many FND results"),
     (302, Some("ERR_NOT_LOGGED_IN"), "not logged in"),
     (400, None, "address-book / subscription / market error"),
@@ -91,12 +119,24 @@ const TABLE: &[Row] = &[
     (540, None, "challenge response wrong"),
     (600, Some("ERR_SERVER_BUSY"), "server busy"),
     (601, Some("ERR_SERVER_UNAVAILABLE"), "server unavailable"),
-    (602, Some("ERR_PEER_NS_DOWN"), "peer notification server down"),
+    (
+        602,
+        Some("ERR_PEER_NS_DOWN"),
+        "peer notification server down",
+    ),
     (603, Some("ERR_DB_CONNECT"), "database connect failed"),
     (604, Some("ERR_SERVER_GOING_DOWN"), "server going down"),
     (606, None, "paging unavailable"),
-    (707, Some("ERR_CREATE_CONNECTION"), "could not create connection"),
-    (710, None, "paging unavailable / invalid language id (sources conflict)"),
+    (
+        707,
+        Some("ERR_CREATE_CONNECTION"),
+        "could not create connection",
+    ),
+    (
+        710,
+        None,
+        "paging unavailable / invalid language id (sources conflict)",
+    ),
     (711, Some("ERR_BLOCKING_WRITE"), "blocking write"),
     (712, Some("ERR_SESSION_OVERLOAD"), "session overload"),
     (713, Some("ERR_USER_TOO_ACTIVE"), "user too active"),
@@ -110,27 +150,63 @@ const TABLE: &[Row] = &[
     (731, None, "invalid CVQ parameters"),
     (800, None, "rate limited"),
     (910, None, "server too busy to authenticate"),
-    (911, Some("ERR_AUTHENTICATION_FAILED"), "authentication failed"),
+    (
+        911,
+        Some("ERR_AUTHENTICATION_FAILED"),
+        "authentication failed",
+    ),
     (912, None, "unknown (MSNP2, not in draft)"),
-    (913, Some("ERR_NOT_ALLOWED_WHEN_OFFLINE"), "not allowed while hidden or offline"),
+    (
+        913,
+        Some("ERR_NOT_ALLOWED_WHEN_OFFLINE"),
+        "not allowed while hidden or offline",
+    ),
     (914, None, "unknown (MSNP2, not in draft)"),
     (915, None, "unknown (introduced in MSNP6)"),
     (916, None, "unknown (introduced in MSNP6)"),
     (917, None, "invalid domain at authentication"),
     (918, None, "internal server error"),
     (919, None, "internal server error"),
-    (920, Some("ERR_NOT_ACCEPTING_NEW_USERS"), "not accepting new users"),
+    (
+        920,
+        Some("ERR_NOT_ACCEPTING_NEW_USERS"),
+        "not accepting new users",
+    ),
     (921, None, "server too busy to authenticate"),
     (922, None, "server too busy"),
     (923, None, "child account lacks parental consent"),
     (924, None, "account e-mail address not verified"),
-    (926, None, "managed / restricted / federated / password error"),
-    (927, None, "managed / restricted / federated / password error"),
-    (928, None, "managed / restricted / federated / password error"),
-    (929, None, "managed / restricted / federated / password error"),
-    (930, None, "managed / restricted / federated / password error"),
+    (
+        926,
+        None,
+        "managed / restricted / federated / password error",
+    ),
+    (
+        927,
+        None,
+        "managed / restricted / federated / password error",
+    ),
+    (
+        928,
+        None,
+        "managed / restricted / federated / password error",
+    ),
+    (
+        929,
+        None,
+        "managed / restricted / federated / password error",
+    ),
+    (
+        930,
+        None,
+        "managed / restricted / federated / password error",
+    ),
     (931, None, "wrong server for this account"),
-    (934, None, "managed / restricted / federated / password error"),
+    (
+        934,
+        None,
+        "managed / restricted / federated / password error",
+    ),
 ];
 
 impl ErrorCode {
@@ -178,7 +254,11 @@ impl ErrorCode {
         if code >= 100 && code <= 999 {
             Ok(ErrorCode(code))
         } else {
-            Err(InvalidValue::OutOfRange { value: code as u64, min: 100, max: 999 })
+            Err(InvalidValue::OutOfRange {
+                value: code as u64,
+                min: 100,
+                max: 999,
+            })
         }
     }
 
@@ -244,8 +324,14 @@ mod tests {
 
     #[test]
     fn lookup() {
-        assert_eq!(ErrorCode::AUTHENTICATION_FAILED.draft_name(), Some("ERR_AUTHENTICATION_FAILED"));
-        assert_eq!(ErrorCode::CHALLENGE_FAILED.description(), Some("challenge response wrong"));
+        assert_eq!(
+            ErrorCode::AUTHENTICATION_FAILED.draft_name(),
+            Some("ERR_AUTHENTICATION_FAILED")
+        );
+        assert_eq!(
+            ErrorCode::CHALLENGE_FAILED.description(),
+            Some("challenge response wrong")
+        );
         assert!(!ErrorCode(999).is_documented());
         assert!(ErrorCode::new(99).is_err());
         assert!(ErrorCode::new(1000).is_err());

@@ -287,15 +287,15 @@ impl<'a> TokenList<'a> {
     pub const MAX_ITEMS: usize = 32;
 
     /// Builds a list from tokens.
-    pub fn from_tokens<'t>(tokens: impl IntoIterator<Item = &'t Token<'t>>) -> Result<TokenList<'static>, InvalidValue> {
+    pub fn from_tokens<'t>(
+        tokens: impl IntoIterator<Item = &'t Token<'t>>,
+    ) -> Result<TokenList<'static>, InvalidValue> {
         let mut out = Vec::new();
-        let mut n = 0;
-        for t in tokens {
+        for (n, t) in tokens.into_iter().enumerate() {
             if n > 0 {
                 out.push(b' ');
             }
             out.extend_from_slice(t.as_bytes());
-            n += 1;
         }
         TokenList::new(out)
     }
@@ -309,7 +309,10 @@ impl<'a> TokenList<'a> {
             n += 1;
         }
         if n > Self::MAX_ITEMS {
-            return Err(InvalidValue::TooMany { count: n, max: Self::MAX_ITEMS });
+            return Err(InvalidValue::TooMany {
+                count: n,
+                max: Self::MAX_ITEMS,
+            });
         }
         Ok(TokenList(bytes))
     }

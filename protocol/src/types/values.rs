@@ -12,7 +12,10 @@ pub trait Enumerated: Sized + Copy + Eq + 'static {
     fn as_str(self) -> &'static str;
     /// The value named by exactly these bytes (case-sensitive, reference §1.1).
     fn from_bytes(b: &[u8]) -> Option<Self> {
-        Self::ALL.iter().copied().find(|v| v.as_str().as_bytes() == b)
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str().as_bytes() == b)
     }
 }
 

@@ -1,0 +1,1 @@
+//! tokio-util codec (being written).
