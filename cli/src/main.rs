@@ -199,7 +199,7 @@ fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std:
         let idx = match r.outcome {
             Outcome::Ok => 0,
             Outcome::Lenient => 1,
-            Outcome::Error(_) => 2,
+            _ => 2,
         };
         counts[idx] += 1;
         let server = r.server.map_or("--", |s| s.as_str());

@@ -28,6 +28,7 @@ pub struct CheckOptions {
 
 /// The verdict on one protocol line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Decoded strictly and re-encoded to the same bytes.
     Ok,

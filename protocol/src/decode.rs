@@ -7,6 +7,7 @@ use crate::types::{Dialect, Direction, ServerKind};
 
 /// How strictly the wire form is checked (reference §1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub enum Mode {
     /// CR LF, exactly one space between parameters, canonical numbers. The default.
     #[default]

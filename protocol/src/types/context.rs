@@ -6,6 +6,7 @@ use core::str::FromStr;
 /// Who sent a line (transcript prefix `C:` or `S:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
 pub enum Direction {
     /// Client to server (`C:`).
     ClientToServer,
@@ -37,6 +38,7 @@ impl fmt::Display for Direction {
 /// The three kinds of MSNP server (reference §1.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+#[non_exhaustive]
 pub enum ServerKind {
     /// Dispatch server: first server of the login chain.
     Dispatch,
