@@ -62,7 +62,8 @@ impl FrameError {
     }
 }
 
-/// The streaming framer. See the [module documentation](self).
+/// The streaming framer: see the crate documentation of [`Framer::next_frame`] for the state
+/// after an error.
 #[derive(Debug, Clone)]
 pub struct Framer {
     decoder: Decoder,
@@ -142,7 +143,13 @@ impl Framer {
     }
 
     /// The next complete frame, `Ok(None)` if more bytes are needed, or the error of the next
-    /// line (see the module documentation for the state afterwards).
+    /// line.
+    ///
+    /// After an error: an invalid line (grammar error, misplaced verb) is reported once and
+    /// skipped, and decoding goes on after its line end (a payload it may have announced is not
+    /// trusted, so not skipped). A line longer than the limit, or a payload length over the limit,
+    /// loses the framing: the framer is closed, returns that error on every later call, and drops
+    /// pushed bytes. A server answers both by closing the connection.
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, FrameError> {
         self.consume_released();
         if let Some(e) = &self.closed {

@@ -3,8 +3,8 @@
 //! Each documented form is a struct in the module of its family — [`login`], [`lists`],
 //! [`presence`], [`services`], [`challenge`], [`switchboard`] — with its parser and its encoder
 //! side by side (one `Form` impl: `parse` reads the parameters in the order `write` writes them).
-//! [`Command`] gathers them; [`Command::parse_line`] dispatches on the verb, the direction and
-//! the kind of server.
+//! [`Command`] gathers them; decoding dispatches on the verb, the direction and the kind of
+//! server.
 
 use core::fmt;
 
@@ -114,7 +114,7 @@ macro_rules! commands {
         }
 
         impl<'a> Command<'a> {
-            /// The verb (for an error reply: `"error"`; see [`Command::verb_bytes`]).
+            /// The verb (for an error reply: `"error"`; its code is in [`ErrorReply::code`]).
             pub fn verb(&self) -> &str {
                 match self {
                     $(Command::$var(_) => $verb,)*
@@ -428,14 +428,17 @@ const PLACES: &[(&str, &[ServerKind], &[ServerKind])] = {
 /// Where a known verb may appear: `Ok(verb)` if here, otherwise the misplacement.
 fn place(verb: &[u8], ctx: Context) -> Option<Result<&'static str, DecodeError>> {
     let (name, client, server) = PLACES.iter().find(|(v, _, _)| v.as_bytes() == verb)?;
-    let (here, other) = match ctx.direction {
-        Direction::ClientToServer => (client, server),
-        Direction::ServerToClient => (server, client),
+    let here = match ctx.direction {
+        Direction::ClientToServer => client,
+        Direction::ServerToClient => server,
     };
     if here.contains(&ctx.server) {
         return Some(Ok(name));
     }
-    let reason = if here.is_empty() || (!other.is_empty() && other.contains(&ctx.server)) {
+    // Only the other side ever sends it (a client `IPG`, a server `PNG`): wrong direction.
+    // This side sends it, but on other servers (`CAL` on the NS, a client `MSG` to the NS):
+    // wrong server.
+    let reason = if here.is_empty() {
         Misplacement::WrongDirection
     } else {
         Misplacement::WrongServer

@@ -236,6 +236,8 @@ impl ErrorCode {
     pub const UNSPECIFIED_FAILURE: ErrorCode = ErrorCode(503);
     /// `540`: challenge response wrong.
     pub const CHALLENGE_FAILED: ErrorCode = ErrorCode(540);
+    /// `710`: invalid locale id (CVQ) / paging unavailable (reference §13.7).
+    pub const INVALID_LOCALE: ErrorCode = ErrorCode(710);
     /// `715`: command not expected.
     pub const NOT_EXPECTED: ErrorCode = ErrorCode(715);
     /// `800`: rate limited.

@@ -191,7 +191,7 @@ impl FriendlyName<'static> {
     /// use msnp6::types::FriendlyName;
     /// let name = FriendlyName::encode("example user").unwrap();
     /// assert_eq!(name.as_bytes(), b"example%20user");
-    /// assert_eq!(name.decode(), b"example user");
+    /// assert_eq!(&*name.decode(), b"example user");
     /// ```
     pub fn encode(text: &str) -> Result<Self, InvalidValue> {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
