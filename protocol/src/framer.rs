@@ -62,8 +62,8 @@ impl FrameError {
     }
 }
 
-/// The streaming framer: see the crate documentation of [`Framer::next_frame`] for the state
-/// after an error.
+/// The streaming, sans-IO framer: bytes in with [`Framer::push`], frames out with
+/// [`Framer::next_frame`] (which also says what happens after an error).
 #[derive(Debug, Clone)]
 pub struct Framer {
     decoder: Decoder,
