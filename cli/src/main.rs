@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
+//! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--json] FILE...
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
 //! ```
 //! Exit status: 0 success, 1 a line did not check, 2 usage or I/O error.
@@ -14,6 +15,8 @@ use msnp6::Dialect;
 use msnp6::auth::{KeyPair, qry_response};
 use msnp6::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
+
+mod verify;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,6 +43,8 @@ enum TranscriptCmd {
     /// Decode every protocol line in its direction and on its connection, re-encode it and
     /// compare the bytes.
     Check(CheckArgs),
+    /// Judge whether the server side of each transcript conforms (the monitor).
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +85,7 @@ fn main() -> ExitCode {
     match cli.command {
         Top::Challenge(args) => challenge(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
+        Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
     }
 }
 

@@ -1,0 +1,125 @@
+//! `msnp6 transcript verify`: runs the monitor (`msnp6::monitor`) on transcripts.
+//!
+//! ```text
+//! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...
+//! ```
+//! Exit status: 0 when no file has a server-side violation, 1 otherwise, 2 for usage or I/O
+//! errors. Client-side violations are reported but do not change the exit status.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Args;
+use msnp6::Dialect;
+use msnp6::monitor::{Report, VerifyOptions, verify};
+use serde_json::json;
+
+/// The arguments of `transcript verify`.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// An account's password, to check its MD5 login digest (`HANDLE:PASSWORD`; may repeat).
+    /// Without it the digest is checked for shape only.
+    #[arg(long = "account", value_name = "HANDLE:PASSWORD", value_parser = parse_account)]
+    accounts: Vec<(String, String)>,
+    /// Dialect of every connection until the server's VER reply chooses one (default MSNP6).
+    #[arg(long, value_parser = parse_dialect)]
+    dialect: Option<Dialect>,
+    /// One JSON object per violation, then one per file.
+    #[arg(long)]
+    json: bool,
+    /// Transcript files; `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+}
+
+fn parse_account(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((h, p)) if !h.is_empty() => Ok((h.to_owned(), p.to_owned())),
+        _ => Err(format!("`{s}` is not HANDLE:PASSWORD")),
+    }
+}
+
+fn parse_dialect(s: &str) -> Result<Dialect, String> {
+    s.parse::<Dialect>().map_err(|e| e.to_string())
+}
+
+/// Runs `transcript verify`.
+pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
+    let options = VerifyOptions {
+        accounts: args.accounts.clone(),
+        dialect: args.dialect,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all_conform = true;
+    for file in &args.files {
+        let bytes = match crate::read_input(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("msnp6: {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let t = msnp6::transcript::parse(&bytes);
+        for p in &t.problems {
+            eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
+        }
+        let report = verify(&t, &options);
+        let written = if args.json {
+            print_json(&mut out, file, &report)
+        } else {
+            print_human(&mut out, file, &report)
+        };
+        if let Err(e) = written {
+            eprintln!("msnp6: writing output: {e}");
+            return ExitCode::from(2);
+        }
+        all_conform &= report.conforms;
+    }
+    if all_conform {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_json(out: &mut impl Write, file: &str, report: &Report) -> std::io::Result<()> {
+    for v in &report.violations {
+        let o = json!({
+            "file": file,
+            "line": v.line,
+            "connection": v.connection,
+            "side": v.side.as_str(),
+            "rule": v.rule,
+            "section": v.section,
+            "message": v.message,
+        });
+        writeln!(out, "{o}")?;
+    }
+    writeln!(
+        out,
+        "{}",
+        json!({ "file": file, "conforms": report.conforms })
+    )
+}
+
+fn print_human(out: &mut impl Write, file: &str, report: &Report) -> std::io::Result<()> {
+    for v in &report.violations {
+        writeln!(
+            out,
+            "{file}:{}: [{}] {} {} (§{}): {}",
+            v.line, v.connection, v.side, v.rule, v.section, v.message
+        )?;
+    }
+    let server = report.server_violations().count();
+    let client = report.client_violations().count();
+    let verdict = if report.conforms {
+        "conforms"
+    } else {
+        "does not conform"
+    };
+    writeln!(
+        out,
+        "{file}: {verdict} ({server} server violation(s), {client} client violation(s))"
+    )
+}
