@@ -91,7 +91,7 @@
 //! | `SND` | C | address neither e-mail nor an FND result index | `503`, disconnect | §3.4 SND | |
 //! | `SDC` | C | address not e-mail (`X X` is checked by the decoder) | `503`, disconnect | §3.4 SDC | |
 //! | `PAG` | C | handle not e-mail | `201` | §3.4 PAG | yes |
-//! | `QRY` | C | public key not in the table of §9 | `540` | §3.4 QRY, §9 | yes |
+//! | `QRY` | C | public key not in the table of §9 | `540`, disconnect | §3.4 QRY, §9 | yes |
 //! | `QRY` | C | payload not 32 bytes, or not 32 lower-case hex digits | `540`, disconnect | §3.4 QRY, §12 | |
 //! | `RNG` | S | session id not decimal | – | §3.4 RNG, §14 | |
 //! | `MSG` | C | acknowledgement not `U` / `N` / `A` (`D` is MSNP9) | disconnect | §3.5 MSG | |
@@ -1121,16 +1121,16 @@ fn pag_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
 const QRY_LEN: usize = 32;
 
 /// Client `QRY TrID public-key 32` + response (reference §3.4 QRY, §9). A public key outside the
-/// table of §9 → `540` (decision: the server cannot check the answer; no disconnect, so the
-/// client may still answer correctly before the challenge times out, §14). A payload that is not
-/// 32 bytes, or not 32 lower-case hex digits, is a wrong response: `540`, then disconnect.
+/// table of §9 → `540`, then disconnect (decision: the server cannot check the answer, so it is a
+/// wrong response like any other, §3.4 "wrong response → 540 and disconnect"). A payload that is
+/// not 32 bytes, or not 32 lower-case hex digits, is a wrong response: `540`, then disconnect.
 /// Whether the response answers the current challenge is for the server to check.
 fn qry(v: &Qry<'_>) -> Result<(), Invalid> {
     if KeyPair::by_public_key(v.public_key.as_bytes()).is_none() {
         return Err(c(
             "public_key",
             Problem::UnknownPublicKey,
-            Answer::Error(ErrorCode::CHALLENGE_FAILED),
+            Answer::ErrorThenDisconnect(ErrorCode::CHALLENGE_FAILED),
         ));
     }
     let wrong = Answer::ErrorThenDisconnect(ErrorCode::CHALLENGE_FAILED);

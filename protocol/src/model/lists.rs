@@ -560,8 +560,24 @@ impl World {
             value: p.value.clone(),
         };
         self.send(step, conn, Command::Prp(reply), rules::PRP_SET);
-        for (w, wh) in self.watchers(user.as_bytes()) {
-            if self.conns.get(&w).is_some_and(|c| c.syn_sent) {
+        // BPR is a list-changing line that carries the new version (reference §3.2): the list of
+        // each watcher that is sent one goes up by one, once per account.
+        let receivers: Vec<(ConnName, Handle<'static>)> = self
+            .watchers(user.as_bytes())
+            .into_iter()
+            .filter(|(w, _)| self.conns.get(w).is_some_and(|c| c.syn_sent))
+            .collect();
+        let mut bumped: Vec<Handle<'static>> = Vec::new();
+        for (_, wh) in &receivers {
+            if !bumped.contains(wh) {
+                if let Some(a) = self.accounts.get_mut(wh.as_bytes()) {
+                    a.bump();
+                }
+                bumped.push(wh.clone());
+            }
+        }
+        for (w, wh) in receivers {
+            {
                 let version = self.accounts.get(wh.as_bytes()).map_or(0, |a| a.version);
                 let bpr = Bpr {
                     version,

@@ -137,7 +137,7 @@ rules! {
     PRP_MOB_201 = "MODEL-PRP-MOB-201", "3.2",
         "PRP MOB with a value other than Y or N: `201 TrID`.";
     PRP_BPR = "MODEL-PRP-BPR", "3.2, 14",
-        "After a PRP change, each watcher of the user that sent SYN gets `BPR v user property [value]` with the watcher's own (unchanged) list version.";
+        "After a PRP change, each watcher of the user that sent SYN gets `BPR v user property [value]`; BPR is a list-changing line, so the watcher's list version goes up by one (once per account) and the BPR carries it.";
     // Presence (NS).
     CHG_ECHO = "MODEL-CHG-ECHO", "3.3",
         "CHG to NLN BSY IDL BRB AWY PHN LUN, HDN or FLN is echoed `CHG TrID status`.";
@@ -184,7 +184,7 @@ rules! {
     QRY_OK = "MODEL-QRY-OK", "3.4, 9",
         "QRY whose payload is MD5(challenge + private key of the public key sent) for the last or the previous challenge: `QRY TrID`.";
     QRY_540 = "MODEL-QRY-540", "3.4, 9",
-        "Any other QRY with a documented public key (wrong digest, key without a known private key, no challenge issued): `540 TrID`, then the server closes. A public key outside the table of §9 gets `540 TrID` without a close (MODEL-VALIDATE: the codec's decision).";
+        "Any other QRY with a documented public key (wrong digest, key without a known private key, no challenge issued): `540 TrID`, then the server closes. A public key outside the table of §9 gets the same (MODEL-VALIDATE: the codec's decision).";
     CHL_TIMEOUT = "MODEL-CHL-TIMEOUT", "3.4, 14",
         "A challenge not answered by a valid QRY within 50 seconds: `OUT`, then the server closes.";
     // Switchboard.

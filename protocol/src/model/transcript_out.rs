@@ -67,6 +67,15 @@ impl Out {
     }
 }
 
+/// `# event: NAME disconnect` for every connection the server closed in `step`.
+fn write_closes(out: &mut Out, step: &super::world::Step) {
+    for c in &step.closed {
+        if c.rule != super::world::CLIENT {
+            out.line(&format!("# event: {} disconnect", c.conn));
+        }
+    }
+}
+
 /// Like [`predict_with`], and says which rule produced each server line (for properties such as
 /// "a mutation of this line is rejected at this line").
 pub fn predict_traced(scenario: &Scenario, world: &mut World) -> Traced {
@@ -99,7 +108,25 @@ pub fn predict_traced(scenario: &Scenario, world: &mut World) -> Traced {
             _ => {}
         }
         let step = world.apply(e);
-        for d in step.deliveries {
+        // What a connection the server closes in this step receives comes first, then its close,
+        // then what the others receive (e.g. the FLN its watchers get): the order an observer
+        // sees, since the server notifies the others after the close.
+        let server_closed = |conn: &str| {
+            step.closed
+                .iter()
+                .any(|c| c.rule != super::world::CLIENT && c.conn == conn)
+        };
+        let (mut ordered, rest): (Vec<_>, Vec<_>) = step
+            .deliveries
+            .iter()
+            .cloned()
+            .partition(|d| server_closed(&d.conn));
+        let closing_at = ordered.len();
+        ordered.extend(rest);
+        for (i, d) in ordered.into_iter().enumerate() {
+            if i == closing_at {
+                write_closes(&mut out, &step);
+            }
             write_frame(&mut out, 'S', &d.conn, &d.command);
             let line = out.lines
                 - d.command
@@ -112,10 +139,8 @@ pub fn predict_traced(scenario: &Scenario, world: &mut World) -> Traced {
                 rule: d.rule,
             });
         }
-        for c in &step.closed {
-            if c.rule != super::world::CLIENT {
-                out.line(&format!("# event: {} disconnect", c.conn));
-            }
+        if closing_at == step.deliveries.len() {
+            write_closes(&mut out, &step);
         }
     }
     Traced {

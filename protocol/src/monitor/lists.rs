@@ -368,7 +368,12 @@ impl Monitor<'_> {
                 self.account(&key).list_mut(*list).remove(handle);
                 if *list == List::Forward {
                     if let Some(me) = self.own_handle(cid) {
-                        for other in self.ns_conns_with_status(handle) {
+                        let online = self.ns_conns_with_status(handle);
+                        if self.ns_conns_of(handle).is_empty() {
+                            // The contact's RL changes while it is offline: nothing shows it.
+                            self.account(handle).list_mut(List::Reverse).remove(&me);
+                        }
+                        for other in online {
                             self.owe(
                                 other,
                                 line,
@@ -1037,7 +1042,12 @@ impl Monitor<'_> {
         self.account(&key).list_mut(asked).insert(h, n);
         if asked == List::Forward {
             if let Some(me) = self.own_handle(cid) {
-                for other in self.ns_conns_with_status(h) {
+                let online = self.ns_conns_with_status(h);
+                if self.ns_conns_of(h).is_empty() {
+                    // The contact's RL changes while it is offline: nothing shows it.
+                    self.account(h).list_mut(List::Reverse).forget(&me);
+                }
+                for other in online {
                     self.owe(
                         other,
                         line,
@@ -1048,7 +1058,8 @@ impl Monitor<'_> {
             let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
             let me = self.own_handle(cid);
             let iln_required = match (self.accounts.get(h.as_slice()), me) {
-                (Some(c), Some(me)) if c.real => {
+                // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
+                (Some(c), Some(me)) if c.real && me.as_slice() != h.as_slice() => {
                     c.seen.visible() == Some(true)
                         && c.requested.is_none_or(Status::is_visible_online)
                         && c.allows(&me) == Some(true)

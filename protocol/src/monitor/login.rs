@@ -31,16 +31,19 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
         Exp::Add { .. } => &[201, 205, 210, 215, 219],
         Exp::Rem { .. } => &[216],
         Exp::Rea { .. } => &[209, 216, 800],
-        Exp::Prp { .. } => &[715],
+        // 201 for PRP MOB other than Y/N, for PAG to a malformed handle and for an unknown URL
+        // service: the codec's documented decisions (`msnp6::validate`).
+        Exp::Prp { .. } => &[715, 201],
         Exp::Chg {
             status: crate::types::Status::Offline,
             ..
         } => &[201],
         Exp::Fnd { .. } => &[201, 301, 502],
         Exp::Invite => &[503],
-        Exp::Pag => &[800],
+        Exp::Pag => &[201, 800],
         Exp::Qry { .. } => &[540],
         Exp::Cal { .. } => &[208, 215, 216, 217, 713],
+        Exp::Url => &[201],
         Exp::Close { allowed, .. } => allowed,
         _ => &[],
     }

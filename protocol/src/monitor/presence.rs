@@ -112,6 +112,8 @@ impl Monitor<'_> {
         me.list(List::Forward)
             .members
             .keys()
+            // visible(C→U) requires C ≠ U (reference §14): no ILN for oneself.
+            .filter(|h| h.as_slice() != key.as_slice())
             .filter(|h| {
                 self.accounts.get(h.as_slice()).is_some_and(|c| {
                     c.real

@@ -68,6 +68,12 @@ impl ListState {
             self.absent.insert(h.to_vec());
         }
     }
+    /// Forgets whether `h` is on the list (it changed where the file cannot show it).
+    pub(crate) fn forget(&mut self, h: &[u8]) {
+        self.members.remove(h);
+        self.absent.remove(h);
+        self.complete = false;
+    }
     /// Known size, when the whole list is known.
     pub(crate) fn size(&self) -> Option<usize> {
         self.complete.then_some(self.members.len())

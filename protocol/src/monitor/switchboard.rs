@@ -609,7 +609,18 @@ impl Monitor<'_> {
         let h = lossy(handle);
         let me = c.sb.me.as_ref() == Some(handle);
         let present = c.sb.roster.contains(handle);
-        let invited = c.sb.invited.contains(handle);
+        // An invitation by any participant of the same session counts (one session, one set of
+        // invitations: reference §3.5 CAL "already invited").
+        let invited = c.sb.invited.contains(handle)
+            || c.sb.session.as_ref().is_some_and(|s| {
+                self.sessions.get(s).is_some_and(|cids| {
+                    cids.iter().any(|&o| {
+                        self.conns
+                            .get(o)
+                            .is_some_and(|oc| oc.sb.invited.contains(handle))
+                    })
+                })
+            });
         let complete = c.sb.roster_complete;
         let email = is_email(handle);
         let callee = self
