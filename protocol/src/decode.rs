@@ -1,6 +1,6 @@
 //! Decoding whole frames from a buffer: strict and lenient modes, limits.
 
-use crate::commands::{Command, Context};
+use crate::commands::{Command, Context, LineParse, LineSink};
 use crate::error::{DecodeError, Warning, Warnings};
 use crate::grammar::Payload;
 use crate::types::{Dialect, Direction, ServerKind};
@@ -167,30 +167,18 @@ impl Decoder {
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         let mut warnings = Warnings::NONE;
         let (len, term) = self.line_end(buf, &mut warnings)?;
-        let (mut command, payload) = self.parse_line(&buf[..len], &mut warnings)?;
-        let mut consumed = len + term;
-        if let Some((offset, declared)) = payload {
-            let limit = self.limits.payload_limit(&command, self.context.server);
-            let declared = declared as usize;
-            if declared > limit {
-                return Err(DecodeError::PayloadTooLong {
-                    verb: verb_name(&command),
-                    offset,
-                    declared: declared as u64,
-                    limit,
-                });
-            }
-            let body = buf
-                .get(consumed..consumed + declared)
-                .ok_or(DecodeError::Incomplete)?;
-            command.set_payload(Payload::new(body));
-            consumed += declared;
-        }
-        Ok(Decoded {
-            command,
-            consumed,
+        let mut frame = FrameSink {
+            decoder: self,
+            buf,
+            consumed: len + term,
             warnings,
-        })
+        };
+        if self.mode == Mode::Strict {
+            // The frame is completed where the command is built (see `LineSink`).
+            return Command::parse_line_into(&buf[..len], self.context, frame);
+        }
+        let line = self.parse_line(&buf[..len], &mut frame.warnings)?;
+        frame.finish(line.command, line.payload)
     }
 
     /// Decodes one command line given without its line end. A payload command comes back with an
@@ -202,7 +190,7 @@ impl Decoder {
                 limit: self.limits.max_line,
             });
         }
-        let (command, _) = self.parse_line(line, &mut warnings)?;
+        let LineParse { command, .. } = self.parse_line(line, &mut warnings)?;
         Ok(Decoded {
             command,
             consumed: line.len(),
@@ -214,7 +202,7 @@ impl Decoder {
     /// payload command within the limits.
     pub fn payload_length(&self, line: &[u8]) -> Result<Option<usize>, DecodeError> {
         let mut warnings = Warnings::NONE;
-        let (command, payload) = self.parse_line(line, &mut warnings)?;
+        let LineParse { command, payload } = self.parse_line(line, &mut warnings)?;
         match payload {
             None => Ok(None),
             Some((offset, declared)) => {
@@ -233,24 +221,79 @@ impl Decoder {
         }
     }
 
+    /// The command of one line and its payload announcement. Returns the `LineParse` as it is
+    /// (no re-packing into a tuple), so the 184-byte `Command` is moved as few times as possible.
+    #[inline]
     fn parse_line<'a>(
         &self,
         line: &'a [u8],
         warnings: &mut Warnings,
-    ) -> Result<(Command<'a>, Option<(usize, u32)>), DecodeError> {
+    ) -> Result<LineParse<'a>, DecodeError> {
         if self.mode == Mode::Lenient {
-            if let Some(norm) = Normalized::of(line) {
+            // The documented `MDS` typo (reference §8) is repaired where strict mode rejects it:
+            // in a server `USR` on the DS/NS. A client `USR` with package `MDS` is a valid
+            // `UsrOther`, and on the SB the third parameter of `USR` is a cookie.
+            let md5_typo = self.context.direction == Direction::ServerToClient
+                && self.context.server != ServerKind::Switchboard;
+            if let Some(norm) = Normalized::of(line, md5_typo) {
                 warnings.merge(norm.warnings);
                 return match Command::parse_line(&norm.line, self.context) {
-                    Ok(p) => Ok((
-                        p.command.into_owned(),
-                        p.payload.map(|(o, n)| (norm.map(o), n)),
-                    )),
+                    Ok(p) => Ok(LineParse {
+                        command: p.command.into_owned(),
+                        payload: p.payload.map(|(o, n)| (norm.map(o), n)),
+                    }),
                     Err(e) => Err(norm.map_error(e)),
                 };
             }
         }
-        Command::parse_line(line, self.context).map(|p| (p.command, p.payload))
+        Command::parse_line(line, self.context)
+    }
+}
+
+/// Completes a decoded line into a frame: checks the payload length against the limits, attaches
+/// the payload.
+struct FrameSink<'a, 'd> {
+    decoder: &'d Decoder,
+    buf: &'a [u8],
+    /// The line with its line end.
+    consumed: usize,
+    warnings: Warnings,
+}
+
+impl<'a> LineSink<'a> for FrameSink<'a, '_> {
+    type Out = Decoded<'a>;
+
+    #[inline]
+    fn finish(
+        self,
+        mut command: Command<'a>,
+        payload: Option<(usize, u32)>,
+    ) -> Result<Decoded<'a>, DecodeError> {
+        let mut consumed = self.consumed;
+        if let Some((offset, declared)) = payload {
+            let d = self.decoder;
+            let limit = d.limits.payload_limit(&command, d.context.server);
+            let declared = declared as usize;
+            if declared > limit {
+                return Err(DecodeError::PayloadTooLong {
+                    verb: verb_name(&command),
+                    offset,
+                    declared: declared as u64,
+                    limit,
+                });
+            }
+            let body = self
+                .buf
+                .get(consumed..consumed + declared)
+                .ok_or(DecodeError::Incomplete)?;
+            command.set_payload(Payload::new(body));
+            consumed += declared;
+        }
+        Ok(Decoded {
+            command,
+            consumed,
+            warnings: self.warnings,
+        })
     }
 }
 
@@ -275,13 +318,15 @@ struct Normalized {
 
 impl Normalized {
     /// `None` when the line has no deviation lenient mode would fix.
-    fn of(line: &[u8]) -> Option<Normalized> {
+    fn of(line: &[u8], md5_typo: bool) -> Option<Normalized> {
         let is_ws = |b: u8| b == b' ' || b == b'\t';
         let deviates = line.first().is_some_and(|&b| is_ws(b))
             || line.last().is_some_and(|&b| is_ws(b))
             || line.contains(&b'\t')
             || line.windows(2).any(|w| w == b"  ")
-            || (line.starts_with(b"USR ") && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"));
+            || (md5_typo
+                && line.starts_with(b"USR ")
+                && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"));
         if !deviates {
             return None;
         }
@@ -321,7 +366,8 @@ impl Normalized {
             starts.push((out.len(), tok_start));
             out.extend_from_slice(&line[tok_start..i]);
         }
-        if out.starts_with(b"USR ") && out.split(|&b| b == b' ').nth(2) == Some(b"MDS") {
+        if md5_typo && out.starts_with(b"USR ") && out.split(|&b| b == b' ').nth(2) == Some(b"MDS")
+        {
             if let Some(&(at, _)) = starts.get(2) {
                 out[at + 2] = b'5';
                 warnings.insert(Warning::Md5Typo);

@@ -15,7 +15,6 @@
 use std::borrow::Cow;
 
 use nom::IResult;
-use nom::bytes::complete::take_while1;
 
 use crate::error::{DecodeError, Expected};
 use crate::types::{
@@ -44,6 +43,7 @@ impl<'a> nom::error::ParseError<&'a [u8]> for Fail {
 
 pub(crate) type PResult<'a, O> = IResult<&'a [u8], O, Fail>;
 
+#[cold]
 fn fail<O>(i: &[u8], expected: Expected) -> PResult<'_, O> {
     Err(nom::Err::Error(Fail {
         remaining: i.len(),
@@ -51,24 +51,71 @@ fn fail<O>(i: &[u8], expected: Expected) -> PResult<'_, O> {
     }))
 }
 
+#[inline]
 fn expecting<'a, O>(r: PResult<'a, O>, expected: Expected) -> PResult<'a, O> {
     r.map_err(|e| e.map(|f| Fail { expected, ..f }))
 }
 
 /// `param = 1*(any byte but SP TAB CR LF NUL)`
+#[inline]
 pub(crate) fn token(i: &[u8]) -> PResult<'_, &[u8]> {
-    expecting(take_while1(is_token_byte)(i), Expected::Token)
+    let n = token_len(i);
+    if n == 0 {
+        return fail(i, Expected::Token);
+    }
+    Ok((&i[n..], &i[..n]))
 }
 
-/// `number = "0" / (%x31-39 *9DIGIT)`, at most 4294967295.
-pub(crate) fn number(i: &[u8]) -> PResult<'_, u32> {
-    let (rest, digits) = expecting(take_while1(|b: u8| b.is_ascii_digit())(i), Expected::Number)?;
-    if rest.first().is_some_and(|&b| is_token_byte(b)) {
-        return fail(i, Expected::Number);
+/// The length of the run of token bytes at the start of `i`.
+///
+/// Every byte that ends a token (SP TAB CR LF NUL) is below 0x21, so the scan reads eight bytes
+/// at a time and flags the bytes below 0x21 with the SWAR test `(w - 0x21…) & !w & 0x80…`,
+/// whose lowest flag is exact (httparse scans the same way). A flagged byte that is a token byte
+/// after all (a control byte other than TAB CR LF NUL) is stepped over. The tail is byte-wise.
+#[inline]
+fn token_len(i: &[u8]) -> usize {
+    const LOW: u64 = 0x2121_2121_2121_2121;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(chunk) = i[n..].first_chunk::<8>() {
+        let w = u64::from_le_bytes(*chunk);
+        let below = w.wrapping_sub(LOW) & !w & HIGH;
+        if below == 0 {
+            n += 8;
+            continue;
+        }
+        let at = n + (below.trailing_zeros() / 8) as usize;
+        if !is_token_byte(i[at]) {
+            return at;
+        }
+        n = at + 1;
     }
-    match parse_canonical_u32(digits) {
-        Some(n) => Ok((rest, n)),
-        None => fail(i, Expected::Number),
+    while n < i.len() && is_token_byte(i[n]) {
+        n += 1;
+    }
+    n
+}
+
+/// `number = "0" / (%x31-39 *9DIGIT)`, at most 4294967295, and not followed by a token byte.
+/// One pass: the digits are counted and accumulated together; every failure is reported at the
+/// start of the number.
+#[inline]
+pub(crate) fn number(i: &[u8]) -> PResult<'_, u32> {
+    let mut len = 0;
+    let mut n: u64 = 0;
+    for &b in i {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            break;
+        }
+        // Exact up to 19 digits; a longer run is rejected below whatever `n` is.
+        n = n.wrapping_mul(10).wrapping_add(u64::from(digit));
+        len += 1;
+    }
+    let canonical = len > 0 && len <= 10 && (len == 1 || i[0] != b'0');
+    match u32::try_from(n) {
+        Ok(n) if canonical && !i.get(len).is_some_and(|&b| is_token_byte(b)) => Ok((&i[len..], n)),
+        _ => fail(i, Expected::Number),
     }
 }
 
@@ -112,6 +159,7 @@ pub(crate) trait Field<'a>: Sized {
 
 impl<'a> Field<'a> for TrId {
     /// `trid = number` (reference §1.2)
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         expecting(number(i), Expected::TrId).map(|(r, n)| (r, TrId(n)))
     }
@@ -121,6 +169,7 @@ impl<'a> Field<'a> for TrId {
 }
 
 impl<'a> Field<'a> for u32 {
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         number(i)
     }
@@ -130,6 +179,7 @@ impl<'a> Field<'a> for u32 {
 }
 
 impl<'a> Field<'a> for Token<'a> {
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = token(i)?;
         if t.len() > Token::MAX_LEN {
@@ -144,6 +194,7 @@ impl<'a> Field<'a> for Token<'a> {
 
 impl<'a> Field<'a> for Handle<'a> {
     /// `handle = param` of at most 129 bytes (reference §7)
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = expecting(token(i), Expected::Handle)?;
         if t.len() > Handle::MAX_LEN {
@@ -158,6 +209,7 @@ impl<'a> Field<'a> for Handle<'a> {
 
 impl<'a> Field<'a> for FriendlyName<'a> {
     /// `friendly-name = param` of at most 387 bytes, URL-encoded (reference §7)
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = expecting(token(i), Expected::FriendlyName)?;
         if t.len() > FriendlyName::MAX_LEN {
@@ -171,6 +223,7 @@ impl<'a> Field<'a> for FriendlyName<'a> {
 }
 
 impl<'a> Field<'a> for Secret<'a> {
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         Token::parse(i).map(|(r, t)| (r, Secret::new(t)))
     }
@@ -180,6 +233,7 @@ impl<'a> Field<'a> for Secret<'a> {
 }
 
 impl<'a, T: Enumerated> Field<'a> for Value<'a, T> {
+    #[inline]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         Token::parse(i).map(|(r, t)| (r, Value::from_token(t)))
     }
@@ -279,6 +333,7 @@ impl<'a> Params<'a> {
         self.line_len - self.rest.len()
     }
 
+    #[cold]
     fn error(&self, f: Fail) -> DecodeError {
         DecodeError::Invalid {
             offset: self.line_len - f.remaining,
@@ -286,6 +341,7 @@ impl<'a> Params<'a> {
         }
     }
 
+    #[inline]
     fn lift<O>(&self, r: PResult<'a, O>) -> Result<(&'a [u8], O), DecodeError> {
         r.map_err(|e| match e {
             nom::Err::Error(f) | nom::Err::Failure(f) => self.error(f),
@@ -293,6 +349,7 @@ impl<'a> Params<'a> {
         })
     }
 
+    #[inline]
     fn space(&mut self) -> Result<(), DecodeError> {
         match self.rest.split_first() {
             Some((b' ', r)) => {
@@ -311,6 +368,7 @@ impl<'a> Params<'a> {
     }
 
     /// `SP field`
+    #[inline]
     pub(crate) fn field<T: Field<'a>>(&mut self) -> Result<T, DecodeError> {
         self.space()?;
         let (rest, v) = self.lift(T::parse(self.rest))?;
@@ -319,6 +377,7 @@ impl<'a> Params<'a> {
     }
 
     /// `[SP field]`: `None` at the end of the line.
+    #[inline]
     pub(crate) fn opt_field<T: Field<'a>>(&mut self) -> Result<Option<T>, DecodeError> {
         if self.rest.is_empty() {
             Ok(None)
@@ -343,6 +402,7 @@ impl<'a> Params<'a> {
     }
 
     /// `SP length`: the payload length of a payload command (reference §1.4).
+    #[inline]
     pub(crate) fn payload_length(&mut self) -> Result<Payload<'a>, DecodeError> {
         let at = self.offset() + 1;
         let n: u32 = self.field()?;

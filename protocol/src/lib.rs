@@ -35,8 +35,12 @@ pub mod commands;
 mod decode;
 pub mod error;
 mod framer;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub(crate) mod grammar;
 pub mod message;
+pub mod monitor;
+pub mod model;
 pub mod transcript;
 pub mod types;
 pub mod validate;

@@ -1873,7 +1873,7 @@ mod tests {
         answered(
             qry("PROD0099XXXXXXXX", DIGEST.as_bytes()),
             "public_key",
-            err(540),
+            Answer::ErrorThenDisconnect(ErrorCode::CHALLENGE_FAILED),
         );
         answered(
             qry("msmsgs@msnmsgr.com", &DIGEST.as_bytes()[..31]),

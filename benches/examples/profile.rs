@@ -1,0 +1,139 @@
+//! A driver for profilers (`valgrind --tool=callgrind`): decodes the standard workload
+//! `ITERATIONS` times with the typed decoder (`decode`), the streaming framer in 1460-byte
+//! chunks (`framer`) or the inline-array baseline (`split_array`); or (`ratio`) times them all,
+//! interleaved, and prints the best of each (a quick check on a busy machine).
+//!
+//! ```sh
+//! cargo build --profile bench -p msnp6-benches --example profile
+//! valgrind --tool=callgrind target/release/examples/profile decode 3
+//! ```
+
+use std::hint::black_box;
+
+use msnp6::Framer;
+use msnp6_benches::{Workload, baseline};
+
+/// `ratio ROUNDS`: the best time of each of the workload passes, measured interleaved in one
+/// process (robust against other jobs on the machine: each round runs every pass once, and the
+/// minimum over the rounds is the run least disturbed).
+fn ratio(rounds: usize) {
+    use std::time::{Duration, Instant};
+    let w = Workload::standard();
+    let decoders: Vec<_> = w.streams.iter().map(|s| s.decoder()).collect();
+    let passes: [(&str, &dyn Fn() -> usize); 4] = [
+        ("memchr_framing", &|| {
+            w.streams
+                .iter()
+                .map(|s| {
+                    baseline::memchr_frames(&s.bytes, baseline::payload_verbs(s.direction), |l| {
+                        black_box(l);
+                    })
+                })
+                .sum()
+        }),
+        ("split_array", &|| {
+            w.streams
+                .iter()
+                .map(|s| {
+                    baseline::split_array(&s.bytes, baseline::payload_verbs(s.direction), |t| {
+                        black_box(t);
+                    })
+                })
+                .sum()
+        }),
+        ("decode", &|| {
+            let mut n = 0;
+            for (s, d) in w.streams.iter().zip(&decoders) {
+                let mut pos = 0;
+                while pos < s.bytes.len() {
+                    let f = d.decode(&s.bytes[pos..]).expect("decode");
+                    black_box(&f.command);
+                    pos += f.consumed;
+                    n += 1;
+                }
+            }
+            n
+        }),
+        ("framer_1460", &|| {
+            let mut n = 0;
+            for (s, d) in w.streams.iter().zip(&decoders) {
+                let mut f = Framer::new(*d);
+                for c in s.bytes.chunks(1460) {
+                    f.push(c);
+                    while let Some(frame) = f.next_frame().expect("frame") {
+                        black_box(&frame.command);
+                        n += 1;
+                    }
+                }
+            }
+            n
+        }),
+    ];
+    let mut best = [Duration::MAX; 4];
+    for _ in 0..rounds {
+        for (i, (_, pass)) in passes.iter().enumerate() {
+            let t = Instant::now();
+            black_box(pass());
+            best[i] = best[i].min(t.elapsed());
+        }
+    }
+    let base = best[1].as_secs_f64();
+    for (i, (name, _)) in passes.iter().enumerate() {
+        let t = best[i].as_secs_f64();
+        println!(
+            "{name:>15}: {:8.3} ms  {:6.2} GB/s  throughput vs split_array {:.2}",
+            t * 1e3,
+            w.total_bytes() as f64 / t / 1e9,
+            base / t
+        );
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "decode".to_owned());
+    if what == "ratio" {
+        ratio(args.next().and_then(|s| s.parse().ok()).unwrap_or(200));
+        return;
+    }
+    let iterations: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let w = Workload::standard();
+    let mut frames = 0;
+    for _ in 0..iterations {
+        for s in &w.streams {
+            match what.as_str() {
+                "decode" => {
+                    let d = s.decoder();
+                    let mut pos = 0;
+                    while pos < s.bytes.len() {
+                        let f = d.decode(&s.bytes[pos..]).expect("decode");
+                        black_box(&f.command);
+                        pos += f.consumed;
+                        frames += 1;
+                    }
+                }
+                "framer" => {
+                    let mut f = Framer::new(s.decoder());
+                    for c in s.bytes.chunks(1460) {
+                        f.push(c);
+                        while let Some(frame) = f.next_frame().expect("frame") {
+                            black_box(&frame.command);
+                            frames += 1;
+                        }
+                    }
+                }
+                "split_array" => {
+                    frames += baseline::split_array(
+                        &s.bytes,
+                        baseline::payload_verbs(s.direction),
+                        |t| {
+                            black_box(t);
+                        },
+                    );
+                }
+                other => panic!("unknown mode {other}: decode, framer or split_array"),
+            }
+        }
+    }
+    println!("{frames} frames");
+}
