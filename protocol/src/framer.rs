@@ -135,13 +135,6 @@ impl Framer {
         self.release = 0;
     }
 
-    fn skip(&mut self, n: usize) {
-        self.start += n;
-        self.stream_offset += n as u64;
-        self.scanned = 0;
-        self.frame_len = None;
-    }
-
     /// The next complete frame, `Ok(None)` if more bytes are needed, or the error of the next
     /// line.
     ///
@@ -182,25 +175,52 @@ impl Framer {
                 }
                 return Ok(None);
             };
-            let mut w = Warnings::NONE;
-            let line_result =
-                self.decoder
-                    .line_end(&pending[..=lf], &mut w)
-                    .and_then(|(len, term)| {
-                        self.decoder
-                            .payload_length(&pending[..len])
-                            .map(|p| len + term + p.unwrap_or(0))
-                    });
-            match line_result {
-                Ok(total) => self.frame_len = Some(total),
+            // The line is complete: decode the frame where it lies. Most frames are whole by now,
+            // so each line is parsed once; only when the payload has not all arrived is the
+            // frame's length learned (once) and the frame decoded again when it is complete.
+            // (Fields are written directly, not through `&mut self` methods, so that the frame
+            // may borrow `self.buf` while the other fields change.)
+            match self.decoder.decode(&self.buf[self.start..]) {
+                Ok(d) => {
+                    self.scanned = 0;
+                    self.release = d.consumed;
+                    return Ok(Some(Frame {
+                        command: d.command,
+                        warnings: d.warnings,
+                        offset: line_offset,
+                        len: d.consumed,
+                    }));
+                }
+                Err(DecodeError::Incomplete) => {
+                    let pending = &self.buf[self.start..];
+                    let mut w = Warnings::NONE;
+                    let total = self
+                        .decoder
+                        .line_end(pending, &mut w)
+                        .and_then(|(len, term)| {
+                            self.decoder
+                                .payload_length(&pending[..len])
+                                .map(|p| len + term + p.unwrap_or(0))
+                        });
+                    match total {
+                        Ok(total) => {
+                            self.frame_len = Some(total);
+                            return Ok(None);
+                        }
+                        // Not reached: the line decoded up to its payload just above.
+                        Err(error) => return Err(FrameError { line_offset, error }),
+                    }
+                }
                 Err(error) => {
                     let e = FrameError { line_offset, error };
                     if e.is_fatal() {
                         self.closed = Some(e.clone());
-                        self.buf = Vec::new();
-                        self.start = 0;
+                        self.start = self.buf.len();
                     } else {
-                        self.skip(lf + 1);
+                        self.start += lf + 1;
+                        self.stream_offset += (lf + 1) as u64;
+                        self.scanned = 0;
+                        self.frame_len = None;
                     }
                     return Err(e);
                 }
