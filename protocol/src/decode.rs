@@ -173,8 +173,9 @@ impl Decoder {
             consumed: len + term,
             warnings,
         };
-        if self.mode == Mode::Strict {
-            // The frame is completed where the command is built (see `LineSink`).
+        if self.mode == Mode::Strict || !Normalized::deviates(&buf[..len], self.md5_typo()) {
+            // The frame is completed where the command is built (see `LineSink`). A lenient
+            // line without deviations takes the same path: it decodes exactly as in strict mode.
             return Command::parse_line_into(&buf[..len], self.context, frame);
         }
         let line = self.parse_line(&buf[..len], &mut frame.warnings)?;
@@ -224,6 +225,14 @@ impl Decoder {
     /// The command of one line and its payload announcement. Returns the `LineParse` as it is
     /// (no re-packing into a tuple), so the 184-byte `Command` is moved as few times as possible.
     #[inline]
+    /// Whether lenient mode repairs the documented `MDS` typo here: in a server `USR` on the
+    /// DS/NS only (a client `USR` with package `MDS` is a valid `UsrOther`, and on the SB the
+    /// third parameter of `USR` is a cookie).
+    fn md5_typo(&self) -> bool {
+        self.context.direction == Direction::ServerToClient
+            && self.context.server != ServerKind::Switchboard
+    }
+
     fn parse_line<'a>(
         &self,
         line: &'a [u8],
@@ -233,9 +242,7 @@ impl Decoder {
             // The documented `MDS` typo (reference §8) is repaired where strict mode rejects it:
             // in a server `USR` on the DS/NS. A client `USR` with package `MDS` is a valid
             // `UsrOther`, and on the SB the third parameter of `USR` is a cookie.
-            let md5_typo = self.context.direction == Direction::ServerToClient
-                && self.context.server != ServerKind::Switchboard;
-            if let Some(norm) = Normalized::of(line, md5_typo) {
+            if let Some(norm) = Normalized::of(line, self.md5_typo()) {
                 warnings.merge(norm.warnings);
                 return match Command::parse_line(&norm.line, self.context) {
                     Ok(p) => Ok(LineParse {
@@ -318,18 +325,24 @@ struct Normalized {
 
 impl Normalized {
     /// `None` when the line has no deviation lenient mode would fix.
-    fn of(line: &[u8], md5_typo: bool) -> Option<Normalized> {
+    /// Whether the line has a deviation lenient mode repairs (vectorised scans only: this runs
+    /// for every lenient line).
+    fn deviates(line: &[u8], md5_typo: bool) -> bool {
         let is_ws = |b: u8| b == b' ' || b == b'\t';
-        let deviates = line.first().is_some_and(|&b| is_ws(b))
+        line.first().is_some_and(|&b| is_ws(b))
             || line.last().is_some_and(|&b| is_ws(b))
-            || line.contains(&b'\t')
-            || line.windows(2).any(|w| w == b"  ")
+            || memchr::memchr(b'\t', line).is_some()
+            || memchr::memmem::find(line, b"  ").is_some()
             || (md5_typo
                 && line.starts_with(b"USR ")
-                && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"));
-        if !deviates {
+                && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"))
+    }
+
+    fn of(line: &[u8], md5_typo: bool) -> Option<Normalized> {
+        if !Normalized::deviates(line, md5_typo) {
             return None;
         }
+        let is_ws = |b: u8| b == b' ' || b == b'\t';
         let mut warnings = Warnings::NONE;
         let mut out = Vec::with_capacity(line.len());
         let mut starts = Vec::new();
