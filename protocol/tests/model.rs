@@ -346,7 +346,8 @@ fn lists_and_errors() {
     );
     assert_eq!(
         d.send("a", "PRP 18 PHW 555"),
-        s(&["a: PRP 18 8 PHW 555", "b: BPR 2 a@example.com PHW 555"])
+        s(&["a: PRP 18 8 PHW 555", "b: BPR 3 a@example.com PHW 555"]),
+        "a pushed BPR raises the watcher's list version (MODEL-PRP-BPR)"
     );
     assert_eq!(
         d.send("a", "CHG 19 AWY"),
@@ -407,7 +408,7 @@ fn lists_and_errors() {
         d.send("a", "REM 29 FL b@example.com"),
         s(&[
             "a: REM 29 FL 14 b@example.com",
-            "b: REM 0 RL 3 a@example.com"
+            "b: REM 0 RL 4 a@example.com"
         ])
     );
     assert_eq!(d.send("a", "LST 30 FL"), s(&["a: LST 30 FL 14 0 0"]));
@@ -673,6 +674,7 @@ fn connection_rules() {
     let accounts = [
         AccountSpec::new("a@example.com", "pa", "alice"),
         AccountSpec::new("b@example.com", "pb", "bob"),
+        AccountSpec::new("q@example.com", "pq", "quentin"),
     ];
     let mut d = Driver::new(Scripted::new(5), &accounts);
     d.connect("x1", NS);
@@ -704,10 +706,11 @@ fn connection_rules() {
         s(&["a: 207 7"]),
         "state before values"
     );
+    d.login("q", "q@example.com", "pq");
     assert_eq!(
-        d.send("a", "QRY 8 nobody 32\r\n3b6666b60157322b6fc6e41a115968f5"),
-        s(&["a: 540 8"]),
-        "unknown key: the codec says 540 without a close"
+        d.send("q", "QRY 8 nobody 32\r\n3b6666b60157322b6fc6e41a115968f5"),
+        s(&["q: 540 8", "q closed"]),
+        "unknown key: the codec says 540 and a close"
     );
     assert_eq!(d.send("a", "PAG 9 bad 2\r\nhi"), s(&["a: 201 9"]));
     let lsg = Command::Unknown(Unknown {

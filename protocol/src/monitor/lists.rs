@@ -52,13 +52,17 @@ impl Monitor<'_> {
                 );
             }
         }
-        self.account(&key).version = Some(old.map_or(v, |o| o.max(v)));
+        self.learn_version(&key, old, v);
     }
 
-    /// A line that may carry a new version but never an older one.
+    /// A line that may carry a new version but never an older one (nor the last one, when the
+    /// version moved since without a line showing it).
     fn version_not_less(&mut self, cid: usize, line: usize, v: u32, what: &str) {
         let key = self.key(cid);
-        let old = self.account(&key).version;
+        let (old, moved) = {
+            let a = self.account(&key);
+            (a.version, a.version_moved)
+        };
         if let Some(old) = old {
             if v < old {
                 self.violate(
@@ -67,9 +71,33 @@ impl Monitor<'_> {
                     R::ListVersionMonotonic,
                     format!("{what} carries list version {v}, below the last version {old}"),
                 );
+            } else if moved && v == old {
+                self.violate(
+                    cid,
+                    line,
+                    R::ListVersionMonotonic,
+                    format!(
+                        "{what} carries list version {v}, but the lists changed since: above {old} expected"
+                    ),
+                );
             }
         }
-        self.account(&key).version = Some(old.map_or(v, |o| o.max(v)));
+        self.learn_version(&key, old, v);
+    }
+
+    /// The account's version is now known to be `v` (or the larger last one).
+    fn learn_version(&mut self, key: &[u8], old: Option<u32>, v: u32) {
+        let a = self.account(key);
+        a.version = Some(old.map_or(v, |o| o.max(v)));
+        a.version_moved = false;
+    }
+
+    /// The list version of `contact` went up because its RL changed, and no line owed to it shows
+    /// the change (§3.2).
+    fn version_moved_unseen(&mut self, contact: &[u8]) {
+        if let Some(a) = self.accounts.get_mut(contact) {
+            a.version_moved = true;
+        }
     }
 
     /// A line that reports without changing: it carries exactly `expected`.
@@ -366,12 +394,25 @@ impl Monitor<'_> {
                     );
                 }
                 self.account(&key).list_mut(*list).remove(handle);
+                if matches!(*list, List::Allow | List::Block) {
+                    self.privacy_changed(&key);
+                }
                 if *list == List::Forward {
+                    // The user no longer watches the contact: a later presence line about it
+                    // (after a new ADD FL) is not a repetition of the last one.
+                    let own: Vec<usize> = (0..self.conns.len())
+                        .filter(|&o| self.conns.get(o).is_some_and(|c| c.ns.account == key))
+                        .collect();
+                    self.last_presence
+                        .retain(|(o, h), _| h != handle || !own.contains(o));
                     if let Some(me) = self.own_handle(cid) {
                         let online = self.ns_conns_with_status(handle);
                         if self.ns_conns_of(handle).is_empty() {
                             // The contact's RL changes while it is offline: nothing shows it.
                             self.account(handle).list_mut(List::Reverse).remove(&me);
+                        }
+                        if online.is_empty() {
+                            self.version_moved_unseen(handle);
                         }
                         for other in online {
                             self.owe(
@@ -640,6 +681,7 @@ impl Monitor<'_> {
                     );
                 }
                 self.account(&key).blp = Some(privacy);
+                self.privacy_changed(&key);
             }
             Exp::Prp {
                 property,
@@ -719,9 +761,27 @@ impl Monitor<'_> {
                     );
                 }
                 let key = self.key(cid);
-                let current = self.account(&key).version;
+                let (current, moved) = {
+                    let a = self.account(&key);
+                    (a.version, a.version_moved)
+                };
                 match (*first, current) {
-                    (Some(f), _) | (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
+                    (Some(f), _) => self.version_is(cid, line, version, f, "LST"),
+                    (None, Some(f)) if moved => {
+                        // The version went up unseen: the current one is only known to be above f.
+                        if version <= f {
+                            self.violate(
+                                cid,
+                                line,
+                                R::ListVersionCurrent,
+                                format!(
+                                    "LST carries list version {version}, but the lists changed since version {f}: above {f} expected"
+                                ),
+                            );
+                        }
+                        self.learn_version(&key, current, version);
+                    }
+                    (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
                     (None, None) => self.version_not_less(cid, line, version, "LST"),
                 }
                 *first = Some(version);
@@ -1040,12 +1100,18 @@ impl Monitor<'_> {
             );
         }
         self.account(&key).list_mut(asked).insert(h, n);
+        if matches!(asked, List::Allow | List::Block) {
+            self.privacy_changed(&key);
+        }
         if asked == List::Forward {
             if let Some(me) = self.own_handle(cid) {
                 let online = self.ns_conns_with_status(h);
                 if self.ns_conns_of(h).is_empty() {
                     // The contact's RL changes while it is offline: nothing shows it.
                     self.account(h).list_mut(List::Reverse).forget(&me);
+                }
+                if online.is_empty() {
+                    self.version_moved_unseen(h);
                 }
                 for other in online {
                     self.owe(
@@ -1057,11 +1123,15 @@ impl Monitor<'_> {
             }
             let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
             let me = self.own_handle(cid);
+            // While the contact has a list command outstanding (BLP, ADD/REM AL/BL) whether it
+            // allows the user is not known: the server may have processed it already.
+            let changing = self.list_command_unanswered(h);
             let iln_required = match (self.accounts.get(h.as_slice()), me) {
                 // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
                 (Some(c), Some(me)) if c.real && me.as_slice() != h.as_slice() => {
                     c.seen.visible() == Some(true)
                         && c.requested.is_none_or(Status::is_visible_online)
+                        && !changing
                         && c.allows(&me) == Some(true)
                 }
                 _ => false,

@@ -8,7 +8,7 @@ use crate::auth::{is_digest_shape, login_digest};
 use crate::commands::Command;
 use crate::commands::login::{UsrOk, Ver, XfrNotification};
 use crate::message::Message;
-use crate::types::{Dialect, ServerKind};
+use crate::types::{Dialect, ServerKind, UrlService};
 
 /// Error codes after which the server closes the connection (reference §3.1, §3.4, §3.5).
 const CLOSING: &[u16] = &[911, 923, 924, 540, 503, 731];
@@ -43,7 +43,7 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
         Exp::Pag => &[201, 800],
         Exp::Qry { .. } => &[540],
         Exp::Cal { .. } => &[208, 215, 216, 217, 713],
-        Exp::Url => &[201],
+        Exp::Url { refusable: true } => &[201],
         Exp::Close { allowed, .. } => allowed,
         _ => &[],
     }
@@ -226,7 +226,18 @@ impl Monitor<'_> {
                 Some(_) => self.push(cid, line, trid, verb, Exp::Ims(i.state.as_bytes().to_vec())),
                 None => self.client_bad_value(cid, line, trid, verb, &i.state.to_string(), &[]),
             },
-            Command::UrlRequest(_) => self.push(cid, line, trid, verb, Exp::Url),
+            Command::UrlRequest(u) => {
+                let dialect = self.conns.get(cid).map_or(5, |c| c.dialect.version());
+                let refusable = match u.service.known() {
+                    None | Some(UrlService::Password) => true,
+                    Some(UrlService::Mobile | UrlService::ChangeMobile) => dialect < 5,
+                    Some(UrlService::Profile | UrlService::N2pAccount | UrlService::N2pFund) => {
+                        dialect < 6
+                    }
+                    Some(_) => false,
+                };
+                self.push(cid, line, trid, verb, Exp::Url { refusable });
+            }
             Command::FndRequest(_) => self.push(
                 cid,
                 line,
@@ -477,7 +488,7 @@ impl Monitor<'_> {
                 }
             }
             Command::Url(u) => {
-                self.simple_reply(cid, line, u.trid.0, "URL", |e| matches!(e, Exp::Url))
+                self.simple_reply(cid, line, u.trid.0, "URL", |e| matches!(e, Exp::Url { .. }))
             }
             Command::Fnd(f) => self.fnd(cid, line, &f),
             Command::SndOk(o) | Command::SdcOk(o) => {

@@ -112,6 +112,10 @@ pub(crate) struct Monitor<'o> {
     last_presence: BTreeMap<(usize, Bytes), notify::Heard>,
     /// Switchboard session ids and the connections in them.
     sessions: BTreeMap<Bytes, BTreeSet<usize>>,
+    /// Switchboard session ids and the handles invited there (CAL RINGING) and not yet joined.
+    /// An invitation belongs to the session, not to the inviter's connection: it outlives the
+    /// inviter's departure (§3.5 CAL "already invited").
+    invitations: BTreeMap<Bytes, BTreeSet<Bytes>>,
     /// The file's last line.
     last_line: usize,
 }
@@ -148,6 +152,7 @@ impl<'o> Monitor<'o> {
             expected: Vec::new(),
             last_presence: BTreeMap::new(),
             sessions: BTreeMap::new(),
+            invitations: BTreeMap::new(),
             last_line: last_line(t),
         }
     }

@@ -232,6 +232,42 @@ impl Monitor<'_> {
             })
     }
 
+    /// `x` changed whom it allows (BLP, ADD/REM AL/BL): a connection that may no longer see it
+    /// has stopped watching it, so the next presence line about `x` there (after an unblocking,
+    /// §14) is not a repetition of the last one.
+    pub(super) fn privacy_changed(&mut self, x: &[u8]) {
+        let Some(acct) = self.accounts.get(x) else {
+            return;
+        };
+        let conns = &self.conns;
+        self.last_presence.retain(|(c, h), _| {
+            h.as_slice() != x
+                || conns
+                    .get(*c)
+                    .is_some_and(|w| acct.allows(&w.ns.account) == Some(true))
+        });
+    }
+
+    /// Whether `handle` has sent a list command (ADD, REM, BLP) that is not answered yet: whom it
+    /// allows is then not known, since the server may have processed it already (the lines of
+    /// two connections only order "sent before received").
+    pub(super) fn list_command_unanswered(&self, handle: &[u8]) -> bool {
+        self.conns
+            .iter()
+            .filter(|c| c.family == Family::Ns && c.ns.account == handle)
+            .any(|c| {
+                c.pending.iter().any(|p| {
+                    !p.answered
+                        && matches!(
+                            p.exp,
+                            super::state::Exp::Add { .. }
+                                | super::state::Exp::Rem { .. }
+                                | super::state::Exp::Blp(_)
+                        )
+                })
+            })
+    }
+
     /// `handle`'s presence changed at `line` from `old` to its current state: every watcher is
     /// owed an NLN or FLN (§14). `renamed`: the display name changed.
     pub(super) fn broadcast(&mut self, handle: &[u8], line: usize, old: Seen, renamed: bool) {

@@ -122,6 +122,8 @@ impl Monitor<'_> {
                         && c.allows(&key) == Some(true)
                 })
             })
+            // Whom a contact with a list command outstanding allows is not known.
+            .filter(|h| !self.list_command_unanswered(h))
             .cloned()
             .collect()
     }
@@ -217,6 +219,16 @@ impl Monitor<'_> {
                 R::PresenceWatcher,
                 format!("NLN for {} before the user's first CHG", n.handle),
             );
+        } else if let Some(at) = self.first_chg_unanswered(cid) {
+            self.violate(
+                cid,
+                line,
+                R::PresenceWatcher,
+                format!(
+                    "NLN for {} before the reply to the user's first CHG (line {at})",
+                    n.handle
+                ),
+            );
         }
         self.presence(
             cid,
@@ -236,8 +248,34 @@ impl Monitor<'_> {
                 R::PresenceWatcher,
                 format!("FLN for {} before the user's first CHG", f.handle),
             );
+        } else if let Some(at) = self.first_chg_unanswered(cid) {
+            self.violate(
+                cid,
+                line,
+                R::PresenceWatcher,
+                format!(
+                    "FLN for {} before the reply to the user's first CHG (line {at})",
+                    f.handle
+                ),
+            );
         }
         self.presence(cid, line, f.handle.as_bytes(), None, "FLN");
+    }
+
+    /// The line of the user's first CHG on NS connection `cid` while it is not answered: the user
+    /// is no watcher before the server has processed it, and the server answers it before any
+    /// later line on the connection (§14 "Watchers", replies in order).
+    fn first_chg_unanswered(&self, cid: usize) -> Option<usize> {
+        self.conns
+            .get(cid)?
+            .pending
+            .iter()
+            .find_map(|p| match p.exp {
+                Exp::Chg {
+                    first: Some(false), ..
+                } if !p.answered => Some(p.line),
+                _ => None,
+            })
     }
 
     /// Judges a presence line about `handle`: `Some((status, name))` for ILN/NLN, `None` for FLN.

@@ -114,6 +114,10 @@ impl Seen {
 #[derive(Debug, Clone)]
 pub(crate) struct Account {
     pub(crate) version: Option<u32>,
+    /// The list version went up after `version` by a change no line showed (another user's ADD
+    /// or REM FL while this account had no session to notify, §3.2 "every change by either side
+    /// increments it"): the next line that carries the version must carry one above `version`.
+    pub(crate) version_moved: bool,
     pub(crate) lists: [ListState; 4],
     pub(crate) gtc: Option<GtcMode>,
     pub(crate) blp: Option<Privacy>,
@@ -138,6 +142,7 @@ impl Account {
     pub(crate) fn new(real: bool) -> Account {
         Account {
             version: None,
+            version_moved: false,
             lists: Default::default(),
             gtc: None,
             blp: None,
@@ -441,7 +446,11 @@ pub(crate) enum Exp {
         after: Option<ChgAfter>,
     },
     Ims(Bytes),
-    Url,
+    /// URL; `refusable`: the service is not documented for the dialect in force (or is the
+    /// dropped PASSWORD), so `201` may answer it.
+    Url {
+        refusable: bool,
+    },
     Fnd {
         got: u32,
         total: Option<u32>,

@@ -7,7 +7,7 @@ use super::state::{Bytes, Cookie, Exp, Seen};
 use super::{Monitor, is_address, is_decimal, lossy};
 use crate::commands::Command;
 use crate::commands::switchboard::{CalRinging, Rng};
-use crate::types::{AckMode, Handle};
+use crate::types::{AckMode, Handle, Status};
 
 /// A cookie is usable for this long (§14).
 const COOKIE_SECONDS: u64 = 120;
@@ -342,6 +342,7 @@ impl Monitor<'_> {
                 }
                 let session = self.conns.get(cid).and_then(|c| c.sb.session.clone());
                 if let (Some(s), Some(me)) = (session, me) {
+                    self.uninvite(cid, &me);
                     self.sessions.entry(s).or_default().insert(cid);
                     for o in self.others(cid) {
                         self.owe(o, line, Want::Joi { who: me.clone() });
@@ -366,6 +367,7 @@ impl Monitor<'_> {
                     );
                 }
                 self.deliver(cid, line, &Want::Joi { who: h.clone() });
+                self.uninvite(cid, &h);
                 if let Some(c) = self.conns.get_mut(cid) {
                     c.sb.invited.remove(&h);
                     c.sb.roster.insert(h);
@@ -526,6 +528,10 @@ impl Monitor<'_> {
             c.sb.invited.insert(h.clone());
         }
         if let Some(s) = self.conns.get(cid).and_then(|c| c.sb.session.clone()) {
+            self.invitations
+                .entry(s.clone())
+                .or_default()
+                .insert(h.clone());
             self.sessions.entry(s.clone()).or_default().insert(cid);
             if let Some(me) = self.conns.get(cid).and_then(|c| c.sb.me.clone()) {
                 for other in self.ns_conns_of(&h) {
@@ -539,6 +545,14 @@ impl Monitor<'_> {
                     );
                 }
             }
+        }
+    }
+
+    /// `who` joined the switchboard session of `cid`: the session's invitation of it is used.
+    fn uninvite(&mut self, cid: usize, who: &Bytes) {
+        let session = self.conns.get(cid).and_then(|c| c.sb.session.clone());
+        if let Some(hs) = session.and_then(|s| self.invitations.get_mut(&s)) {
+            hs.remove(who);
         }
     }
 
@@ -592,6 +606,11 @@ impl Monitor<'_> {
             return Some("the handle is malformed: 208 expected".to_owned());
         }
         let callee = self.accounts.get(handle.as_slice()).filter(|a| a.real)?;
+        if callee.requested.is_some_and(Status::is_visible_online) {
+            // The callee asked for an online status and its echo has not been read yet: the lines
+            // of two connections only order "sent before received" (as for presence lines).
+            return None;
+        }
         match callee.seen {
             Seen::Offline(_) | Seen::NoStatus => {
                 Some("the callee is offline: 217 expected".to_owned())
@@ -609,17 +628,13 @@ impl Monitor<'_> {
         let h = lossy(handle);
         let me = c.sb.me.as_ref() == Some(handle);
         let present = c.sb.roster.contains(handle);
-        // An invitation by any participant of the same session counts (one session, one set of
-        // invitations: reference §3.5 CAL "already invited").
+        // An invitation by anyone in the same session counts, including a participant who has
+        // left since (one session, one set of invitations: reference §3.5 CAL "already invited").
         let invited = c.sb.invited.contains(handle)
             || c.sb.session.as_ref().is_some_and(|s| {
-                self.sessions.get(s).is_some_and(|cids| {
-                    cids.iter().any(|&o| {
-                        self.conns
-                            .get(o)
-                            .is_some_and(|oc| oc.sb.invited.contains(handle))
-                    })
-                })
+                self.invitations
+                    .get(s)
+                    .is_some_and(|hs| hs.contains(handle))
             });
         let complete = c.sb.roster_complete;
         let email = is_email(handle);
