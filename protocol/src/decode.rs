@@ -147,6 +147,12 @@ impl Decoder {
         } else if self.mode == Mode::Lenient {
             warnings.insert(Warning::BareLf);
             (lf, 1)
+        } else if lf > self.limits.max_line {
+            // A bare LF ending a line over the limit: the limit goes first, as in lenient mode
+            // (fuzz/regressions/decode_line/bare-lf-after-long-line).
+            return Err(DecodeError::LineTooLong {
+                limit: self.limits.max_line,
+            });
         } else {
             return Err(DecodeError::Invalid {
                 offset: lf,
@@ -419,6 +425,46 @@ impl Normalized {
                 limit,
             },
             other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `decode_line` fuzz target: a 2049-byte line ending in a bare LF was reported
+    /// in strict mode as "expected CR LF" at byte 2049 — outside the line limit, and not fatal, so
+    /// the framer skipped the line where lenient mode (and a CR LF ending) closed it as too long.
+    #[test]
+    fn bare_lf_after_a_line_over_the_limit_is_line_too_long() {
+        let limits = Limits::default();
+        for mode in [Mode::Strict, Mode::Lenient] {
+            let d =
+                Decoder::new(Direction::ClientToServer, ServerKind::Switchboard).with_mode(mode);
+            let mut line = b"MSG ".to_vec();
+            line.resize(limits.max_line + 1, b'a');
+            line.push(b'\n');
+            assert_eq!(
+                d.decode(&line).err(),
+                Some(DecodeError::LineTooLong {
+                    limit: limits.max_line
+                }),
+                "{mode:?}"
+            );
+            // At the limit, strict mode still wants CR LF; lenient mode takes the bare LF.
+            line.remove(0);
+            let at_limit = d.decode(&line).err();
+            match mode {
+                Mode::Strict => assert_eq!(
+                    at_limit,
+                    Some(DecodeError::Invalid {
+                        offset: limits.max_line,
+                        expected: crate::error::Expected::CrLf,
+                    })
+                ),
+                _ => assert!(!matches!(at_limit, Some(DecodeError::LineTooLong { .. }))),
+            }
         }
     }
 }

@@ -1,0 +1,101 @@
+//! Replays every fuzzing regression (`fuzz/regressions/<target>/*`) and the committed minimized
+//! corpus (`fuzz/corpus-min/<target>/*`) through the targets' oracles (`msnp6::fuzzing`) on
+//! stable Rust, as an ordinary `cargo test` (no nightly, no libFuzzer).
+#![cfg(feature = "fuzzing")]
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use msnp6::fuzzing;
+
+/// The oracle of each target, by target name.
+fn oracle(target: &str) -> Option<fn(&[u8])> {
+    Some(match target {
+        "decode_line" => fuzzing::decode_line,
+        "frame_stream" => fuzzing::frame_stream,
+        "roundtrip_typed" => fuzzing::roundtrip_typed,
+        "strict_vs_lenient" => fuzzing::strict_vs_lenient,
+        "challenge" => |data| fuzzing::challenge(data, &|parts| fuzzing::md5::md5(parts)),
+        "transcript" => fuzzing::transcript,
+        _ => return None,
+    })
+}
+
+const TARGETS: [&str; 6] = [
+    "decode_line",
+    "frame_stream",
+    "roundtrip_typed",
+    "strict_vs_lenient",
+    "challenge",
+    "transcript",
+];
+
+fn fuzz_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz")
+}
+
+/// The files of `dir/<target>/`, sorted; none if the directory does not exist.
+fn inputs(dir: &Path, target: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir.join(target)) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Runs every input of `kind` (`regressions` or `corpus-min`) through its oracle; returns how
+/// many ran, and panics listing every input whose oracle failed.
+fn replay(kind: &str) -> usize {
+    let dir = fuzz_dir().join(kind);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(
+                !e.path().is_dir() || oracle(&name).is_some(),
+                "fuzz/{kind}/{name}: no such fuzz target"
+            );
+        }
+    }
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for target in TARGETS {
+        let Some(check) = oracle(target) else {
+            continue;
+        };
+        for path in inputs(&dir, target) {
+            let data = std::fs::read(&path).expect("read input");
+            count += 1;
+            if catch_unwind(AssertUnwindSafe(|| check(&data))).is_err() {
+                failures.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} input(s) fail their oracle (reproduce: cd fuzz && cargo +nightly fuzz run TARGET FILE):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    count
+}
+
+#[test]
+fn regressions_pass_their_oracles() {
+    let n = replay("regressions");
+    eprintln!("replayed {n} regression inputs");
+}
+
+#[test]
+fn committed_corpus_passes_its_oracles() {
+    let n = replay("corpus-min");
+    eprintln!("replayed {n} corpus inputs");
+}
