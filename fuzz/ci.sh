@@ -31,8 +31,8 @@ for entry in "${plan[@]}"; do
     for d in "fuzz/corpus-min/$t" "fuzz/regressions/$t"; do
         [ -d "$d" ] && dirs+=("$PWD/$d")
     done
-    echo "-- $t: replay ${#dirs[@]} director(y/ies) (-runs=0)"
-    (cd fuzz && "${cargo_fuzz[@]}" run "${flags[@]}" "$t" "${dirs[@]}" -- -runs=0 2>&1 | tail -3)
+    echo "-- $t: replay ${dirs[*]#"$PWD"/} (-runs=0)"
+    (cd fuzz && "${cargo_fuzz[@]}" run "${flags[@]}" "$t" "${dirs[@]}" -- -runs=0 2>&1 | tail -2)
 done
 for entry in "${plan[@]}"; do
     t="${entry%%:*}"
@@ -45,6 +45,6 @@ for entry in "${plan[@]}"; do
     echo "-- $t: -seed=1 -runs=$runs"
     (cd fuzz && "${cargo_fuzz[@]}" run "${flags[@]}" "$t" "${dirs[@]}" -- -seed=1 -runs="$runs" \
         -dict="$PWD/dict/msnp6.dict" -timeout=10 -artifact_prefix="$work/" -print_final_stats=1 2>&1 \
-        | grep -E '^(#[0-9]+ +DONE|stat::(number_of_executed_units|average_exec_per_sec))|panicked|ERROR|Test unit')
+        | grep -E '^(#[0-9]+[[:space:]]+DONE|stat::(number_of_executed_units|average_exec_per_sec))|panicked|ERROR|Test unit')
 done
 echo "fuzzing: every regression and corpus input passes; fixed-seed runs found nothing"
