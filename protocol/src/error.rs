@@ -69,8 +69,9 @@ pub enum Misplacement {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
-    /// More bytes are needed: the line or its payload has not fully arrived. Never returned for
-    /// input that can no longer become valid.
+    /// More bytes are needed: the line end or the payload has not arrived yet. A line is judged
+    /// only once its end has arrived, so this is returned for any input without a line end
+    /// (within the line limit), even one that can no longer become valid.
     #[error("incomplete: more input is needed")]
     Incomplete,
     /// The bytes break the grammar at `offset`.
