@@ -135,11 +135,19 @@ pub(crate) fn parse_canonical_u32(d: &[u8]) -> Option<u32> {
 }
 
 /// Writes a `u32` in canonical decimal without allocating.
-pub(crate) fn write_u32(out: &mut Vec<u8>, mut n: u32) {
-    let mut buf = [0u8; 10];
+#[inline]
+pub(crate) fn write_u32(out: &mut Vec<u8>, n: u32) {
+    write_decimal(out, u64::from(n));
+}
+
+/// Writes a number in canonical decimal (no leading zeros) without allocating: the one decimal
+/// writer of the crate (command parameters and MSG header values).
+pub(crate) fn write_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
         i -= 1;
+        // `n % 10` < 10, so the cast cannot truncate.
         buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {

@@ -38,21 +38,8 @@ pub(super) fn parse_hex(bytes: &[u8]) -> Option<u32> {
     })
 }
 
-/// Appends `n` in decimal, without leading zeros.
-pub(super) fn write_decimal(out: &mut Vec<u8>, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        // `n % 10` < 10, so the cast cannot truncate.
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&buf[i..]);
-}
+/// Appends `n` in decimal, without leading zeros (the crate's one decimal writer).
+pub(super) use crate::grammar::write_decimal;
 
 /// Appends `n` in lower-case hexadecimal, without leading zeros (`0` for zero), the form of the
 /// official client's `CO=0; CS=0; PF=22` (reference §10.2).
