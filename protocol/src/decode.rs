@@ -171,21 +171,53 @@ impl Decoder {
     /// lenient mode) and, for a payload command, its payload. `Incomplete` when the line end or
     /// the payload has not arrived yet.
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
-        let mut warnings = Warnings::NONE;
-        let (len, term) = self.line_end(buf, &mut warnings)?;
-        let mut frame = FrameSink {
+        // First in one pass: the line is read up to the first CR, and the sink checks that CR LF
+        // ends it within the limit. A frame that decodes this way decodes the same way below
+        // (`Params::ended`), and it has no deviation lenient mode would repair. Anything else —
+        // an error, an incomplete frame, a line lenient mode repairs — is decoded again below,
+        // where the line end is found first, so that what is reported is exact.
+        let window = &buf[..buf.len().min(self.limits.max_line.saturating_add(2))];
+        let first = FrameSink {
             decoder: self,
             buf,
-            consumed: len + term,
+            line_end: LineEnd::Unchecked,
+            warnings: Warnings::NONE,
+        };
+        if let Ok(frame) = Command::parse_line_into(window, true, self.context, first) {
+            return Ok(frame);
+        }
+        self.decode_bounded(buf)
+    }
+
+    /// [`Decoder::decode`] with the line end found first.
+    #[inline(never)]
+    pub(crate) fn decode_bounded<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+        let mut warnings = Warnings::NONE;
+        let (len, term) = self.line_end(buf, &mut warnings)?;
+        let frame = FrameSink {
+            decoder: self,
+            buf,
+            line_end: LineEnd::Known(len + term),
             warnings,
         };
         if self.mode == Mode::Strict || !Normalized::deviates(&buf[..len], self.md5_typo()) {
             // The frame is completed where the command is built (see `LineSink`). A lenient
             // line without deviations takes the same path: it decodes exactly as in strict mode.
-            return Command::parse_line_into(&buf[..len], self.context, frame);
+            Command::parse_line_into(&buf[..len], false, self.context, frame)
+        } else {
+            self.decode_normalized(&buf[..len], frame)
         }
-        let line = self.parse_line(&buf[..len], &mut frame.warnings)?;
-        frame.finish(line.command, line.payload)
+    }
+
+    /// The lenient way for a line with deviations: decoded in its canonical form.
+    #[inline(never)]
+    fn decode_normalized<'a>(
+        &self,
+        line: &'a [u8],
+        mut frame: FrameSink<'a, '_>,
+    ) -> Result<Decoded<'a>, DecodeError> {
+        let line = self.parse_line(line, &mut frame.warnings)?;
+        frame.finish(line.command, line.payload, 0)
     }
 
     /// Decodes one command line given without its line end. A payload command comes back with an
@@ -268,21 +300,67 @@ impl Decoder {
 struct FrameSink<'a, 'd> {
     decoder: &'d Decoder,
     buf: &'a [u8],
-    /// The line with its line end.
-    consumed: usize,
+    line_end: LineEnd,
     warnings: Warnings,
+}
+
+/// Where the line of a frame ends.
+#[derive(Clone, Copy)]
+enum LineEnd {
+    /// Known: the length of the line with its line end.
+    Known(usize),
+    /// Where the line was read up to; CR LF must follow, within the line limit.
+    Unchecked,
+}
+
+impl FrameSink<'_, '_> {
+    /// The length of the line with its line end; `end` is where the line was read up to. An
+    /// unchecked line without CR LF right there is `Incomplete`: decoded again, bounded.
+    #[inline(always)]
+    fn line_length(&self, end: usize) -> Result<usize, DecodeError> {
+        match self.line_end {
+            LineEnd::Known(n) => Ok(n),
+            LineEnd::Unchecked
+                if end <= self.decoder.limits.max_line
+                    && self.buf.get(end..end + 2) == Some(b"\r\n") =>
+            {
+                Ok(end + 2)
+            }
+            LineEnd::Unchecked => Err(DecodeError::Incomplete),
+        }
+    }
 }
 
 impl<'a> LineSink<'a> for FrameSink<'a, '_> {
     type Out = Decoded<'a>;
+
+    #[inline(always)]
+    fn finish_form<F>(
+        self,
+        form: F,
+        wrap: fn(F) -> Command<'a>,
+        payload: Option<(usize, u32)>,
+        end: usize,
+    ) -> Result<Decoded<'a>, DecodeError> {
+        match payload {
+            // Built in place: no move of the whole `Command`.
+            None => Ok(Decoded {
+                consumed: self.line_length(end)?,
+                command: wrap(form),
+                warnings: self.warnings,
+            }),
+            Some(_) => self.finish(wrap(form), payload, end),
+        }
+    }
 
     #[inline]
     fn finish(
         self,
         mut command: Command<'a>,
         payload: Option<(usize, u32)>,
+        end: usize,
     ) -> Result<Decoded<'a>, DecodeError> {
-        let mut consumed = self.consumed;
+        let mut consumed = self.line_length(end)?;
         if let Some((offset, declared)) = payload {
             let d = self.decoder;
             let limit = d.limits.payload_limit(&command, d.context.server);
@@ -432,6 +510,23 @@ impl Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found while building the one-pass decoding (issue 5): a buffer holding only a verb, with
+    /// no line end yet, indexed past its end in the one-pass read (the byte after the verb was
+    /// looked at where only a line's own bytes were expected).
+    #[test]
+    fn a_verb_alone_is_incomplete() {
+        for mode in [Mode::Strict, Mode::Lenient] {
+            for server in [ServerKind::Notification, ServerKind::Switchboard] {
+                for direction in [Direction::ClientToServer, Direction::ServerToClient] {
+                    let d = Decoder::new(direction, server).with_mode(mode);
+                    for input in [&b"OUT"[..], b"ABC", b"123", b"OUT\r", b"CHG 1 NLN\r"] {
+                        assert_eq!(d.decode(input).err(), Some(DecodeError::Incomplete));
+                    }
+                }
+            }
+        }
+    }
 
     /// Found by the `decode_line` fuzz target: a 2049-byte line ending in a bare LF was reported
     /// in strict mode as "expected CR LF" at byte 2049 — outside the line limit, and not fatal, so

@@ -323,22 +323,41 @@ impl<T: IntoOwned> IntoOwned for Option<T> {
 pub(crate) struct Params<'a> {
     line_len: usize,
     rest: &'a [u8],
+    /// Whether `line` is the input after the line rather than the line alone: the line then ends
+    /// at the first CR, and the caller checks that CR LF follows (see [`Params::ended`]).
+    unbounded: bool,
     /// The payload length parameter, once read: (offset of the parameter, declared length).
     pub(crate) payload: Option<(usize, u32)>,
 }
 
 impl<'a> Params<'a> {
-    /// Starts after the verb; `line` is the whole command line without CR LF.
-    pub(crate) fn new(line: &'a [u8], after_verb: &'a [u8]) -> Self {
+    /// Starts after the verb; `line` is the whole command line without CR LF, or, `unbounded`,
+    /// the input that starts with the line.
+    pub(crate) fn new(line: &'a [u8], after_verb: &'a [u8], unbounded: bool) -> Self {
         Params {
             line_len: line.len(),
             rest: after_verb,
+            unbounded,
             payload: None,
         }
     }
 
+    /// The offset of the next byte to read: where the line ended, once it has.
     pub(crate) fn offset(&self) -> usize {
         self.line_len - self.rest.len()
+    }
+
+    /// Whether the line has ended: nothing is left of it, or, unbounded, a CR comes next. No
+    /// parameter holds a CR, so a line that decodes unbounded and is followed by CR LF decodes
+    /// the same when it is given alone: the decoder reads a frame in one pass this way, and
+    /// reads it again bounded (for the exact error) only when it fails (issue 5, profile).
+    #[inline]
+    fn ended(&self) -> bool {
+        if self.unbounded {
+            self.rest.first() == Some(&b'\r')
+        } else {
+            self.rest.is_empty()
+        }
     }
 
     #[cold]
@@ -387,7 +406,7 @@ impl<'a> Params<'a> {
     /// `[SP field]`: `None` at the end of the line.
     #[inline]
     pub(crate) fn opt_field<T: Field<'a>>(&mut self) -> Result<Option<T>, DecodeError> {
-        if self.rest.is_empty() {
+        if self.ended() {
             Ok(None)
         } else {
             self.field().map(Some)
@@ -458,7 +477,7 @@ impl<'a> Params<'a> {
     }
 
     pub(crate) fn at_end(&self) -> bool {
-        self.rest.is_empty()
+        self.ended()
     }
 
     /// `SP param *(SP param)` up to the end of the line.
@@ -477,7 +496,7 @@ impl<'a> Params<'a> {
                     expected: Expected::FewerItems(TokenList::MAX_ITEMS),
                 });
             }
-            if self.rest.is_empty() {
+            if self.ended() {
                 break;
             }
             self.space()?;
@@ -488,7 +507,7 @@ impl<'a> Params<'a> {
 
     /// The end of the line: no further parameters.
     pub(crate) fn end(&self) -> Result<(), DecodeError> {
-        if self.rest.is_empty() {
+        if self.ended() {
             Ok(())
         } else {
             Err(DecodeError::Invalid {

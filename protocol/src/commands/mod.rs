@@ -374,12 +374,31 @@ pub(crate) struct LineParse<'a> {
 pub(crate) trait LineSink<'a> {
     /// What the line becomes.
     type Out;
-    /// Completes the command of a well-formed line; `payload` as in [`LineParse`].
+    /// Completes the command of a well-formed line; `payload` as in [`LineParse`]; `end` is
+    /// the offset where the line ended.
     fn finish(
         self,
         command: Command<'a>,
         payload: Option<(usize, u32)>,
+        end: usize,
     ) -> Result<Self::Out, DecodeError>;
+
+    /// [`LineSink::finish`] for a form and the variant that wraps it. A sink may build the
+    /// command right where it keeps it: a `Command` is moved whole, all 184 bytes, whatever
+    /// the variant.
+    #[inline(always)]
+    fn finish_form<F>(
+        self,
+        form: F,
+        wrap: fn(F) -> Command<'a>,
+        payload: Option<(usize, u32)>,
+        end: usize,
+    ) -> Result<Self::Out, DecodeError>
+    where
+        Self: Sized,
+    {
+        self.finish(wrap(form), payload, end)
+    }
 }
 
 /// The sink that keeps the line as a [`LineParse`].
@@ -392,6 +411,7 @@ impl<'a> LineSink<'a> for AsLine {
         self,
         command: Command<'a>,
         payload: Option<(usize, u32)>,
+        _end: usize,
     ) -> Result<LineParse<'a>, DecodeError> {
         Ok(LineParse { command, payload })
     }
@@ -400,7 +420,7 @@ impl<'a> LineSink<'a> for AsLine {
 /// Reads one form up to the end of the line and hands it to the sink. The dispatch `match` in
 /// [`Command::parse_line_into`] has these calls as its tail expressions, so the command is built
 /// where the sink puts it.
-#[inline]
+#[inline(always)]
 fn decode_form<'a, F: Form<'a>, K: LineSink<'a>>(
     p: &mut Params<'a>,
     d: Dialect,
@@ -409,7 +429,7 @@ fn decode_form<'a, F: Form<'a>, K: LineSink<'a>>(
 ) -> Result<K::Out, DecodeError> {
     let v = F::parse(p, d)?;
     p.end()?;
-    sink.finish(wrap(v), p.payload)
+    sink.finish_form(v, wrap, p.payload, p.offset())
 }
 
 /// A command without payload whose parameters are already read, once the line has ended.
@@ -419,7 +439,7 @@ fn ended<'a, K: LineSink<'a>>(
     sink: K,
 ) -> Result<K::Out, DecodeError> {
     p.end()?;
-    sink.finish(command, None)
+    sink.finish(command, None, p.offset())
 }
 
 /// Where a known verb may be sent: (verb, servers a client sends it to, servers that send it).
@@ -503,12 +523,15 @@ impl<'a> Command<'a> {
     /// Decodes one command line (without its CR LF, strict grammar). A payload command comes back
     /// with an empty payload and its declared length.
     pub(crate) fn parse_line(line: &'a [u8], ctx: Context) -> Result<LineParse<'a>, DecodeError> {
-        Command::parse_line_into(line, ctx, AsLine)
+        Command::parse_line_into(line, false, ctx, AsLine)
     }
 
-    /// [`Command::parse_line`], handing the command of a well-formed line to `sink`.
+    /// [`Command::parse_line`], handing the command of a well-formed line to `sink`. With
+    /// `unbounded`, `line` is the input that starts with the line, which ends at the first CR
+    /// (see `Params::ended`); the sink checks the line end.
     pub(crate) fn parse_line_into<K: LineSink<'a>>(
         line: &'a [u8],
+        unbounded: bool,
         ctx: Context,
         sink: K,
     ) -> Result<K::Out, DecodeError> {
@@ -529,8 +552,8 @@ impl<'a> Command<'a> {
                 expected: Expected::Verb,
             });
         }
-        let mut p = Params::new(line, &line[3..]);
-        if !p.at_end() && line[3] != b' ' {
+        let mut p = Params::new(line, &line[3..], unbounded);
+        if !p.at_end() && line.get(3).is_some_and(|&b| b != b' ') {
             return Err(DecodeError::Invalid {
                 offset: 3,
                 expected: Expected::Space,
@@ -555,7 +578,7 @@ impl<'a> Command<'a> {
             })?;
             let trid = p.field()?;
             p.end()?;
-            return sink.finish(Command::Error(ErrorReply { code, trid }), None);
+            return sink.finish(Command::Error(ErrorReply { code, trid }), None, p.offset());
         }
 
         // Three upper-case letters (checked above).
@@ -578,6 +601,7 @@ impl<'a> Command<'a> {
                         params,
                     }),
                     None,
+                    p.offset(),
                 );
             }
             Some(Err(misplaced)) => return Err(misplaced),

@@ -84,6 +84,7 @@ fn split_frame(bytes: &[u8]) -> (&[u8], &[u8]) {
 /// **`decode_line`** — arbitrary bytes, decoded as one frame in every context (direction ×
 /// server × dialect) and both modes.
 ///
+/// * the one-pass decoding equals the decoding that finds the line end first;
 /// * never panics, and the work is bounded: the result depends only on the first
 ///   `max_line + 2 + payload limit` bytes (a decoded frame is at most that long, and decoding the
 ///   consumed bytes alone, or the input with more bytes appended, gives the same result);
@@ -105,6 +106,13 @@ pub fn decode_line(data: &[u8]) {
 
 fn check_frame(d: &Decoder, data: &[u8]) {
     let result = d.decode(data);
+    // The one-pass way (the line read up to its first CR) is an optimisation: it must give
+    // exactly what finding the line end first gives.
+    assert_eq!(
+        d.decode_bounded(data),
+        result,
+        "one-pass and bounded decoding differ ({d:?})"
+    );
     // Appending bytes never changes a result that is not `Incomplete`.
     if !matches!(result, Err(DecodeError::Incomplete)) {
         let mut longer = data.to_vec();
