@@ -110,13 +110,17 @@ impl Framer {
     /// Appends received bytes.
     pub fn push(&mut self, bytes: &[u8]) {
         self.consume_released();
-        if self.closed.is_none() {
-            if self.start > 0 && self.start >= self.buf.len() / 2 {
-                self.buf.drain(..self.start);
-                self.start = 0;
-            }
-            self.buf.extend_from_slice(bytes);
+        if self.closed.is_some() {
+            // Closed: what arrives is dropped, and so is what was left.
+            self.buf = Vec::new();
+            self.start = 0;
+            return;
         }
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
     }
 
     /// Bytes received but not yet returned as frames.
@@ -149,6 +153,21 @@ impl Framer {
             return Err(e.clone());
         }
         let line_offset = self.stream_offset;
+        if self.frame_len.is_none() && self.scanned == 0 {
+            // Before any scan of this frame: most frames are whole by now, and decoding finds
+            // the line end itself, in the same pass (issue 5). Anything else — an error, a frame
+            // not all here — takes the way below, which scans for the line end as bytes arrive,
+            // so that feeding one byte at a time stays linear.
+            if let Ok(d) = self.decoder.decode(&self.buf[self.start..]) {
+                self.release = d.consumed;
+                return Ok(Some(Frame {
+                    command: d.command,
+                    warnings: d.warnings,
+                    offset: line_offset,
+                    len: d.consumed,
+                }));
+            }
+        }
         if self.frame_len.is_none() {
             let pending = &self.buf[self.start..];
             let limit = self.decoder.limits.max_line + 2;
@@ -169,8 +188,7 @@ impl Framer {
                         },
                     };
                     self.closed = Some(e.clone());
-                    self.buf = Vec::new();
-                    self.start = 0;
+                    self.start = self.buf.len();
                     return Err(e);
                 }
                 return Ok(None);
