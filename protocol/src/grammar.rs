@@ -394,8 +394,8 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// `SP field`
-    #[inline]
+    /// `SP field` (always inlined: the parameter stays in registers; issue 5, profile)
+    #[inline(always)]
     pub(crate) fn field<T: Field<'a>>(&mut self) -> Result<T, DecodeError> {
         self.space()?;
         let (rest, v) = self.lift(T::parse(self.rest))?;
