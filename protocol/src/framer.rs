@@ -26,7 +26,7 @@
 //! ```
 
 use crate::commands::Command;
-use crate::decode::Decoder;
+use crate::decode::{Decoded, Decoder};
 use crate::error::{DecodeError, Warnings};
 
 /// One frame: a command (with its payload) and where it was in the stream.
@@ -40,6 +40,19 @@ pub struct Frame<'b> {
     pub offset: u64,
     /// Length of the frame in bytes.
     pub len: usize,
+}
+
+impl<'b> Frame<'b> {
+    /// The frame of a decoded command that starts at stream offset `offset`.
+    #[inline]
+    fn of(d: Decoded<'b>, offset: u64) -> Self {
+        Frame {
+            command: d.command,
+            warnings: d.warnings,
+            offset,
+            len: d.consumed,
+        }
+    }
 }
 
 /// A framing error: the decode error and the stream offset of the line it concerns.
@@ -160,12 +173,7 @@ impl Framer {
             // so that feeding one byte at a time stays linear.
             if let Ok(d) = self.decoder.decode(&self.buf[self.start..]) {
                 self.release = d.consumed;
-                return Ok(Some(Frame {
-                    command: d.command,
-                    warnings: d.warnings,
-                    offset: line_offset,
-                    len: d.consumed,
-                }));
+                return Ok(Some(Frame::of(d, line_offset)));
             }
         }
         if self.frame_len.is_none() {
@@ -202,12 +210,7 @@ impl Framer {
                 Ok(d) => {
                     self.scanned = 0;
                     self.release = d.consumed;
-                    return Ok(Some(Frame {
-                        command: d.command,
-                        warnings: d.warnings,
-                        offset: line_offset,
-                        len: d.consumed,
-                    }));
+                    return Ok(Some(Frame::of(d, line_offset)));
                 }
                 Err(DecodeError::Incomplete) => {
                     let pending = &self.buf[self.start..];
@@ -253,12 +256,8 @@ impl Framer {
         self.release = total;
         let bytes = &self.buf[self.start..self.start + total];
         match self.decoder.decode(bytes) {
-            Ok(d) => Ok(Some(Frame {
-                command: d.command,
-                warnings: d.warnings,
-                offset: line_offset,
-                len: total,
-            })),
+            // `total` bytes were decoded, and the frame is all of them.
+            Ok(d) => Ok(Some(Frame::of(d, line_offset))),
             Err(error) => Err(FrameError { line_offset, error }),
         }
     }
