@@ -323,8 +323,9 @@ impl<T: IntoOwned> IntoOwned for Option<T> {
 pub(crate) struct Params<'a> {
     line_len: usize,
     rest: &'a [u8],
-    /// Whether `line` is the input after the line rather than the line alone: the line then ends
-    /// at the first CR, and the caller checks that CR LF follows (see [`Params::ended`]).
+    /// Whether `line` is the input that starts with the line rather than the line alone: the
+    /// line then ends at the first CR, and the caller checks that CR LF follows (see
+    /// [`Params::ended`]).
     unbounded: bool,
     /// The payload length parameter, once read: (offset of the parameter, declared length).
     pub(crate) payload: Option<(usize, u32)>,
