@@ -176,6 +176,17 @@ impl Decoder {
         // (`Params::ended`), and it has no deviation lenient mode would repair. Anything else —
         // an error, an incomplete frame, a line lenient mode repairs — is decoded again below,
         // where the line end is found first, so that what is reported is exact.
+        if let Ok(frame) = self.decode_one_pass(buf) {
+            return Ok(frame);
+        }
+        self.decode_bounded(buf)
+    }
+
+    /// The first way of [`Decoder::decode`] alone: the frame, when the line reads in one pass
+    /// and CR LF ends it; an error for anything else, which only `decode_bounded` states
+    /// exactly.
+    #[inline(always)]
+    pub(crate) fn decode_one_pass<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         let window = &buf[..buf.len().min(self.limits.max_line.saturating_add(2))];
         let first = FrameSink {
             decoder: self,
@@ -183,10 +194,7 @@ impl Decoder {
             line_end: LineEnd::Unchecked,
             warnings: Warnings::NONE,
         };
-        if let Ok(frame) = Command::parse_line_into(window, true, self.context, first) {
-            return Ok(frame);
-        }
-        self.decode_bounded(buf)
+        Command::parse_line_into(window, true, self.context, first)
     }
 
     /// [`Decoder::decode`] with the line end found first.

@@ -170,8 +170,9 @@ impl Framer {
             // Before any scan of this frame: most frames are whole by now, and decoding finds
             // the line end itself, in the same pass (issue 5). Anything else — an error, a frame
             // not all here — takes the way below, which scans for the line end as bytes arrive,
-            // so that feeding one byte at a time stays linear.
-            if let Ok(d) = self.decoder.decode(&self.buf[self.start..]) {
+            // so that feeding one byte at a time stays linear, and then decodes finding the line
+            // end first (what `Decoder::decode` falls back to).
+            if let Ok(d) = self.decoder.decode_one_pass(&self.buf[self.start..]) {
                 self.release = d.consumed;
                 return Ok(Some(Frame::of(d, line_offset)));
             }
@@ -206,7 +207,7 @@ impl Framer {
             // frame's length learned (once) and the frame decoded again when it is complete.
             // (Fields are written directly, not through `&mut self` methods, so that the frame
             // may borrow `self.buf` while the other fields change.)
-            match self.decoder.decode(&self.buf[self.start..]) {
+            match self.decoder.decode_bounded(&self.buf[self.start..]) {
                 Ok(d) => {
                     self.scanned = 0;
                     self.release = d.consumed;
