@@ -32,15 +32,6 @@ macro_rules! enumerated {
             fn as_str(self) -> &'static str {
                 match self { $($name::$var => $s),+ }
             }
-            // Unrolled over the names: each comparison is with a constant, so it compiles to a
-            // length test and a few byte compares instead of a `memcmp` call per name (issue 5).
-            #[inline]
-            fn from_bytes(b: &[u8]) -> Option<Self> {
-                $(if b == $s.as_bytes() {
-                    return Some($name::$var);
-                })+
-                None
-            }
         }
 
         impl fmt::Display for $name {
