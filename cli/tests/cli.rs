@@ -1,49 +1,14 @@
 //! The `msnp6` binary: exit statuses, JSON output, stdin, the challenge command.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
-fn msnp6() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_msnp6"))
-}
-
-fn corpus(path: &str) -> String {
-    format!("{}/../corpus/{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> (i32, String) {
-    let mut child = msnp6()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
+use common::{corpus, json_lines, msnp6, over_the_corpus_but_the_defective_session, run_stdin};
 
 #[test]
 fn check_the_whole_corpus_but_the_defective_session() {
-    let mut cmd = msnp6();
-    cmd.args(["transcript", "check"]);
-    for dir in ["examples", "sessions"] {
-        for e in std::fs::read_dir(corpus(dir)).expect("dir") {
-            let p = e.expect("entry").path();
-            if !p.ends_with("msnp6-login-ns.txt") {
-                cmd.arg(p);
-            }
-        }
-    }
-    let out = cmd.output().expect("run");
+    let out = over_the_corpus_but_the_defective_session("check")
+        .output()
+        .expect("run");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -60,10 +25,7 @@ fn defective_session_exit_status_and_json() {
         .output()
         .expect("run");
     assert_eq!(strict.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&strict.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let lines = json_lines(&strict.stdout);
     let mds = lines.iter().find(|v| v["line"] == 19).expect("line 19");
     assert_eq!(mds["result"], "error");
     assert_eq!(mds["dir"], "S");
@@ -86,11 +48,7 @@ fn defective_session_exit_status_and_json() {
         .output()
         .expect("run");
     assert_eq!(lenient.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&lenient.stdout);
-    let v: Vec<serde_json::Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json"))
-        .collect();
+    let v = json_lines(&lenient.stdout);
     assert_eq!(
         v.iter().find(|x| x["line"] == 19).expect("19")["result"],
         "lenient"

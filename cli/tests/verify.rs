@@ -1,58 +1,16 @@
 //! `msnp6 transcript verify`: exit statuses, human and JSON output, accounts, stdin.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::{corpus, json_lines, msnp6, over_the_corpus_but_the_defective_session, run_stdin};
 
 use serde_json::Value;
 
-fn msnp6() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_msnp6"))
-}
-
-fn corpus(path: &str) -> String {
-    format!("{}/../corpus/{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> (i32, String) {
-    let mut child = msnp6()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn json_lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
-}
-
 #[test]
 fn the_corpus_verifies_but_the_defective_session() {
-    let mut cmd = msnp6();
-    cmd.args(["transcript", "verify"]);
-    for dir in ["examples", "sessions"] {
-        for e in std::fs::read_dir(corpus(dir)).expect("dir") {
-            let p = e.expect("entry").path();
-            if !p.ends_with("msnp6-login-ns.txt") {
-                cmd.arg(p);
-            }
-        }
-    }
-    let out = cmd.output().expect("run");
+    let out = over_the_corpus_but_the_defective_session("verify")
+        .output()
+        .expect("run");
     assert_eq!(
         out.status.code(),
         Some(0),
