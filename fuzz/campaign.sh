@@ -13,7 +13,7 @@
 # fuzz/logs/ledger.tsv (the CPU time fuzzed per target adds up there).
 #
 # Environment:
-#   FUZZ_SANITIZER=address|none   (default address; none is 2-4x faster: the crate forbids unsafe)
+#   FUZZ_SANITIZER=address|none   (default address; none is 3-7x faster: the crate forbids unsafe)
 #   FUZZ_ARGS="..."               extra libFuzzer flags, e.g. "-fork=8" on a many-core machine
 #   FUZZ_NICE=10                  niceness of the fuzzers (default 0)
 # Exit status: 0 when no target failed, 1 otherwise.

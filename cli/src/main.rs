@@ -2,10 +2,11 @@
 //!
 //! ```text
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
-//! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--json] FILE...
+//! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
 //! ```
-//! Exit status: 0 success, 1 a line did not check, 2 usage or I/O error.
+//! Exit status: 0 success; 1 a line did not check (`check`) or the server side broke a rule
+//! (`verify`); 2 usage or I/O error.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;

@@ -1,8 +1,10 @@
 //! A streaming framer: arbitrary byte chunks in, frames out (sans-IO).
 //!
-//! The framer finds each line end once (its scan position survives between calls, so feeding
-//! one byte at a time stays linear), decodes the line to learn whether a payload follows and how
-//! long it is, and yields the frame when all of it has arrived. It reads a payload only after a
+//! A frame's first attempt decodes it where it lies, finding the line end in the same pass
+//! (`docs/codec.md`, "Reading a frame in one pass"); most frames are whole by then. Otherwise the
+//! framer scans for the line end once (its scan position survives between calls, so feeding one
+//! byte at a time stays linear), decodes the line to learn whether a payload follows and how long
+//! it is, and yields the frame when all of it has arrived. It reads a payload only after a
 //! line that is a valid payload command (reference §1.4): `SDC 7 anotheruser@hotmail.com 10` is
 //! an invalid line, not 10 bytes of payload.
 //!

@@ -14,7 +14,12 @@
 //! * [`validate`] — whether decoded values are the documented ones, and what a server answers.
 //! * [`message`] — the MIME payloads of `MSG`.
 //! * [`auth`] — QRY responses and MD5 login digests.
-//! * [`transcript`] — the transcript file format.
+//! * [`transcript`] — the transcript file format; [`check`] — `msnp6 transcript check` line by
+//!   line.
+//! * [`model`] and [`monitor`] — the reference state machine: a predictor of what a correct server
+//!   sends, and a monitor judging a transcript against it (`msnp6 transcript verify`).
+//! * `codec` (feature `tokio`) — `tokio-util` codec over the framer; `fuzzing` (feature
+//!   `fuzzing`) — the fuzz oracles.
 //!
 //! ```
 //! use msnp6::{Decoder, Direction, ServerKind};

@@ -31,7 +31,8 @@ const SB_PAYLOAD_MAX: usize = 1664;
 const QRY_MAX: usize = 32;
 const NOTIFICATION_MAX: usize = 8192;
 
-/// How many variants [`Command::arbitrary`] chooses from (every variant of [`Command`]).
+/// How many slots [`Command::arbitrary`] chooses from: one per variant of [`Command`] (74), but
+/// `Unknown` takes seven (three with parameters, four without).
 pub const VARIANTS: u32 = 80;
 
 fn token_bytes(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {

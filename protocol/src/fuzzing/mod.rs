@@ -933,8 +933,8 @@ mod tests {
                 }
             }
         }
-        // `Unknown` has two slots (with and without parameters) but one discriminant; every
-        // other slot is its own variant.
+        // `Unknown` has seven slots (three with parameters, four without) but one discriminant;
+        // every other slot is its own variant.
         assert_eq!(seen.len(), 74, "variants reached");
     }
 

@@ -13,7 +13,7 @@ use crate::types::ServerKind;
 
 /// Runs `scenario` from a world started at `seed` and returns the transcript.
 ///
-/// Header: `# source:` naming the predictor and the seed, `# versions: MSNP6`, one
+/// Header: `# source:` naming the predictor, `# versions: MSNP6`, one
 /// `# note: account HANDLE:PASSWORD` per account (so `transcript verify --account` can check the
 /// login digests), and one `# connection: NAME KIND` per connection the scenario opens. Then per
 /// event, in order: `# event: NAME connect`, `C@NAME: …` for a frame sent on an open connection,
