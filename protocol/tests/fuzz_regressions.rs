@@ -92,10 +92,12 @@ fn replay(kind: &str) -> usize {
 fn regressions_pass_their_oracles() {
     let n = replay("regressions");
     eprintln!("replayed {n} regression inputs");
+    assert!(n > 0, "no regression input found under fuzz/regressions");
 }
 
 #[test]
 fn committed_corpus_passes_its_oracles() {
     let n = replay("corpus-min");
     eprintln!("replayed {n} corpus inputs");
+    assert!(n > 0, "no corpus input found under fuzz/corpus-min");
 }
