@@ -132,9 +132,9 @@ impl Decoder {
         buf: &[u8],
         warnings: &mut Warnings,
     ) -> Result<(usize, usize), DecodeError> {
-        let window = &buf[..buf.len().min(self.limits.max_line + 2)];
+        let window = &buf[..buf.len().min(self.limits.max_line.saturating_add(2))];
         let Some(lf) = memchr::memchr(b'\n', window) else {
-            return Err(if buf.len() > self.limits.max_line + 1 {
+            return Err(if buf.len() > self.limits.max_line.saturating_add(1) {
                 DecodeError::LineTooLong {
                     limit: self.limits.max_line,
                 }
@@ -518,6 +518,28 @@ impl Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found in review: with `max_line: usize::MAX` ("no limit") the line-end search computed
+    /// `max_line + 2` unchecked and panicked on overflow (debug) in `decode` and the framer.
+    #[test]
+    fn the_largest_line_limit_does_not_overflow() {
+        let limits = Limits {
+            max_line: usize::MAX,
+            ..Limits::default()
+        };
+        let d =
+            Decoder::new(Direction::ServerToClient, ServerKind::Notification).with_limits(limits);
+        assert_eq!(
+            d.decode(b"CHG 1 NLN\r").err(),
+            Some(DecodeError::Incomplete)
+        );
+        assert_eq!(d.decode(b"CHG 1 NLN\r\n").map(|f| f.consumed), Ok(11));
+        let mut framer = crate::Framer::new(d);
+        framer.push(b"CHG 1 NLN\r");
+        assert!(matches!(framer.next_frame(), Ok(None)));
+        framer.push(b"\n");
+        assert!(matches!(framer.next_frame(), Ok(Some(_))));
+    }
 
     /// Found while building the one-pass decoding (issue 5): a buffer holding only a verb, with
     /// no line end yet, indexed past its end in the one-pass read (the byte after the verb was

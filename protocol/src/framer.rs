@@ -181,7 +181,7 @@ impl Framer {
         }
         if self.frame_len.is_none() {
             let pending = &self.buf[self.start..];
-            let limit = self.decoder.limits.max_line + 2;
+            let limit = self.decoder.limits.max_line.saturating_add(2);
             let from = self.scanned.min(pending.len());
             let window_end = pending.len().min(limit);
             let lf = if from < window_end {
@@ -191,7 +191,7 @@ impl Framer {
             };
             let Some(lf) = lf else {
                 self.scanned = window_end;
-                if pending.len() > self.decoder.limits.max_line + 1 {
+                if pending.len() > self.decoder.limits.max_line.saturating_add(1) {
                     let e = FrameError {
                         line_offset,
                         error: DecodeError::LineTooLong {

@@ -119,19 +119,13 @@ pub(crate) fn number(i: &[u8]) -> PResult<'_, u32> {
     }
 }
 
-/// Parses a canonical decimal `u32`: digits only, no leading zero unless the number is `0`.
+/// Parses a canonical decimal `u32`: digits only, no leading zero unless the number is `0` —
+/// [`number`] taking all of `d`.
 pub(crate) fn parse_canonical_u32(d: &[u8]) -> Option<u32> {
-    if d.is_empty() || d.len() > 10 || (d.len() > 1 && d[0] == b'0') {
-        return None;
+    match number(d) {
+        Ok(([], n)) => Some(n),
+        _ => None,
     }
-    let mut n: u64 = 0;
-    for &b in d {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(b - b'0');
-    }
-    u32::try_from(n).ok()
 }
 
 /// Writes a `u32` in canonical decimal without allocating.

@@ -605,20 +605,25 @@ fn inf_packages(packages: &TokenList<'_>, dialect: Dialect) -> Result<(), Invali
     Ok(())
 }
 
+/// A handle that must be an e-mail address (reference §14, "Handle syntax"), and what the server
+/// answers when it is not.
+fn email_handle(handle: &Handle<'_>, answer: Answer) -> Result<(), Invalid> {
+    if handle.is_email() {
+        Ok(())
+    } else {
+        Err(c("handle", Problem::NotEmail, answer))
+    }
+}
+
 /// Client `USR TrID MD5 I handle` with a handle that is not an e-mail address: `911` and
 /// disconnect. Decision: no source gives this case; a handle that is not `local@domain.tld`
 /// names no account (reference §14, "Handle syntax"), so the credentials are bad, and bad
 /// credentials are `911` followed by a disconnect (reference §3.1 USR).
 fn usr_initial_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
-    if handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::ErrorThenDisconnect(ErrorCode::AUTHENTICATION_FAILED),
-        ))
-    }
+    email_handle(
+        handle,
+        Answer::ErrorThenDisconnect(ErrorCode::AUTHENTICATION_FAILED),
+    )
 }
 
 /// Client `USR TrID MD5 S digest`: the digest is 32 lower-case hex digits (reference §3.1 USR
@@ -646,15 +651,10 @@ fn usr_package(v: &UsrOther<'_>, dialect: Dialect, client: bool) -> Result<(), I
 /// disconnect. Decision: reference §14 answers a bad cookie with `911` and a close; a malformed
 /// handle cannot match any cookie.
 fn sb_usr_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
-    if handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::ErrorThenDisconnect(ErrorCode::AUTHENTICATION_FAILED),
-        ))
-    }
+    email_handle(
+        handle,
+        Answer::ErrorThenDisconnect(ErrorCode::AUTHENTICATION_FAILED),
+    )
 }
 
 /// Client `XFR TrID kind`: only `SB` is valid (`XFR TrID NS` existed only in the pre-MSNP2 beta,
@@ -695,15 +695,9 @@ fn cvq_locale(locale: &Token<'_>) -> Result<(), Invalid> {
             Problem::Undocumented {
                 expected: "0x and four hex digits",
             },
-            Answer::Error(invalid_locale()),
+            Answer::Error(ErrorCode::INVALID_LOCALE),
         ))
     }
-}
-
-/// `710`: invalid locale id (reference §3.1 CVQ, §4; §13.7 notes a second meaning). `710` is in
-/// range, so the fallback is never taken (`ErrorCode` has no constant for it).
-fn invalid_locale() -> ErrorCode {
-    ErrorCode::new(710).unwrap_or(ErrorCode::INVALID_PARAMETER)
 }
 
 const LISTS: &str = "FL, AL, BL or RL";
@@ -789,15 +783,7 @@ fn client_list(list: &Value<'_, List>) -> Result<(), Invalid> {
 /// bytes (disconnect, §7) is refused by the decoder.
 fn add_request(v: &AddRequest<'_>) -> Result<(), Invalid> {
     client_list(&v.list)?;
-    if v.handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::Error(ErrorCode::INVALID_PARAMETER),
-        ))
-    }
+    email_handle(&v.handle, Answer::Error(ErrorCode::INVALID_PARAMETER))
 }
 
 /// Server confirmation of a list change: a documented list, and never `RL` with the TrID of a
@@ -821,15 +807,7 @@ fn add_reply(v: &Add<'_>) -> Result<(), Invalid> {
 /// list holds one.
 fn rem_request(v: &RemRequest<'_>) -> Result<(), Invalid> {
     client_list(&v.list)?;
-    if v.handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::Error(ErrorCode::NOT_ON_LIST),
-        ))
-    }
+    email_handle(&v.handle, Answer::Error(ErrorCode::NOT_ON_LIST))
 }
 
 /// Server `REM TrID list version handle` (reference §3.2 REM): see [`reply_list`].
@@ -841,15 +819,7 @@ fn rem_reply(v: &Rem<'_>) -> Result<(), Invalid> {
 /// (handle on none of your lists, reference §3.2 REA): no list holds one, and it is not the
 /// user's own handle either. A name over 387 bytes (disconnect, §7) is refused by the decoder.
 fn rea_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
-    if handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::Error(ErrorCode::NOT_ON_LIST),
-        ))
-    }
+    email_handle(handle, Answer::Error(ErrorCode::NOT_ON_LIST))
 }
 
 /// The longest PRP / BPR value: 95 bytes, URL-encoded (reference §3.2 PRP, §12).
@@ -1106,15 +1076,7 @@ fn sdc_address(address: &Token<'_>) -> Result<(), Invalid> {
 /// Client `PAG TrID handle length`. Decision: a handle that is not an e-mail address → `201`
 /// (invalid parameter), as for ADD (reference §3.4 PAG gives no answer for it; §14 handle syntax).
 fn pag_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
-    if handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::Error(ErrorCode::INVALID_PARAMETER),
-        ))
-    }
+    email_handle(handle, Answer::Error(ErrorCode::INVALID_PARAMETER))
 }
 
 /// The QRY response length (reference §3.4 QRY, §12).
@@ -1185,15 +1147,7 @@ fn msg_ack(known: bool) -> Result<(), Invalid> {
 /// Client `CAL TrID handle`: a handle that is not an e-mail address → `208` (reference §3.5 CAL,
 /// §14).
 fn cal_handle(handle: &Handle<'_>) -> Result<(), Invalid> {
-    if handle.is_email() {
-        Ok(())
-    } else {
-        Err(c(
-            "handle",
-            Problem::NotEmail,
-            Answer::Error(ErrorCode::INVALID_USERNAME),
-        ))
-    }
+    email_handle(handle, Answer::Error(ErrorCode::INVALID_USERNAME))
 }
 
 /// Client `ANS TrID handle cookie session`: invalid data → disconnect (reference §3.5 ANS, §14);
