@@ -268,26 +268,23 @@ impl Decoder {
         }
     }
 
-    /// The command of one line and its payload announcement. Returns the `LineParse` as it is
-    /// (no re-packing into a tuple), so the 184-byte `Command` is moved as few times as possible.
-    #[inline]
-    /// Whether lenient mode repairs the documented `MDS` typo here: in a server `USR` on the
-    /// DS/NS only (a client `USR` with package `MDS` is a valid `UsrOther`, and on the SB the
-    /// third parameter of `USR` is a cookie).
+    /// Whether lenient mode repairs the documented `MDS` typo (reference §8) here: in a server
+    /// `USR` on the DS/NS only, where strict mode rejects it (a client `USR` with package `MDS`
+    /// is a valid `UsrOther`, and on the SB the third parameter of `USR` is a cookie).
     fn md5_typo(&self) -> bool {
         self.context.direction == Direction::ServerToClient
             && self.context.server != ServerKind::Switchboard
     }
 
+    /// The command of one line and its payload announcement. Returns the `LineParse` as it is
+    /// (no re-packing into a tuple), so the 184-byte `Command` is moved as few times as possible.
+    #[inline]
     fn parse_line<'a>(
         &self,
         line: &'a [u8],
         warnings: &mut Warnings,
     ) -> Result<LineParse<'a>, DecodeError> {
         if self.mode == Mode::Lenient {
-            // The documented `MDS` typo (reference §8) is repaired where strict mode rejects it:
-            // in a server `USR` on the DS/NS. A client `USR` with package `MDS` is a valid
-            // `UsrOther`, and on the SB the third parameter of `USR` is a cookie.
             if let Some(norm) = Normalized::of(line, self.md5_typo()) {
                 warnings.merge(norm.warnings);
                 return match Command::parse_line(&norm.line, self.context) {
@@ -416,7 +413,6 @@ struct Normalized {
 }
 
 impl Normalized {
-    /// `None` when the line has no deviation lenient mode would fix.
     /// Whether the line has a deviation lenient mode repairs (vectorised scans only: this runs
     /// for every lenient line).
     fn deviates(line: &[u8], md5_typo: bool) -> bool {
@@ -430,6 +426,7 @@ impl Normalized {
                 && line.split(|&b| b == b' ').nth(2) == Some(b"MDS"))
     }
 
+    /// The line rewritten; `None` when it has no deviation lenient mode would fix.
     fn of(line: &[u8], md5_typo: bool) -> Option<Normalized> {
         if !Normalized::deviates(line, md5_typo) {
             return None;
