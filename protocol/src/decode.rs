@@ -340,10 +340,10 @@ impl<'a> LineSink<'a> for FrameSink<'a, '_> {
     type Out = Decoded<'a>;
 
     #[inline(always)]
-    fn finish_form<F>(
+    fn finish_form<F, W: FnOnce(F) -> Command<'a>>(
         self,
         form: F,
-        wrap: fn(F) -> Command<'a>,
+        wrap: W,
         payload: Option<(usize, u32)>,
         end: usize,
     ) -> Result<Decoded<'a>, DecodeError> {

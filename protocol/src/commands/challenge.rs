@@ -11,6 +11,7 @@ form! {
 }
 
 impl<'a> Form<'a> for ChlRequest {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(ChlRequest { trid: p.field()? })
     }
@@ -26,6 +27,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Chl<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Chl {
             trid: p.field()?,
@@ -44,6 +46,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Qry<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Qry {
             trid: p.field()?,
@@ -64,6 +67,7 @@ form! {
 }
 
 impl<'a> Form<'a> for QryOk {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(QryOk { trid: p.field()? })
     }

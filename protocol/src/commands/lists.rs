@@ -17,6 +17,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Syn {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Syn {
             trid: p.field()?,
@@ -34,6 +35,7 @@ form! {
 }
 
 impl<'a> Form<'a> for LstRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(LstRequest {
             trid: p.field()?,
@@ -77,6 +79,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Lst<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let list = p.field()?;
@@ -126,6 +129,7 @@ form! {
 }
 
 impl<'a> Form<'a> for GtcRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(GtcRequest {
             trid: p.field()?,
@@ -143,6 +147,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Gtc<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Gtc {
             trid: p.field()?,
@@ -161,6 +166,7 @@ form! {
 }
 
 impl<'a> Form<'a> for BlpRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(BlpRequest {
             trid: p.field()?,
@@ -178,6 +184,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Blp<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Blp {
             trid: p.field()?,
@@ -215,6 +222,7 @@ form! {
 }
 
 impl<'a> Form<'a> for AddRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         Ok(AddRequest {
             trid: p.field()?,
@@ -248,6 +256,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Add<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         Ok(Add {
             trid: p.field()?,
@@ -279,6 +288,7 @@ form! {
 }
 
 impl<'a> Form<'a> for ReverseAdd<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         p.literal("0")?;
         p.literal("RL")?;
@@ -310,6 +320,7 @@ form! {
 }
 
 impl<'a> Form<'a> for RemRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         Ok(RemRequest {
             trid: p.field()?,
@@ -340,6 +351,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Rem<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         Ok(Rem {
             trid: p.field()?,
@@ -364,6 +376,7 @@ form! {
 }
 
 impl<'a> Form<'a> for ReverseRemove<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         p.literal("0")?;
         p.literal("RL")?;
@@ -386,6 +399,7 @@ form! {
 }
 
 impl<'a> Form<'a> for ReaRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(ReaRequest {
             trid: p.field()?,
@@ -404,6 +418,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Rea<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Rea {
             trid: p.field()?,
@@ -427,6 +442,7 @@ form! {
 }
 
 impl<'a> Form<'a> for PrpRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(PrpRequest {
             trid: p.field()?,
@@ -448,6 +464,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Prp<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Prp {
             trid: p.field()?,
@@ -471,6 +488,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Bpr<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Bpr {
             version: p.field()?,

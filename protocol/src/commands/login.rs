@@ -35,6 +35,7 @@ impl<'a> Ver<'a> {
 }
 
 impl<'a> Form<'a> for Ver<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Ver {
             trid: p.field()?,
@@ -52,6 +53,7 @@ form! {
 }
 
 impl<'a> Form<'a> for InfRequest {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(InfRequest { trid: p.field()? })
     }
@@ -72,6 +74,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Inf<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Inf {
             trid: p.field()?,
@@ -94,6 +97,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrInitial<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("MD5")?;
@@ -122,6 +126,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrSalt<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("MD5")?;
@@ -151,6 +156,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrResponse<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("MD5")?;
@@ -185,6 +191,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrOther<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(UsrOther {
             trid: p.field()?,
@@ -218,6 +225,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrOk<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("OK")?;
@@ -258,6 +266,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrSwitchboard<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(UsrSwitchboard {
             trid: p.field()?,
@@ -283,6 +292,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UsrSwitchboardOk<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("OK")?;
@@ -312,6 +322,7 @@ form! {
 }
 
 impl<'a> Form<'a> for XfrRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(XfrRequest {
             trid: p.field()?,
@@ -336,6 +347,7 @@ form! {
 }
 
 impl<'a> Form<'a> for XfrSwitchboard<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("SB")?;
@@ -373,6 +385,7 @@ form! {
 }
 
 impl<'a> Form<'a> for XfrNotification<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("NS")?;
@@ -410,6 +423,7 @@ form! {
 }
 
 impl<'a> Form<'a> for XfrReset {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         p.literal("0")?;
         p.literal("NS")?;
@@ -507,6 +521,7 @@ form! {
 }
 
 impl<'a> Form<'a> for VersionAdvice<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(VersionAdvice {
             trid: p.field()?,

@@ -86,19 +86,146 @@ form! {
     }
 }
 
-/// The MSNP6 verbs (reference §3), in reference order.
-pub const VERBS: &[&str] = &[
-    "VER", "INF", "USR", "XFR", "CVR", "CVQ", "OUT", "PNG", "QNG", "SYN", "LST", "GTC", "BLP",
-    "ADD", "REM", "REA", "PRP", "BPR", "CHG", "ILN", "NLN", "FLN", "IMS", "URL", "FND", "SND",
-    "SDC", "PAG", "NOT", "IPG", "CHL", "QRY", "MSG", "RNG", "CAL", "JOI", "ANS", "IRO", "ACK",
-    "NAK", "BYE",
-];
+/// A set of server kinds, one bit per kind.
+type Servers = u8;
+
+/// The bit of one server kind in [`Servers`].
+const fn bit(kind: ServerKind) -> Servers {
+    match kind {
+        ServerKind::Dispatch => 1,
+        ServerKind::Notification => 2,
+        ServerKind::Switchboard => 4,
+    }
+}
+
+/// A verb's wire name as text (the table holds byte strings, which are what patterns match).
+const fn verb_name(bytes: &'static [u8; 3]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(name) => name,
+        Err(_) => panic!("a verb is ASCII"),
+    }
+}
+
+/// The MSNP6 verbs and where each may be sent: the servers a client sends it to, and the
+/// servers that send it (reference §3). One row per verb, in reference order.
+macro_rules! verbs {
+    ($($var:ident = $bytes:literal: $client:expr, $server:expr;)*) => {
+        /// An MSNP6 verb: the line's first three bytes, classified once. The dispatch
+        /// `match` on it is one jump table (issue 5, profile).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Verb { $($var,)* }
+
+        /// The MSNP6 verbs (reference §3), in reference order.
+        pub const VERBS: &[&str] = &[$(verb_name($bytes),)*];
+
+        impl Verb {
+            /// The verb these bytes spell, if it is an MSNP6 verb.
+            #[inline]
+            fn of(bytes: &[u8; 3]) -> Option<Verb> {
+                Some(match bytes {
+                    $($bytes => Verb::$var,)*
+                    _ => return None,
+                })
+            }
+
+            /// The wire name.
+            fn name(self) -> &'static str {
+                VERBS[self as usize]
+            }
+
+            /// Where it may be sent: (servers a client sends it to, servers that send it).
+            #[inline]
+            fn places(self) -> (Servers, Servers) {
+                const NONE: Servers = 0;
+                const D: Servers = bit(ServerKind::Dispatch);
+                const N: Servers = bit(ServerKind::Notification);
+                const S: Servers = bit(ServerKind::Switchboard);
+                match self {
+                    $(Verb::$var => ($client, $server),)*
+                }
+            }
+
+            /// The servers this verb may be sent to or by, in `direction`.
+            #[inline]
+            fn servers(self, direction: Direction) -> Servers {
+                let (client, server) = self.places();
+                match direction {
+                    Direction::ClientToServer => client,
+                    Direction::ServerToClient => server,
+                }
+            }
+
+            /// The error for this verb where [`Verb::servers`] does not include the server.
+            #[cold]
+            fn misplaced(self, ctx: Context) -> DecodeError {
+                // Only the other side ever sends it (a client `IPG`, a server `PNG`): wrong
+                // direction. This side sends it, but on other servers (`CAL` on the NS, a
+                // client `MSG` to the NS): wrong server.
+                let reason = if self.servers(ctx.direction) == 0 {
+                    Misplacement::WrongDirection
+                } else {
+                    Misplacement::WrongServer
+                };
+                DecodeError::Misplaced {
+                    verb: self.name(),
+                    direction: ctx.direction,
+                    server: ctx.server,
+                    reason,
+                }
+            }
+        }
+    };
+}
+
+verbs! {
+    Ver = b"VER": D | N, D | N;
+    Inf = b"INF": D | N, D | N;
+    Usr = b"USR": D | N | S, D | N | S;
+    Xfr = b"XFR": N, D | N;
+    Cvr = b"CVR": N, N;
+    Cvq = b"CVQ": D, D;
+    Out = b"OUT": D | N | S, D | N | S;
+    Png = b"PNG": N, NONE;
+    Qng = b"QNG": NONE, N;
+    Syn = b"SYN": N, N;
+    Lst = b"LST": N, N;
+    Gtc = b"GTC": N, N;
+    Blp = b"BLP": N, N;
+    Add = b"ADD": N, N;
+    Rem = b"REM": N, N;
+    Rea = b"REA": N, N;
+    Prp = b"PRP": N, N;
+    Bpr = b"BPR": NONE, N;
+    Chg = b"CHG": N, N;
+    Iln = b"ILN": NONE, N;
+    Nln = b"NLN": NONE, N;
+    Fln = b"FLN": NONE, N;
+    Ims = b"IMS": N, N;
+    Url = b"URL": N, N;
+    Fnd = b"FND": N, N;
+    Snd = b"SND": N, N;
+    Sdc = b"SDC": N, N;
+    Pag = b"PAG": N, NONE;
+    Not = b"NOT": NONE, N;
+    Ipg = b"IPG": NONE, N;
+    Chl = b"CHL": N, N;
+    Qry = b"QRY": N, N;
+    Msg = b"MSG": S, N | S;
+    Rng = b"RNG": NONE, N;
+    Cal = b"CAL": S, S;
+    Joi = b"JOI": NONE, S;
+    Ans = b"ANS": S, S;
+    Iro = b"IRO": NONE, S;
+    Ack = b"ACK": NONE, S;
+    Nak = b"NAK": NONE, S;
+    Bye = b"BYE": NONE, S;
+}
 
 /// Whether `verb` is one of the MSNP6 verbs.
 pub fn is_known_verb(verb: &[u8]) -> bool {
-    VERBS.iter().any(|v| v.as_bytes() == verb)
+    verb.first_chunk::<3>()
+        .is_some_and(|v| verb.len() == 3 && Verb::of(v).is_some())
 }
-
 macro_rules! commands {
     ($($(#[$m:meta])* $var:ident($ty:ty) = $verb:literal,)*) => {
         /// A decoded (or built) command. Borrows from the input; [`Command::into_owned`]
@@ -158,6 +285,7 @@ fn write_form<'a, F: Form<'a>>(f: &F, verb: &str, out: &mut Vec<u8>) {
 }
 
 impl<'a> Form<'a> for ClientVersion<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         ClientVersion::parse_cvr(p, d)
     }
@@ -167,6 +295,7 @@ impl<'a> Form<'a> for ClientVersion<'a> {
 }
 
 impl<'a> Form<'a> for Out<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Out::parse_server(p)
     }
@@ -181,6 +310,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Bare {
+    #[inline(always)]
     fn parse(_: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Bare {})
     }
@@ -387,10 +517,10 @@ pub(crate) trait LineSink<'a> {
     /// command right where it keeps it: a `Command` is moved whole, all 184 bytes, whatever
     /// the variant.
     #[inline(always)]
-    fn finish_form<F>(
+    fn finish_form<F, W: FnOnce(F) -> Command<'a>>(
         self,
         form: F,
-        wrap: fn(F) -> Command<'a>,
+        wrap: W,
         payload: Option<(usize, u32)>,
         end: usize,
     ) -> Result<Self::Out, DecodeError>
@@ -420,11 +550,11 @@ impl<'a> LineSink<'a> for AsLine {
 /// Reads one form up to the end of the line and hands it to the sink. The dispatch `match` in
 /// [`Command::parse_line_into`] has these calls as its tail expressions, so the command is built
 /// where the sink puts it.
-#[inline(always)]
-fn decode_form<'a, F: Form<'a>, K: LineSink<'a>>(
+#[inline(never)]
+fn decode_form<'a, F: Form<'a>, K: LineSink<'a>, W: FnOnce(F) -> Command<'a>>(
     p: &mut Params<'a>,
     d: Dialect,
-    wrap: fn(F) -> Command<'a>,
+    wrap: W,
     sink: K,
 ) -> Result<K::Out, DecodeError> {
     let v = F::parse(p, d)?;
@@ -440,83 +570,6 @@ fn ended<'a, K: LineSink<'a>>(
 ) -> Result<K::Out, DecodeError> {
     p.end()?;
     sink.finish(command, None, p.offset())
-}
-
-/// Where a known verb may be sent: (verb, servers a client sends it to, servers that send it).
-/// A `match` on the three bytes rather than a table search: the compiler turns it into a jump
-/// on the first byte and two byte compares, with no string comparison (issue 5, profile).
-fn places(verb: &[u8; 3]) -> Option<(&'static str, &'static [ServerKind], &'static [ServerKind])> {
-    use ServerKind::{Dispatch as D, Notification as N, Switchboard as S};
-    Some(match verb {
-        b"VER" => ("VER", &[D, N], &[D, N]),
-        b"INF" => ("INF", &[D, N], &[D, N]),
-        b"USR" => ("USR", &[D, N, S], &[D, N, S]),
-        b"XFR" => ("XFR", &[N], &[D, N]),
-        b"CVR" => ("CVR", &[N], &[N]),
-        b"CVQ" => ("CVQ", &[D], &[D]),
-        b"OUT" => ("OUT", &[D, N, S], &[D, N, S]),
-        b"PNG" => ("PNG", &[N], &[]),
-        b"QNG" => ("QNG", &[], &[N]),
-        b"SYN" => ("SYN", &[N], &[N]),
-        b"LST" => ("LST", &[N], &[N]),
-        b"GTC" => ("GTC", &[N], &[N]),
-        b"BLP" => ("BLP", &[N], &[N]),
-        b"ADD" => ("ADD", &[N], &[N]),
-        b"REM" => ("REM", &[N], &[N]),
-        b"REA" => ("REA", &[N], &[N]),
-        b"PRP" => ("PRP", &[N], &[N]),
-        b"BPR" => ("BPR", &[], &[N]),
-        b"CHG" => ("CHG", &[N], &[N]),
-        b"ILN" => ("ILN", &[], &[N]),
-        b"NLN" => ("NLN", &[], &[N]),
-        b"FLN" => ("FLN", &[], &[N]),
-        b"IMS" => ("IMS", &[N], &[N]),
-        b"URL" => ("URL", &[N], &[N]),
-        b"FND" => ("FND", &[N], &[N]),
-        b"SND" => ("SND", &[N], &[N]),
-        b"SDC" => ("SDC", &[N], &[N]),
-        b"PAG" => ("PAG", &[N], &[]),
-        b"NOT" => ("NOT", &[], &[N]),
-        b"IPG" => ("IPG", &[], &[N]),
-        b"CHL" => ("CHL", &[N], &[N]),
-        b"QRY" => ("QRY", &[N], &[N]),
-        b"MSG" => ("MSG", &[S], &[N, S]),
-        b"RNG" => ("RNG", &[], &[N]),
-        b"CAL" => ("CAL", &[S], &[S]),
-        b"JOI" => ("JOI", &[], &[S]),
-        b"ANS" => ("ANS", &[S], &[S]),
-        b"IRO" => ("IRO", &[], &[S]),
-        b"ACK" => ("ACK", &[], &[S]),
-        b"NAK" => ("NAK", &[], &[S]),
-        b"BYE" => ("BYE", &[], &[S]),
-        _ => return None,
-    })
-}
-
-/// Where a known verb may appear: `Ok(verb)` if here, otherwise the misplacement.
-fn place(verb: &[u8; 3], ctx: Context) -> Option<Result<&'static str, DecodeError>> {
-    let (name, client, server) = places(verb)?;
-    let here = match ctx.direction {
-        Direction::ClientToServer => client,
-        Direction::ServerToClient => server,
-    };
-    if here.contains(&ctx.server) {
-        return Some(Ok(name));
-    }
-    // Only the other side ever sends it (a client `IPG`, a server `PNG`): wrong direction.
-    // This side sends it, but on other servers (`CAL` on the NS, a client `MSG` to the NS):
-    // wrong server.
-    let reason = if here.is_empty() {
-        Misplacement::WrongDirection
-    } else {
-        Misplacement::WrongServer
-    };
-    Some(Err(DecodeError::Misplaced {
-        verb: name,
-        direction: ctx.direction,
-        server: ctx.server,
-        reason,
-    }))
 }
 
 impl<'a> Command<'a> {
@@ -588,7 +641,7 @@ impl<'a> Command<'a> {
                 expected: Expected::Verb,
             });
         };
-        match place(verb3, ctx) {
+        let verb = match Verb::of(verb3) {
             None => {
                 let params = if p.at_end() {
                     None
@@ -604,34 +657,36 @@ impl<'a> Command<'a> {
                     p.offset(),
                 );
             }
-            Some(Err(misplaced)) => return Err(misplaced),
-            Some(Ok(_)) => {}
-        }
+            Some(verb) if verb.servers(ctx.direction) & bit(ctx.server) == 0 => {
+                return Err(verb.misplaced(ctx));
+            }
+            Some(verb) => verb,
+        };
 
         let dir = ctx.direction;
         let server = ctx.server;
-        // Byte-string patterns on `&[u8; 3]`: a jump table, no string comparison.
-        match (verb3, dir) {
-            (b"VER", _) => decode_form(p, d, Command::Ver, sink),
-            (b"INF", C) => decode_form(p, d, Command::InfRequest, sink),
-            (b"INF", S) => decode_form(p, d, Command::Inf, sink),
-            (b"USR", C) if server == SB => decode_form(p, d, Command::UsrSwitchboard, sink),
-            (b"USR", S) if server == SB => decode_form(p, d, Command::UsrSwitchboardOk, sink),
-            (b"USR", C) => match (second(p), third(p)) {
+        // One jump table on the verb, then the direction.
+        match (verb, dir) {
+            (Verb::Ver, _) => decode_form(p, d, Command::Ver, sink),
+            (Verb::Inf, C) => decode_form(p, d, Command::InfRequest, sink),
+            (Verb::Inf, S) => decode_form(p, d, Command::Inf, sink),
+            (Verb::Usr, C) if server == SB => decode_form(p, d, Command::UsrSwitchboard, sink),
+            (Verb::Usr, S) if server == SB => decode_form(p, d, Command::UsrSwitchboardOk, sink),
+            (Verb::Usr, C) => match (second(p), third(p)) {
                 (Some(b"MD5"), Some(b"I")) => decode_form(p, d, Command::UsrInitial, sink),
                 (Some(b"MD5"), _) => decode_form(p, d, Command::UsrResponse, sink),
                 _ => decode_form(p, d, Command::UsrOther, sink),
             },
             // The server only sends the MD5 forms and OK (and CTP in MSNP2): any other package
             // is reported against `MD5`, so the documented typo `MDS` is an error in strict mode.
-            (b"USR", S) => match second(p) {
+            (Verb::Usr, S) => match second(p) {
                 Some(b"OK") => decode_form(p, d, Command::UsrOk, sink),
                 Some(b"CTP") => decode_form(p, d, Command::UsrOther, sink),
                 _ => decode_form(p, d, Command::UsrSalt, sink),
             },
-            (b"XFR", C) => decode_form(p, d, Command::XfrRequest, sink),
+            (Verb::Xfr, C) => decode_form(p, d, Command::XfrRequest, sink),
             // Evaluated lazily, in this order: each look-ahead rescans the parameters.
-            (b"XFR", S)
+            (Verb::Xfr, S)
                 if p.peek() == Some(b"0")
                     && second(p) == Some(b"NS")
                     && third(p) == Some(b"0")
@@ -639,75 +694,71 @@ impl<'a> Command<'a> {
             {
                 decode_form(p, d, Command::XfrReset, sink)
             }
-            (b"XFR", S) if server == NS && second(p) == Some(b"SB") => {
+            (Verb::Xfr, S) if server == NS && second(p) == Some(b"SB") => {
                 decode_form(p, d, Command::XfrSwitchboard, sink)
             }
-            (b"XFR", S) => decode_form(p, d, Command::XfrNotification, sink),
-            (b"CVR", C) => decode_form(p, d, Command::Cvr, sink),
-            (b"CVR", S) => decode_form(p, d, Command::CvrAdvice, sink),
-            (b"CVQ", C) => {
+            (Verb::Xfr, S) => decode_form(p, d, Command::XfrNotification, sink),
+            (Verb::Cvr, C) => decode_form(p, d, Command::Cvr, sink),
+            (Verb::Cvr, S) => decode_form(p, d, Command::CvrAdvice, sink),
+            (Verb::Cvq, C) => {
                 ClientVersion::parse_cvq(p).and_then(|v| ended(p, Command::Cvq(v), sink))
             }
-            (b"CVQ", S) => decode_form(p, d, Command::CvqAdvice, sink),
-            (b"OUT", C) => ended(p, Command::Out(Out { reason: None }), sink),
-            (b"OUT", S) => decode_form(p, d, Command::Out, sink),
-            (b"PNG", _) => decode_form(p, d, Command::Png, sink),
-            (b"QNG", _) => decode_form(p, d, Command::Qng, sink),
-            (b"SYN", _) => decode_form(p, d, Command::Syn, sink),
-            (b"LST", C) => decode_form(p, d, Command::LstRequest, sink),
-            (b"LST", S) => decode_form(p, d, Command::Lst, sink),
-            (b"GTC", C) => decode_form(p, d, Command::GtcRequest, sink),
-            (b"GTC", S) => decode_form(p, d, Command::Gtc, sink),
-            (b"BLP", C) => decode_form(p, d, Command::BlpRequest, sink),
-            (b"BLP", S) => decode_form(p, d, Command::Blp, sink),
-            (b"ADD", C) => decode_form(p, d, Command::AddRequest, sink),
-            (b"ADD", S) if is_reverse(p) => decode_form(p, d, Command::ReverseAdd, sink),
-            (b"ADD", S) => decode_form(p, d, Command::Add, sink),
-            (b"REM", C) => decode_form(p, d, Command::RemRequest, sink),
-            (b"REM", S) if is_reverse(p) => decode_form(p, d, Command::ReverseRemove, sink),
-            (b"REM", S) => decode_form(p, d, Command::Rem, sink),
-            (b"REA", C) => decode_form(p, d, Command::ReaRequest, sink),
-            (b"REA", S) => decode_form(p, d, Command::Rea, sink),
-            (b"PRP", C) => decode_form(p, d, Command::PrpRequest, sink),
-            (b"PRP", S) => decode_form(p, d, Command::Prp, sink),
-            (b"BPR", _) => decode_form(p, d, Command::Bpr, sink),
-            (b"CHG", _) => decode_form(p, d, Command::Chg, sink),
-            (b"ILN", _) => decode_form(p, d, Command::Iln, sink),
-            (b"NLN", _) => decode_form(p, d, Command::Nln, sink),
-            (b"FLN", _) => decode_form(p, d, Command::Fln, sink),
-            (b"IMS", C) => decode_form(p, d, Command::ImsRequest, sink),
-            (b"IMS", S) => decode_form(p, d, Command::Ims, sink),
-            (b"URL", C) => decode_form(p, d, Command::UrlRequest, sink),
-            (b"URL", S) => decode_form(p, d, Command::Url, sink),
-            (b"FND", C) => decode_form(p, d, Command::FndRequest, sink),
-            (b"FND", S) => decode_form(p, d, Command::Fnd, sink),
-            (b"SND", C) => decode_form(p, d, Command::SndRequest, sink),
-            (b"SND", S) => decode_form(p, d, Command::SndOk, sink),
-            (b"SDC", C) => decode_form(p, d, Command::Sdc, sink),
-            (b"SDC", S) => decode_form(p, d, Command::SdcOk, sink),
-            (b"PAG", _) => decode_form(p, d, Command::Pag, sink),
-            (b"NOT", _) => decode_form(p, d, Command::Not, sink),
-            (b"IPG", _) => decode_form(p, d, Command::Ipg, sink),
-            (b"CHL", C) => decode_form(p, d, Command::ChlRequest, sink),
-            (b"CHL", S) => decode_form(p, d, Command::Chl, sink),
-            (b"QRY", C) => decode_form(p, d, Command::Qry, sink),
-            (b"QRY", S) => decode_form(p, d, Command::QryOk, sink),
-            (b"MSG", C) => decode_form(p, d, Command::MsgSend, sink),
-            (b"MSG", S) => decode_form(p, d, Command::Msg, sink),
-            (b"RNG", _) => decode_form(p, d, Command::Rng, sink),
-            (b"CAL", C) => decode_form(p, d, Command::Cal, sink),
-            (b"CAL", S) => decode_form(p, d, Command::CalRinging, sink),
-            (b"ANS", C) => decode_form(p, d, Command::Ans, sink),
-            (b"ANS", S) => decode_form(p, d, Command::AnsOk, sink),
-            (b"IRO", _) => decode_form(p, d, Command::Iro, sink),
-            (b"JOI", _) => decode_form(p, d, Command::Joi, sink),
-            (b"ACK", _) => decode_form(p, d, Command::Ack, sink),
-            (b"NAK", _) => decode_form(p, d, Command::Nak, sink),
-            (b"BYE", _) => decode_form(p, d, Command::Bye, sink),
-            _ => Err(DecodeError::Invalid {
-                offset: 0,
-                expected: Expected::Verb,
-            }),
+            (Verb::Cvq, S) => decode_form(p, d, Command::CvqAdvice, sink),
+            (Verb::Out, C) => ended(p, Command::Out(Out { reason: None }), sink),
+            (Verb::Out, S) => decode_form(p, d, Command::Out, sink),
+            (Verb::Png, _) => decode_form(p, d, Command::Png, sink),
+            (Verb::Qng, _) => decode_form(p, d, Command::Qng, sink),
+            (Verb::Syn, _) => decode_form(p, d, Command::Syn, sink),
+            (Verb::Lst, C) => decode_form(p, d, Command::LstRequest, sink),
+            (Verb::Lst, S) => decode_form(p, d, Command::Lst, sink),
+            (Verb::Gtc, C) => decode_form(p, d, Command::GtcRequest, sink),
+            (Verb::Gtc, S) => decode_form(p, d, Command::Gtc, sink),
+            (Verb::Blp, C) => decode_form(p, d, Command::BlpRequest, sink),
+            (Verb::Blp, S) => decode_form(p, d, Command::Blp, sink),
+            (Verb::Add, C) => decode_form(p, d, Command::AddRequest, sink),
+            (Verb::Add, S) if is_reverse(p) => decode_form(p, d, Command::ReverseAdd, sink),
+            (Verb::Add, S) => decode_form(p, d, Command::Add, sink),
+            (Verb::Rem, C) => decode_form(p, d, Command::RemRequest, sink),
+            (Verb::Rem, S) if is_reverse(p) => decode_form(p, d, Command::ReverseRemove, sink),
+            (Verb::Rem, S) => decode_form(p, d, Command::Rem, sink),
+            (Verb::Rea, C) => decode_form(p, d, Command::ReaRequest, sink),
+            (Verb::Rea, S) => decode_form(p, d, Command::Rea, sink),
+            (Verb::Prp, C) => decode_form(p, d, Command::PrpRequest, sink),
+            (Verb::Prp, S) => decode_form(p, d, Command::Prp, sink),
+            (Verb::Bpr, _) => decode_form(p, d, Command::Bpr, sink),
+            (Verb::Chg, _) => decode_form(p, d, Command::Chg, sink),
+            (Verb::Iln, _) => decode_form(p, d, Command::Iln, sink),
+            (Verb::Nln, _) => decode_form(p, d, Command::Nln, sink),
+            (Verb::Fln, _) => decode_form(p, d, Command::Fln, sink),
+            (Verb::Ims, C) => decode_form(p, d, Command::ImsRequest, sink),
+            (Verb::Ims, S) => decode_form(p, d, Command::Ims, sink),
+            (Verb::Url, C) => decode_form(p, d, Command::UrlRequest, sink),
+            (Verb::Url, S) => decode_form(p, d, Command::Url, sink),
+            (Verb::Fnd, C) => decode_form(p, d, Command::FndRequest, sink),
+            (Verb::Fnd, S) => decode_form(p, d, Command::Fnd, sink),
+            (Verb::Snd, C) => decode_form(p, d, Command::SndRequest, sink),
+            (Verb::Snd, S) => decode_form(p, d, Command::SndOk, sink),
+            (Verb::Sdc, C) => decode_form(p, d, Command::Sdc, sink),
+            (Verb::Sdc, S) => decode_form(p, d, Command::SdcOk, sink),
+            (Verb::Pag, _) => decode_form(p, d, Command::Pag, sink),
+            (Verb::Not, _) => decode_form(p, d, Command::Not, sink),
+            (Verb::Ipg, _) => decode_form(p, d, Command::Ipg, sink),
+            (Verb::Chl, C) => decode_form(p, d, Command::ChlRequest, sink),
+            (Verb::Chl, S) => decode_form(p, d, Command::Chl, sink),
+            (Verb::Qry, C) => decode_form(p, d, Command::Qry, sink),
+            (Verb::Qry, S) => decode_form(p, d, Command::QryOk, sink),
+            (Verb::Msg, C) => decode_form(p, d, Command::MsgSend, sink),
+            (Verb::Msg, S) => decode_form(p, d, Command::Msg, sink),
+            (Verb::Rng, _) => decode_form(p, d, Command::Rng, sink),
+            (Verb::Cal, C) => decode_form(p, d, Command::Cal, sink),
+            (Verb::Cal, S) => decode_form(p, d, Command::CalRinging, sink),
+            (Verb::Ans, C) => decode_form(p, d, Command::Ans, sink),
+            (Verb::Ans, S) => decode_form(p, d, Command::AnsOk, sink),
+            (Verb::Iro, _) => decode_form(p, d, Command::Iro, sink),
+            (Verb::Joi, _) => decode_form(p, d, Command::Joi, sink),
+            (Verb::Ack, _) => decode_form(p, d, Command::Ack, sink),
+            (Verb::Nak, _) => decode_form(p, d, Command::Nak, sink),
+            (Verb::Bye, _) => decode_form(p, d, Command::Bye, sink),
         }
     }
 

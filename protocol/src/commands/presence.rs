@@ -13,6 +13,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Chg<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Chg {
             trid: p.field()?,
@@ -31,6 +32,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Iln<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Iln {
             trid: p.field()?,
@@ -54,6 +56,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Nln<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Nln {
             status: p.field()?,
@@ -72,6 +75,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Fln<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Fln { handle: p.field()? })
     }
@@ -86,6 +90,7 @@ form! {
 }
 
 impl<'a> Form<'a> for ImsRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(ImsRequest {
             trid: p.field()?,
@@ -104,6 +109,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Ims<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Ims {
             trid: p.field()?,

@@ -12,6 +12,7 @@ form! {
 }
 
 impl<'a> Form<'a> for UrlRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(UrlRequest {
             trid: p.field()?,
@@ -33,6 +34,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Url<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let redirect = p.field()?;
@@ -104,6 +106,7 @@ form! {
 }
 
 impl<'a> Form<'a> for FndRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(FndRequest {
             trid: p.field()?,
@@ -123,6 +126,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Fnd<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let index = p.field()?;
@@ -160,6 +164,7 @@ form! {
 }
 
 impl<'a> Form<'a> for SndRequest<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, d: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let address = p.field()?;
@@ -196,6 +201,7 @@ form! {
 }
 
 impl<'a> Form<'a> for InviteOk {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("OK")?;
@@ -222,6 +228,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Sdc<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         let address = p.field()?;
@@ -259,6 +266,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Pag<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Pag {
             trid: p.field()?,
@@ -279,6 +287,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Notification<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Notification {
             payload: p.payload_length()?,

@@ -13,6 +13,7 @@ form! {
 }
 
 impl<'a> Form<'a> for MsgSend<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(MsgSend {
             trid: p.field()?,
@@ -34,6 +35,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Msg<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Msg {
             handle: p.field()?,
@@ -62,6 +64,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Rng<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let session = p.field()?;
         let address = p.field()?;
@@ -90,6 +93,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Cal<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Cal {
             trid: p.field()?,
@@ -107,6 +111,7 @@ form! {
 }
 
 impl<'a> Form<'a> for CalRinging<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("RINGING")?;
@@ -127,6 +132,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Ans<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Ans {
             trid: p.field()?,
@@ -149,6 +155,7 @@ form! {
 }
 
 impl<'a> Form<'a> for AnsOk {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         let trid = p.field()?;
         p.literal("OK")?;
@@ -166,6 +173,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Iro<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Iro {
             trid: p.field()?,
@@ -190,6 +198,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Joi<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Joi {
             handle: p.field()?,
@@ -207,6 +216,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Delivery {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Delivery { trid: p.field()? })
     }
@@ -222,6 +232,7 @@ form! {
 }
 
 impl<'a> Form<'a> for Bye<'a> {
+    #[inline(always)]
     fn parse(p: &mut Params<'a>, _: Dialect) -> Result<Self, DecodeError> {
         Ok(Bye {
             handle: p.field()?,
