@@ -119,13 +119,19 @@ macro_rules! verbs {
         pub const VERBS: &[&str] = &[$(verb_name($bytes),)*];
 
         impl Verb {
-            /// The verb these bytes spell, if it is an MSNP6 verb.
+            /// Every verb, in table order.
+            const ALL: &[Verb] = &[$(Verb::$var,)*];
+            /// The wire bytes of each verb, in table order.
+            const BYTES: &[&[u8; 3]] = &[$($bytes,)*];
+
+            /// The verb these bytes spell, if it is an MSNP6 verb: one multiplication, one
+            /// table load and one compare, where a `match` on the bytes is a tree of byte
+            /// compares whose branches the processor mispredicts (issue 5, profile).
             #[inline]
             fn of(bytes: &[u8; 3]) -> Option<Verb> {
-                Some(match bytes {
-                    $($bytes => Verb::$var,)*
-                    _ => return None,
-                })
+                let key = verb_key(bytes);
+                let verb = *Verb::ALL.get(usize::from(VERB_SLOTS[verb_slot(key)]))?;
+                (verb_key(Verb::BYTES[verb as usize]) == key).then_some(verb)
             }
 
             /// The wire name.
@@ -176,6 +182,35 @@ macro_rules! verbs {
         }
     };
 }
+
+/// The three bytes of a verb as one number, the key of [`Verb::of`].
+const fn verb_key(bytes: &[u8; 3]) -> u32 {
+    u32::from_le_bytes([bytes[0], bytes[1], bytes[2], 0])
+}
+
+/// A multiplier under which the keys of the 41 verbs fall into distinct slots of
+/// [`VERB_SLOTS`] (found by a search over random odd numbers; `VERB_SLOTS` checks it when the
+/// crate compiles).
+const VERB_MULTIPLIER: u32 = 0x83b5_f511;
+
+/// The slot of a key: the top seven bits of the key times [`VERB_MULTIPLIER`].
+const fn verb_slot(key: u32) -> usize {
+    (key.wrapping_mul(VERB_MULTIPLIER) >> 25) as usize
+}
+
+/// For each slot, the index in [`Verb::ALL`] of the verb whose key falls there, or `u8::MAX`.
+/// Built at compile time; two verbs in one slot stop the build.
+const VERB_SLOTS: [u8; 128] = {
+    let mut slots = [u8::MAX; 128];
+    let mut i = 0;
+    while i < Verb::BYTES.len() {
+        let slot = verb_slot(verb_key(Verb::BYTES[i]));
+        assert!(slots[slot] == u8::MAX, "two verbs share a slot of VERB_SLOTS");
+        slots[slot] = i as u8;
+        i += 1;
+    }
+    slots
+};
 
 verbs! {
     Ver = b"VER": D | N, D | N;
@@ -918,5 +953,37 @@ impl fmt::Display for Command<'_> {
         let mut v = Vec::with_capacity(64);
         self.write_line(&mut v);
         f.write_str(&String::from_utf8_lossy(&v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hashed lookup finds every verb under its own name and nothing else: every string
+    /// of three upper-case letters is tried.
+    #[test]
+    fn verb_lookup_is_exact() {
+        for (i, name) in VERBS.iter().enumerate() {
+            let bytes = name.as_bytes().first_chunk::<3>().expect("three bytes");
+            assert_eq!(Verb::of(bytes).map(Verb::name), Some(*name));
+            assert_eq!(Verb::ALL[i].name(), *name);
+        }
+        let mut known = 0;
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                for c in b'A'..=b'Z' {
+                    let v = [a, b, c];
+                    let listed = VERBS.iter().any(|n| n.as_bytes() == v);
+                    assert_eq!(Verb::of(&v).is_some(), listed, "{v:?}");
+                    assert_eq!(is_known_verb(&v), listed);
+                    known += usize::from(listed);
+                }
+            }
+        }
+        assert_eq!(known, 41);
+        assert!(!is_known_verb(b"VE"));
+        assert!(!is_known_verb(b"VERB"));
+        assert!(Verb::of(b"000").is_none());
     }
 }
