@@ -130,8 +130,8 @@ macro_rules! verbs {
             #[inline]
             fn of(bytes: &[u8; 3]) -> Option<Verb> {
                 let key = verb_key(bytes);
-                let verb = *Verb::ALL.get(usize::from(VERB_SLOTS[verb_slot(key)]))?;
-                (verb_key(Verb::BYTES[verb as usize]) == key).then_some(verb)
+                let (at, verb) = VERB_SLOTS[verb_slot(key)];
+                if at == key { verb } else { None }
             }
 
             /// The wire name.
@@ -198,15 +198,19 @@ const fn verb_slot(key: u32) -> usize {
     (key.wrapping_mul(VERB_MULTIPLIER) >> 25) as usize
 }
 
-/// For each slot, the index in [`Verb::ALL`] of the verb whose key falls there, or `u8::MAX`.
-/// Built at compile time; two verbs in one slot stop the build.
-const VERB_SLOTS: [u8; 128] = {
-    let mut slots = [u8::MAX; 128];
+/// For each slot, the key and the verb whose key falls there (`(0, None)`: no verb; no key is
+/// 0). Built at compile time; two verbs in one slot stop the build.
+const VERB_SLOTS: [(u32, Option<Verb>); 128] = {
+    let mut slots = [(0, None); 128];
     let mut i = 0;
-    while i < Verb::BYTES.len() {
-        let slot = verb_slot(verb_key(Verb::BYTES[i]));
-        assert!(slots[slot] == u8::MAX, "two verbs share a slot of VERB_SLOTS");
-        slots[slot] = i as u8;
+    while i < Verb::ALL.len() {
+        let key = verb_key(Verb::BYTES[i]);
+        let slot = verb_slot(key);
+        assert!(
+            slots[slot].1.is_none(),
+            "two verbs share a slot of VERB_SLOTS"
+        );
+        slots[slot] = (key, Some(Verb::ALL[i]));
         i += 1;
     }
     slots
