@@ -630,77 +630,22 @@ impl<'a> Command<'a> {
         use Direction::{ClientToServer as C, ServerToClient as S};
         use ServerKind::{Notification as NS, Switchboard as SB};
 
-        let verb_len = line.len().min(3);
-        let verb = &line[..verb_len];
-        let is_letters = verb.len() == 3 && verb.iter().all(u8::is_ascii_uppercase);
-        let is_digits = verb.len() == 3 && verb.iter().all(u8::is_ascii_digit);
-        if !(is_letters || is_digits) {
-            let bad = verb
-                .iter()
-                .position(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit())
-                .unwrap_or(verb.len());
-            return Err(DecodeError::Invalid {
-                offset: bad,
-                expected: Expected::Verb,
-            });
-        }
+        // The MSNP6 verbs first: one table lookup (see `Verb::of`).
+        let Some(verb) = line.first_chunk::<3>().and_then(Verb::of) else {
+            return Command::parse_other_line(line, unbounded, ctx, sink);
+        };
         let mut p = Params::new(line, &line[3..], unbounded);
-        if !p.at_end() && line.get(3).is_some_and(|&b| b != b' ') {
+        if !p.at_end() && line.get(3) != Some(&b' ') {
             return Err(DecodeError::Invalid {
                 offset: 3,
                 expected: Expected::Space,
             });
         }
+        if verb.servers(ctx.direction) & bit(ctx.server) == 0 {
+            return Err(verb.misplaced(ctx));
+        }
         let d = ctx.dialect;
         let p = &mut p;
-
-        if is_digits {
-            if ctx.direction == C {
-                return Err(DecodeError::Misplaced {
-                    verb: "error reply",
-                    direction: C,
-                    server: ctx.server,
-                    reason: Misplacement::WrongDirection,
-                });
-            }
-            let n = verb.iter().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
-            let code = ErrorCode::new(n).map_err(|_| DecodeError::Invalid {
-                offset: 0,
-                expected: Expected::Verb,
-            })?;
-            let trid = p.field()?;
-            p.end()?;
-            return sink.finish(Command::Error(ErrorReply { code, trid }), None, p.offset());
-        }
-
-        // Three upper-case letters (checked above).
-        let Some(verb3) = line.first_chunk::<3>() else {
-            return Err(DecodeError::Invalid {
-                offset: 0,
-                expected: Expected::Verb,
-            });
-        };
-        let verb = match Verb::of(verb3) {
-            None => {
-                let params = if p.at_end() {
-                    None
-                } else {
-                    Some(p.token_list()?)
-                };
-                return sink.finish(
-                    Command::Unknown(Unknown {
-                        verb: Token::from_checked(verb),
-                        params,
-                    }),
-                    None,
-                    p.offset(),
-                );
-            }
-            Some(verb) if verb.servers(ctx.direction) & bit(ctx.server) == 0 => {
-                return Err(verb.misplaced(ctx));
-            }
-            Some(verb) => verb,
-        };
 
         let dir = ctx.direction;
         let server = ctx.server;
@@ -799,6 +744,73 @@ impl<'a> Command<'a> {
             (Verb::Nak, _) => decode_form(p, d, Command::Nak, sink),
             (Verb::Bye, _) => decode_form(p, d, Command::Bye, sink),
         }
+    }
+
+    /// [`Command::parse_line_into`] for a line whose first three bytes are not an MSNP6 verb:
+    /// an error reply (`NNN TrID`), a well-formed unknown verb, or an error.
+    #[inline(never)]
+    fn parse_other_line<K: LineSink<'a>>(
+        line: &'a [u8],
+        unbounded: bool,
+        ctx: Context,
+        sink: K,
+    ) -> Result<K::Out, DecodeError> {
+        let verb_len = line.len().min(3);
+        let verb = &line[..verb_len];
+        let is_letters = verb.len() == 3 && verb.iter().all(u8::is_ascii_uppercase);
+        let is_digits = verb.len() == 3 && verb.iter().all(u8::is_ascii_digit);
+        if !(is_letters || is_digits) {
+            let bad = verb
+                .iter()
+                .position(|b| !b.is_ascii_uppercase() && !b.is_ascii_digit())
+                .unwrap_or(verb.len());
+            return Err(DecodeError::Invalid {
+                offset: bad,
+                expected: Expected::Verb,
+            });
+        }
+        let mut p = Params::new(line, &line[3..], unbounded);
+        if !p.at_end() && line.get(3).is_some_and(|&b| b != b' ') {
+            return Err(DecodeError::Invalid {
+                offset: 3,
+                expected: Expected::Space,
+            });
+        }
+        let p = &mut p;
+
+        if is_digits {
+            if ctx.direction == Direction::ClientToServer {
+                return Err(DecodeError::Misplaced {
+                    verb: "error reply",
+                    direction: Direction::ClientToServer,
+                    server: ctx.server,
+                    reason: Misplacement::WrongDirection,
+                });
+            }
+            let n = verb.iter().fold(0u16, |n, b| n * 10 + u16::from(b - b'0'));
+            let code = ErrorCode::new(n).map_err(|_| DecodeError::Invalid {
+                offset: 0,
+                expected: Expected::Verb,
+            })?;
+            let trid = p.field()?;
+            p.end()?;
+            return sink.finish(Command::Error(ErrorReply { code, trid }), None, p.offset());
+        }
+
+        // Three upper-case letters (checked above) that are not an MSNP6 verb.
+        let params = if p.at_end() {
+            None
+        } else {
+            Some(p.token_list()?)
+        };
+        sink.finish(
+            Command::Unknown(Unknown {
+                verb: Token::from_checked(verb),
+                params,
+            }),
+            None,
+            p.offset(),
+        )
     }
 
     /// Appends the command line, CR LF, and the payload of a payload command.
