@@ -161,7 +161,7 @@ pub(crate) trait Field<'a>: Sized {
 
 impl<'a> Field<'a> for TrId {
     /// `trid = number` (reference §1.2)
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         expecting(number(i), Expected::TrId).map(|(r, n)| (r, TrId(n)))
     }
@@ -171,7 +171,7 @@ impl<'a> Field<'a> for TrId {
 }
 
 impl<'a> Field<'a> for u32 {
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         number(i)
     }
@@ -181,7 +181,7 @@ impl<'a> Field<'a> for u32 {
 }
 
 impl<'a> Field<'a> for Token<'a> {
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = token(i)?;
         if t.len() > Token::MAX_LEN {
@@ -196,7 +196,7 @@ impl<'a> Field<'a> for Token<'a> {
 
 impl<'a> Field<'a> for Handle<'a> {
     /// `handle = param` of at most 129 bytes (reference §7)
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = expecting(token(i), Expected::Handle)?;
         if t.len() > Handle::MAX_LEN {
@@ -211,7 +211,7 @@ impl<'a> Field<'a> for Handle<'a> {
 
 impl<'a> Field<'a> for FriendlyName<'a> {
     /// `friendly-name = param` of at most 387 bytes, URL-encoded (reference §7)
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         let (r, t) = expecting(token(i), Expected::FriendlyName)?;
         if t.len() > FriendlyName::MAX_LEN {
@@ -225,7 +225,7 @@ impl<'a> Field<'a> for FriendlyName<'a> {
 }
 
 impl<'a> Field<'a> for Secret<'a> {
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         Token::parse(i).map(|(r, t)| (r, Secret::new(t)))
     }
@@ -235,7 +235,7 @@ impl<'a> Field<'a> for Secret<'a> {
 }
 
 impl<'a, T: Enumerated> Field<'a> for Value<'a, T> {
-    #[inline]
+    #[inline(always)]
     fn parse(i: &'a [u8]) -> PResult<'a, Self> {
         Token::parse(i).map(|(r, t)| (r, Value::from_token(t)))
     }
