@@ -57,7 +57,7 @@ fn expecting<'a, O>(r: PResult<'a, O>, expected: Expected) -> PResult<'a, O> {
 }
 
 /// `param = 1*(any byte but SP TAB CR LF NUL)`
-#[inline]
+#[inline(always)]
 pub(crate) fn token(i: &[u8]) -> PResult<'_, &[u8]> {
     let n = token_len(i);
     if n == 0 {
