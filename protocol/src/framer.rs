@@ -81,8 +81,16 @@ impl FrameError {
 /// [`Framer::next_frame`] (which also says what happens after an error).
 #[derive(Debug, Clone)]
 pub struct Framer {
-    decoder: Decoder,
     buf: Vec<u8>,
+    /// Everything but the bytes, apart from them so that a frame may borrow `buf` while the
+    /// positions change.
+    state: State,
+}
+
+/// A framer's decoder and its positions in the buffer and in the stream.
+#[derive(Debug, Clone)]
+struct State {
+    decoder: Decoder,
     /// Start of the unconsumed bytes in `buf`.
     start: usize,
     /// Bytes of the last returned frame, released at the next call.
@@ -100,58 +108,55 @@ impl Framer {
     /// A framer over `decoder` (its context, mode and limits).
     pub fn new(decoder: Decoder) -> Self {
         Framer {
-            decoder,
             buf: Vec::new(),
-            start: 0,
-            release: 0,
-            scanned: 0,
-            frame_len: None,
-            stream_offset: 0,
-            closed: None,
+            state: State {
+                decoder,
+                start: 0,
+                release: 0,
+                scanned: 0,
+                frame_len: None,
+                stream_offset: 0,
+                closed: None,
+            },
         }
     }
 
     /// The decoder in use.
     pub fn decoder(&self) -> &Decoder {
-        &self.decoder
+        &self.state.decoder
     }
 
     /// Changes the decoder (e.g. the dialect after `VER`); takes effect for the next line.
     pub fn set_decoder(&mut self, decoder: Decoder) {
-        self.decoder = decoder;
-        self.frame_len = None;
+        self.state.decoder = decoder;
+        self.state.frame_len = None;
     }
 
     /// Appends received bytes.
     pub fn push(&mut self, bytes: &[u8]) {
-        self.consume_released();
-        if self.closed.is_some() {
+        let s = &mut self.state;
+        s.consume_released();
+        if s.closed.is_some() {
             // Closed: what arrives is dropped, and so is what was left.
             self.buf = Vec::new();
-            self.start = 0;
+            s.start = 0;
             return;
         }
-        if self.start > 0 && self.start >= self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
+        if s.start > 0 && s.start >= self.buf.len() / 2 {
+            self.buf.drain(..s.start);
+            s.start = 0;
         }
         self.buf.extend_from_slice(bytes);
     }
 
     /// Bytes received but not yet returned as frames.
     pub fn buffered(&self) -> usize {
-        self.buf.len() - self.start - self.release
+        self.buf.len() - self.state.start - self.state.release
     }
 
     /// Whether the framer stopped after an error that lost the framing.
     pub fn is_closed(&self) -> bool {
-        self.closed.is_some()
-    }
-
-    fn consume_released(&mut self) {
-        self.start += self.release;
-        self.stream_offset += self.release as u64;
-        self.release = 0;
+        self.state.closed.is_some()
     }
 
     /// The next complete frame, `Ok(None)` if more bytes are needed, or the error of the next
@@ -162,106 +167,153 @@ impl Framer {
     /// trusted, so not skipped). A line longer than the limit, or a payload length over the limit,
     /// loses the framing: the framer is closed, returns that error on every later call, and drops
     /// pushed bytes. A server answers both by closing the connection.
+    #[inline(always)]
     pub fn next_frame(&mut self) -> Result<Option<Frame<'_>>, FrameError> {
-        self.consume_released();
-        if let Some(e) = &self.closed {
-            return Err(e.clone());
-        }
-        let line_offset = self.stream_offset;
-        if self.frame_len.is_none() && self.scanned == 0 {
+        // Inlined into the caller, with the parts that build no frame out of line (`State`):
+        // the frame is then built where the caller keeps it, instead of being copied there on
+        // the way out (issue 5: a copy of a 200-byte frame just written costs about as much as
+        // decoding a short line; docs/codec.md, "The framer's frames are not copied").
+        let Framer { buf, state: s } = self;
+        let buf: &[u8] = buf;
+        s.consume_released();
+        let line_offset = s.stream_offset;
+        if s.closed.is_none() && s.frame_len.is_none() && s.scanned == 0 {
             // Before any scan of this frame: most frames are whole by now, and decoding finds
-            // the line end itself, in the same pass (issue 5). Anything else — an error, a frame
-            // not all here — takes the way below, which scans for the line end as bytes arrive,
-            // so that feeding one byte at a time stays linear, and then decodes finding the line
-            // end first (what `Decoder::decode` falls back to).
-            if let Ok(d) = self.decoder.decode_one_pass(&self.buf[self.start..]) {
-                self.release = d.consumed;
+            // the line end itself, in the same pass. Anything else — an error, a frame not all
+            // here — takes the way below, which scans for the line end as bytes arrive, so that
+            // feeding one byte at a time stays linear, and then decodes finding the line end
+            // first (what `Decoder::decode` falls back to).
+            if let Ok(d) = s.decoder.decode_one_pass(&buf[s.start..]) {
+                s.release = d.consumed;
                 return Ok(Some(Frame::of(d, line_offset)));
             }
         }
-        if self.frame_len.is_none() {
-            let pending = &self.buf[self.start..];
-            let limit = self.decoder.limits.max_line.saturating_add(2);
-            let from = self.scanned.min(pending.len());
-            let window_end = pending.len().min(limit);
-            let lf = if from < window_end {
-                memchr::memchr(b'\n', &pending[from..window_end]).map(|i| i + from)
-            } else {
-                None
-            };
-            let Some(lf) = lf else {
-                self.scanned = window_end;
-                if pending.len() > self.decoder.limits.max_line.saturating_add(1) {
-                    let e = FrameError {
-                        line_offset,
-                        error: DecodeError::LineTooLong {
-                            limit: self.decoder.limits.max_line,
-                        },
-                    };
-                    self.closed = Some(e.clone());
-                    self.start = self.buf.len();
-                    return Err(e);
-                }
-                return Ok(None);
-            };
-            // The line is complete: decode the frame where it lies. Most frames are whole by now,
-            // so each line is parsed once; only when the payload has not all arrived is the
+        let d = match s.locate(buf)? {
+            Located::NotYet => return Ok(None),
+            // The line is complete: decode the frame where it lies. Most frames are whole by
+            // now, so each line is parsed once; only when the payload has not all arrived is the
             // frame's length learned (once) and the frame decoded again when it is complete.
-            // (Fields are written directly, not through `&mut self` methods, so that the frame
-            // may borrow `self.buf` while the other fields change.)
-            match self.decoder.decode_bounded(&self.buf[self.start..]) {
+            Located::Line { lf } => match s.decoder.decode_bounded(&buf[s.start..]) {
                 Ok(d) => {
-                    self.scanned = 0;
-                    self.release = d.consumed;
-                    return Ok(Some(Frame::of(d, line_offset)));
-                }
-                Err(DecodeError::Incomplete) => {
-                    let pending = &self.buf[self.start..];
-                    let mut w = Warnings::NONE;
-                    let total = self
-                        .decoder
-                        .line_end(pending, &mut w)
-                        .and_then(|(len, term)| {
-                            self.decoder
-                                .payload_length(&pending[..len])
-                                .map(|p| len + term + p.unwrap_or(0))
-                        });
-                    match total {
-                        Ok(total) => {
-                            self.frame_len = Some(total);
-                            return Ok(None);
-                        }
-                        // Not reached: the line decoded up to its payload just above.
-                        Err(error) => return Err(FrameError { line_offset, error }),
-                    }
+                    s.scanned = 0;
+                    d
                 }
                 Err(error) => {
-                    let e = FrameError { line_offset, error };
-                    if e.is_fatal() {
-                        self.closed = Some(e.clone());
-                        self.start = self.buf.len();
-                    } else {
-                        self.start += lf + 1;
-                        self.stream_offset += (lf + 1) as u64;
-                        self.scanned = 0;
-                        self.frame_len = None;
-                    }
-                    return Err(e);
+                    return match s.line_failed(buf, lf, error) {
+                        None => Ok(None),
+                        Some(e) => Err(e),
+                    };
                 }
+            },
+            Located::Frame { total } => match s.decoder.decode(&buf[s.start..s.start + total]) {
+                // `total` bytes were decoded, and the frame is all of them.
+                Ok(d) => d,
+                Err(error) => return Err(FrameError { line_offset, error }),
+            },
+        };
+        s.release = d.consumed;
+        Ok(Some(Frame::of(d, line_offset)))
+    }
+}
+
+/// How much of the frame at `start` has arrived, as far as the framer knows without decoding it.
+enum Located {
+    /// Its line has not ended yet, or its payload has not all arrived.
+    NotYet,
+    /// Its line ends with the LF at `start + lf`; whether a payload follows is not known yet.
+    Line { lf: usize },
+    /// All of it: `total` bytes, line and payload.
+    Frame { total: usize },
+}
+
+impl State {
+    fn consume_released(&mut self) {
+        self.start += self.release;
+        self.stream_offset += self.release as u64;
+        self.release = 0;
+    }
+
+    /// Where the frame at `start` stands in `buf`, the buffered bytes: the line end is scanned
+    /// for (from where the last scan stopped), or the payload counted in. A line longer than
+    /// the limit closes the framer.
+    #[inline(never)]
+    fn locate(&mut self, buf: &[u8]) -> Result<Located, FrameError> {
+        if let Some(e) = &self.closed {
+            return Err(e.clone());
+        }
+        if let Some(total) = self.frame_len {
+            if buf.len() - self.start < total {
+                return Ok(Located::NotYet);
             }
+            self.frame_len = None;
+            self.scanned = 0;
+            self.release = total;
+            return Ok(Located::Frame { total });
         }
-        let total = self.frame_len.unwrap_or(0);
-        if self.buf.len() - self.start < total {
-            return Ok(None);
+        let pending = &buf[self.start..];
+        let limit = self.decoder.limits.max_line.saturating_add(2);
+        let from = self.scanned.min(pending.len());
+        let window_end = pending.len().min(limit);
+        let lf = if from < window_end {
+            memchr::memchr(b'\n', &pending[from..window_end]).map(|i| i + from)
+        } else {
+            None
+        };
+        if let Some(lf) = lf {
+            return Ok(Located::Line { lf });
         }
-        self.frame_len = None;
-        self.scanned = 0;
-        self.release = total;
-        let bytes = &self.buf[self.start..self.start + total];
-        match self.decoder.decode(bytes) {
-            // `total` bytes were decoded, and the frame is all of them.
-            Ok(d) => Ok(Some(Frame::of(d, line_offset))),
-            Err(error) => Err(FrameError { line_offset, error }),
+        self.scanned = window_end;
+        if pending.len() > self.decoder.limits.max_line.saturating_add(1) {
+            let e = FrameError {
+                line_offset: self.stream_offset,
+                error: DecodeError::LineTooLong {
+                    limit: self.decoder.limits.max_line,
+                },
+            };
+            self.closed = Some(e.clone());
+            self.start = buf.len();
+            return Err(e);
         }
+        Ok(Located::NotYet)
+    }
+
+    /// After the complete line ending at `start + lf` did not decode with `error`: `None` when
+    /// its payload has not all arrived (the frame's length is known from now on); otherwise the
+    /// error to report, after which the line is skipped or, when the framing is lost, the
+    /// framer closed.
+    #[inline(never)]
+    fn line_failed(&mut self, buf: &[u8], lf: usize, error: DecodeError) -> Option<FrameError> {
+        let line_offset = self.stream_offset;
+        if error == DecodeError::Incomplete {
+            let pending = &buf[self.start..];
+            let mut w = Warnings::NONE;
+            let total = self
+                .decoder
+                .line_end(pending, &mut w)
+                .and_then(|(len, term)| {
+                    self.decoder
+                        .payload_length(&pending[..len])
+                        .map(|p| len + term + p.unwrap_or(0))
+                });
+            return match total {
+                Ok(total) => {
+                    self.frame_len = Some(total);
+                    None
+                }
+                // Not reached: the line decoded up to its payload just before.
+                Err(error) => Some(FrameError { line_offset, error }),
+            };
+        }
+        let e = FrameError { line_offset, error };
+        if e.is_fatal() {
+            self.closed = Some(e.clone());
+            self.start = buf.len();
+        } else {
+            self.start += lf + 1;
+            self.stream_offset += (lf + 1) as u64;
+            self.scanned = 0;
+            self.frame_len = None;
+        }
+        Some(e)
     }
 }

@@ -499,6 +499,28 @@ fn building_blocks_conform() {
     assert!(r.violations.is_empty(), "{}", show(&r));
 }
 
+/// A GTC or BLP whose reply never came (the client sent OUT after it) may have been applied: the
+/// mode is unknown afterwards, and a 218 for that mode on the next login is no violation. Only
+/// the missing reply is (proptest-regressions/model_vs_monitor.txt found the wrong MODE-218).
+#[test]
+fn an_unanswered_mode_change_leaves_the_mode_unknown() {
+    for (set, again) in [("GTC 6 N", "GTC 5 N"), ("BLP 6 BL", "BLP 5 BL")] {
+        let text = format!(
+            "# connection: a NS\n# connection: b NS\n# event: a connect\n{}{}C@a: {set}\nC@a: OUT\n\
+             # event: a disconnect\n# event: b connect\n{}C@b: {again}\nS@b: 218 5\n",
+            login(Some("a"), "alice@example.com", "Alice"),
+            syn(Some("a")),
+            login(Some("b"), "alice@example.com", "Alice"),
+        );
+        let r = verify_bytes(
+            text.as_bytes(),
+            &VerifyOptions::default().with_account("alice@example.com", "secret"),
+        );
+        let rules: Vec<&str> = r.server_violations().map(|v| v.rule).collect();
+        assert_eq!(rules, ["REPLY-MISSING"], "{set}: {}", show(&r));
+    }
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {

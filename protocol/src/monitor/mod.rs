@@ -624,6 +624,21 @@ impl<'o> Monitor<'o> {
         if let Some((r, msg)) = p.missing() {
             self.violate(cid, line, r, msg);
         }
+        // The server read the command, so it may have applied it: the mode it sets is unknown
+        // from now on, and a later 218 or reply on another connection is judged by neither
+        // value (proptest-regressions/model_vs_monitor.txt: `GTC 47 N` unanswered before OUT,
+        // then `218 66` for `GTC 66 N` on the next login was reported as a wrong 218).
+        match p.exp {
+            Exp::Gtc(_) => {
+                let key = self.key(cid);
+                self.account(&key).gtc = None;
+            }
+            Exp::Blp(_) => {
+                let key = self.key(cid);
+                self.account(&key).blp = None;
+            }
+            _ => {}
+        }
         if let Exp::Syn { .. } = p.exp {
             // nothing else to do: a finished batch has been applied already
         }
