@@ -1241,9 +1241,10 @@ impl Monitor<'_> {
 
     /// Whether another connection of account `key` has a request outstanding that `exp` matches
     /// (a GTC or BLP whose reply has not come): the server may have applied it already, so the
-    /// mode it sets is as possible as the mode the file last showed. Without this, a reply lost
-    /// on one connection was reported first as a wrong 218 (or a missing one) on another
-    /// (proptest-regressions/model_vs_monitor.txt: `GTC 47 N` unanswered, then `218 66`).
+    /// mode it sets is as possible as the mode the file last showed, and a 218 (or a reply) on
+    /// this connection that it explains is no violation. (A request never answered is handled
+    /// in `Monitor::finalize`: it leaves the mode unknown.) Not covered: the other request's
+    /// reply arriving after this one's 218 is still judged against the mode the 218 showed.
     fn mode_in_flight(&self, cid: usize, key: &[u8], exp: impl Fn(&Exp) -> bool) -> bool {
         self.conns
             .iter()
