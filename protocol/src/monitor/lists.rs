@@ -1244,7 +1244,9 @@ impl Monitor<'_> {
     /// mode it sets is as possible as the mode the file last showed, and a 218 (or a reply) on
     /// this connection that it explains is no violation. (A request never answered is handled
     /// in `Monitor::finalize`: it leaves the mode unknown.) Not covered: the other request's
-    /// reply arriving after this one's 218 is still judged against the mode the 218 showed.
+    /// reply arriving after this one's 218 is still judged against the mode the 218 showed. That
+    /// order needs two NS sessions of one account at once, so it comes with a LOGIN-OTH (the
+    /// first session's line after the second login, before its `OUT OTH`, reference §14).
     fn mode_in_flight(&self, cid: usize, key: &[u8], exp: impl Fn(&Exp) -> bool) -> bool {
         self.conns
             .iter()
