@@ -637,10 +637,8 @@ impl<'o> Monitor<'o> {
                 let key = self.key(cid);
                 self.account(&key).blp = None;
             }
+            // A SYN batch is applied as it completes; nothing else stays open.
             _ => {}
-        }
-        if let Exp::Syn { .. } = p.exp {
-            // nothing else to do: a finished batch has been applied already
         }
     }
 
