@@ -10,7 +10,7 @@ before optimising; perf has no hardware counters on the CI machines).
     valgrind --tool=callgrind --dump-instr=yes --compress-strings=no --compress-pos=no \\
         --callgrind-out-file=/tmp/cg.out target/release/examples/profile decode 3
     python3 benches/tools/asmcost.py /tmp/cg.out target/release/examples/profile \\
-        'Lst as msnp6::commands::Form>::parse' [MIN_COUNT]
+        'decode_form' [MIN_COUNT]
 
 Prints the function's self count, then every instruction executed at least MIN_COUNT times
 (default 1) as `count address: instruction`; a call shows the inclusive count of its callee.
