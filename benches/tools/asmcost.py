@@ -12,8 +12,9 @@ before optimising; perf has no hardware counters on the CI machines).
     python3 benches/tools/asmcost.py /tmp/cg.out target/release/examples/profile \\
         'decode_form' [MIN_COUNT]
 
-Prints the function's self count, then every instruction executed at least MIN_COUNT times
-(default 1) as `count address: instruction`; a call shows the inclusive count of its callee.
+Every function whose name matches counts, so `decode_form` gathers all its instances (one per
+command form; callgrind names them alike). Prints the self count, then every instruction
+executed at least MIN_COUNT times (default 1) as `count address: instruction`; a call shows the inclusive count of its callee.
 Divide by the number of frames (`profile` prints it) for instructions per frame.
 """
 import collections
