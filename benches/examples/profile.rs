@@ -2,7 +2,9 @@
 //! `ITERATIONS` times with the typed decoder (`decode`), the streaming framer in 1460-byte
 //! chunks (`framer`) or the inline-array baseline (`split_array`); or (`ratio`) times them all,
 //! interleaved, and prints the best of each (a quick check on a busy machine), with the decoder's
-//! frames also observed in place (`decode_in_place`: what the copy out of the `Result` costs).
+//! and the framer's frames also observed in place (`decode_in_place`, `framer_in_place`: what the
+//! copy out of the `Result` costs) and the framer given each stream whole (`framer_whole`: its
+//! cost without frames cut by chunk ends).
 //!
 //! ```sh
 //! cargo build --profile bench -p msnp6-benches --example profile
@@ -21,7 +23,7 @@ fn ratio(rounds: usize) {
     use std::time::{Duration, Instant};
     let w = Workload::standard();
     let decoders: Vec<_> = w.streams.iter().map(|s| s.decoder()).collect();
-    let passes: [(&str, &dyn Fn() -> usize); 5] = [
+    let passes: [(&str, &dyn Fn() -> usize); 7] = [
         ("memchr_framing", &|| {
             w.streams
                 .iter()
@@ -86,8 +88,40 @@ fn ratio(rounds: usize) {
             }
             n
         }),
+        // The framer's own cost, without frames split across chunks.
+        ("framer_whole", &|| {
+            let mut n = 0;
+            for (s, d) in w.streams.iter().zip(&decoders) {
+                let mut f = Framer::new(*d);
+                f.push(&s.bytes);
+                while let Some(frame) = f.next_frame().expect("frame") {
+                    black_box(&frame.command);
+                    n += 1;
+                }
+            }
+            n
+        }),
+        // The framer at 1460-byte chunks, its frames observed where `next_frame` returned them.
+        ("framer_in_place", &|| {
+            let mut n = 0;
+            for (s, d) in w.streams.iter().zip(&decoders) {
+                let mut f = Framer::new(*d);
+                for c in s.bytes.chunks(1460) {
+                    f.push(c);
+                    loop {
+                        let r = f.next_frame();
+                        match black_box(&r) {
+                            Ok(Some(_)) => n += 1,
+                            Ok(None) => break,
+                            Err(e) => panic!("frame: {e}"),
+                        }
+                    }
+                }
+            }
+            n
+        }),
     ];
-    let mut best = [Duration::MAX; 5];
+    let mut best = [Duration::MAX; 7];
     for _ in 0..rounds {
         for (i, (_, pass)) in passes.iter().enumerate() {
             let t = Instant::now();

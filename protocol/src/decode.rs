@@ -1,5 +1,7 @@
 //! Decoding whole frames from a buffer: strict and lenient modes, limits.
 
+use std::cell::Cell;
+
 use crate::commands::{Command, Context, LineParse, LineSink};
 use crate::error::{DecodeError, Warning, Warnings};
 use crate::grammar::Payload;
@@ -181,7 +183,7 @@ impl Decoder {
         // (`Params::ended`), and it has no deviation lenient mode would repair. Anything else —
         // an error, an incomplete frame, a line lenient mode repairs — is decoded again below,
         // where the line end is found first, so that what is reported is exact.
-        if let Ok(frame) = self.decode_one_pass(buf) {
+        if let Ok(frame) = self.decode_one_pass(buf, None) {
             return Ok(frame);
         }
         self.decode_bounded(buf)
@@ -190,14 +192,23 @@ impl Decoder {
     /// The first way of [`Decoder::decode`] alone: the frame, when the line reads in one pass
     /// and CR LF ends it; an error for anything else, which only `decode_bounded` states
     /// exactly.
+    ///
+    /// When the line reads in one pass and ends in CR LF but its payload has not all arrived,
+    /// the error is `Incomplete` and `frame_len`, if given, is set to the length of the whole
+    /// frame (line, line end and payload): what the framer waits for before decoding again.
     #[inline(always)]
-    pub(crate) fn decode_one_pass<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
+    pub(crate) fn decode_one_pass<'a>(
+        &self,
+        buf: &'a [u8],
+        frame_len: Option<&Cell<Option<usize>>>,
+    ) -> Result<Decoded<'a>, DecodeError> {
         let window = &buf[..buf.len().min(self.limits.max_line.saturating_add(2))];
         let first = FrameSink {
             decoder: self,
             buf,
             line_end: LineEnd::Unchecked,
             warnings: Warnings::NONE,
+            frame_len,
         };
         Command::parse_line_into(window, true, self.context, first)
     }
@@ -212,6 +223,7 @@ impl Decoder {
             buf,
             line_end: LineEnd::Known(len + term),
             warnings,
+            frame_len: None,
         };
         if self.mode == Mode::Strict || !Normalized::deviates(&buf[..len], self.md5_typo()) {
             // The frame is completed where the command is built (see `LineSink`). A lenient
@@ -312,6 +324,8 @@ struct FrameSink<'a, 'd> {
     buf: &'a [u8],
     line_end: LineEnd,
     warnings: Warnings,
+    /// Where to tell the length of a frame whose payload has not all arrived (the framer's).
+    frame_len: Option<&'d Cell<Option<usize>>>,
 }
 
 /// Where the line of a frame ends.
@@ -383,10 +397,12 @@ impl<'a> LineSink<'a> for FrameSink<'a, '_> {
                     limit,
                 });
             }
-            let body = self
-                .buf
-                .get(consumed..consumed + declared)
-                .ok_or(DecodeError::Incomplete)?;
+            let Some(body) = self.buf.get(consumed..consumed + declared) else {
+                if let Some(frame_len) = self.frame_len {
+                    frame_len.set(Some(consumed + declared));
+                }
+                return Err(DecodeError::Incomplete);
+            };
             command.set_payload(Payload::new(body));
             consumed += declared;
         }

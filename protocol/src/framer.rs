@@ -1,10 +1,12 @@
 //! A streaming framer: arbitrary byte chunks in, frames out (sans-IO).
 //!
 //! A frame's first attempt decodes it where it lies, finding the line end in the same pass
-//! (`docs/codec.md`, "Reading a frame in one pass"); most frames are whole by then. Otherwise the
-//! framer scans for the line end once (its scan position survives between calls, so feeding one
-//! byte at a time stays linear), decodes the line to learn whether a payload follows and how long
-//! it is, and yields the frame when all of it has arrived. It reads a payload only after a
+//! (`docs/codec.md`, "Reading a frame in one pass"); most frames are whole by then. A valid line
+//! whose payload has not all arrived tells the frame's length on that attempt, and the frame is
+//! decoded once more when all of it is here. Otherwise the framer scans for the line end as bytes
+//! arrive (its scan position survives between calls, so feeding one byte at a time stays linear),
+//! decodes the line in one pass again once its end is here, and, if that fails, the reporting way
+//! (`docs/codec.md`, "Frames cut by a chunk end"). It reads a payload only after a
 //! line that is a valid payload command (reference §1.4): `SDC 7 anotheruser@hotmail.com 10` is
 //! an invalid line, not 10 bytes of payload.
 //!
@@ -26,6 +28,8 @@
 //! assert_eq!(frame.command.verb(), "QRY");
 //! assert_eq!(f.next_frame().unwrap().unwrap().command.verb(), "PNG");
 //! ```
+
+use std::cell::Cell;
 
 use crate::commands::Command;
 use crate::decode::{Decoded, Decoder};
@@ -177,15 +181,28 @@ impl Framer {
         let buf: &[u8] = buf;
         s.consume_released();
         let line_offset = s.stream_offset;
-        if s.closed.is_none() && s.frame_len.is_none() && s.scanned == 0 {
-            // Before any scan of this frame: most frames are whole by now, and decoding finds
-            // the line end itself, in the same pass. Anything else — an error, a frame not all
-            // here — takes the way below, which scans for the line end as bytes arrive, so that
-            // feeding one byte at a time stays linear, and then decodes finding the line end
-            // first (what `Decoder::decode` falls back to).
-            if let Ok(d) = s.decoder.decode_one_pass(&buf[s.start..]) {
-                s.release = d.consumed;
-                return Ok(Some(Frame::of(d, line_offset)));
+        if s.closed.is_none() && s.frame_len.is_none() && (s.scanned == 0 || s.line_arrived(buf)) {
+            // Before any scan of this frame, or once the line end it waited for has arrived:
+            // most frames are whole by now, and decoding finds the line end itself, in the same
+            // pass. Anything else — an error, a frame not all here — takes the way below, which
+            // scans for the line end as bytes arrive, so that feeding one byte at a time stays
+            // linear (this way is tried once before the scan and once when it finds the line
+            // end), and then decodes finding the line end first (what `Decoder::decode` falls
+            // back to).
+            let frame_len = Cell::new(None);
+            match s.decoder.decode_one_pass(&buf[s.start..], Some(&frame_len)) {
+                Ok(d) => {
+                    s.scanned = 0;
+                    s.release = d.consumed;
+                    return Ok(Some(Frame::of(d, line_offset)));
+                }
+                // The line is whole and valid, its payload not all here: wait for the frame's
+                // length, then decode it once (not the line again now and at every push).
+                Err(_) if frame_len.get().is_some() => {
+                    s.frame_len = frame_len.get();
+                    return Ok(None);
+                }
+                Err(_) => {}
             }
         }
         let d = match s.locate(buf)? {
@@ -231,6 +248,19 @@ impl State {
         self.start += self.release;
         self.stream_offset += self.release as u64;
         self.release = 0;
+    }
+
+    /// Whether the line end of the frame at `start` has arrived since the last scan (which
+    /// found none): the new bytes are scanned, within the line limit. Run only after a scan,
+    /// whose position it leaves alone: `locate` scans again only if the frame fails to decode.
+    #[inline]
+    fn line_arrived(&self, buf: &[u8]) -> bool {
+        let pending = &buf[self.start..];
+        let window_end = pending
+            .len()
+            .min(self.decoder.limits.max_line.saturating_add(2));
+        self.scanned < window_end
+            && memchr::memchr(b'\n', &pending[self.scanned..window_end]).is_some()
     }
 
     /// Where the frame at `start` stands in `buf`, the buffered bytes: the line end is scanned

@@ -14,6 +14,8 @@
 //!
 //! Only built with the `fuzzing` feature.
 
+use std::cell::Cell;
+
 use ::arbitrary::{Arbitrary, Unstructured};
 
 use crate::auth::{self, KeyPair};
@@ -110,11 +112,33 @@ fn check_frame(d: &Decoder, data: &[u8]) {
     // must be exactly what finding the line end first gives (`decode` is the one-pass frame or
     // else the bounded result, so compare the two ways, not `decode` with one of them).
     let bounded = d.decode_bounded(data);
-    if let Ok(one_pass) = d.decode_one_pass(data) {
+    let frame_len = Cell::new(None);
+    if let Ok(one_pass) = d.decode_one_pass(data, Some(&frame_len)) {
         assert_eq!(
             Ok(one_pass),
             bounded,
             "one-pass and bounded decoding differ ({d:?})"
+        );
+    }
+    // The frame length the one-pass way tells the framer when the payload has not all arrived
+    // is what the bounded way finds: the line end, then the line's declared payload length.
+    if let Some(total) = frame_len.get() {
+        assert_eq!(
+            bounded,
+            Err(DecodeError::Incomplete),
+            "frame length told ({d:?})"
+        );
+        assert!(
+            total > data.len(),
+            "frame length {total} told for a whole frame ({d:?})"
+        );
+        let mut w = Warnings::NONE;
+        let (len, term) = d.line_end(data, &mut w).expect("the line ended");
+        let payload = d.payload_length(&data[..len]).expect("a valid line");
+        assert_eq!(
+            Some(total),
+            payload.map(|p| len + term + p),
+            "frame length ({d:?})"
         );
     }
     assert_eq!(result, bounded, "decode is not the bounded result ({d:?})");
