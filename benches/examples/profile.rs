@@ -13,8 +13,40 @@
 
 use std::hint::black_box;
 
-use msnp6::Framer;
+use msnp6::{Decoder, Framer};
 use msnp6_benches::{Workload, baseline};
+
+/// Decodes one stream with the typed decoder, each frame moved out of its `Result` as a caller
+/// writing `expect` or `?` does; returns the number of frames.
+#[inline(always)]
+fn decode_stream(bytes: &[u8], d: &Decoder) -> usize {
+    let mut n = 0;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let f = d.decode(&bytes[pos..]).expect("decode");
+        black_box(&f.command);
+        pos += f.consumed;
+        n += 1;
+    }
+    n
+}
+
+/// Frames one stream pushed in chunks of `chunk` bytes (`usize::MAX`: all of it at once), each
+/// frame moved out as `while let Some(frame) = framer.next_frame()?` does; returns the number of
+/// frames.
+#[inline(always)]
+fn frame_stream(bytes: &[u8], d: &Decoder, chunk: usize) -> usize {
+    let mut n = 0;
+    let mut f = Framer::new(*d);
+    for c in bytes.chunks(chunk) {
+        f.push(c);
+        while let Some(frame) = f.next_frame().expect("frame") {
+            black_box(&frame.command);
+            n += 1;
+        }
+    }
+    n
+}
 
 /// `ratio ROUNDS`: the best time of each of the workload passes, measured interleaved in one
 /// process (robust against other jobs on the machine: each round runs every pass once, and the
@@ -45,17 +77,11 @@ fn ratio(rounds: usize) {
                 .sum()
         }),
         ("decode", &|| {
-            let mut n = 0;
-            for (s, d) in w.streams.iter().zip(&decoders) {
-                let mut pos = 0;
-                while pos < s.bytes.len() {
-                    let f = d.decode(&s.bytes[pos..]).expect("decode");
-                    black_box(&f.command);
-                    pos += f.consumed;
-                    n += 1;
-                }
-            }
-            n
+            w.streams
+                .iter()
+                .zip(&decoders)
+                .map(|(s, d)| decode_stream(&s.bytes, d))
+                .sum()
         }),
         // The same decoding, the frame observed where `decode` returned it instead of moved out
         // of the `Result` (`docs/codec.md`, "What moving a frame costs").
@@ -75,31 +101,19 @@ fn ratio(rounds: usize) {
             n
         }),
         ("framer_1460", &|| {
-            let mut n = 0;
-            for (s, d) in w.streams.iter().zip(&decoders) {
-                let mut f = Framer::new(*d);
-                for c in s.bytes.chunks(1460) {
-                    f.push(c);
-                    while let Some(frame) = f.next_frame().expect("frame") {
-                        black_box(&frame.command);
-                        n += 1;
-                    }
-                }
-            }
-            n
+            w.streams
+                .iter()
+                .zip(&decoders)
+                .map(|(s, d)| frame_stream(&s.bytes, d, 1460))
+                .sum()
         }),
         // The framer's own cost, without frames split across chunks.
         ("framer_whole", &|| {
-            let mut n = 0;
-            for (s, d) in w.streams.iter().zip(&decoders) {
-                let mut f = Framer::new(*d);
-                f.push(&s.bytes);
-                while let Some(frame) = f.next_frame().expect("frame") {
-                    black_box(&frame.command);
-                    n += 1;
-                }
-            }
-            n
+            w.streams
+                .iter()
+                .zip(&decoders)
+                .map(|(s, d)| frame_stream(&s.bytes, d, usize::MAX))
+                .sum()
         }),
         // The framer at 1460-byte chunks, its frames observed where `next_frame` returned them.
         ("framer_in_place", &|| {
@@ -154,26 +168,8 @@ fn main() {
     for _ in 0..iterations {
         for s in &w.streams {
             match what.as_str() {
-                "decode" => {
-                    let d = s.decoder();
-                    let mut pos = 0;
-                    while pos < s.bytes.len() {
-                        let f = d.decode(&s.bytes[pos..]).expect("decode");
-                        black_box(&f.command);
-                        pos += f.consumed;
-                        frames += 1;
-                    }
-                }
-                "framer" => {
-                    let mut f = Framer::new(s.decoder());
-                    for c in s.bytes.chunks(1460) {
-                        f.push(c);
-                        while let Some(frame) = f.next_frame().expect("frame") {
-                            black_box(&frame.command);
-                            frames += 1;
-                        }
-                    }
-                }
+                "decode" => frames += decode_stream(&s.bytes, &s.decoder()),
+                "framer" => frames += frame_stream(&s.bytes, &s.decoder(), 1460),
                 "split_array" => {
                     frames += baseline::split_array(
                         &s.bytes,
