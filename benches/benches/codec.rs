@@ -22,35 +22,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use md5::{Digest, Md5};
-use msnp6::{Decoder, Direction, Framer, Mode, ServerKind};
+use msnp6::{Decoder, Direction, Mode, ServerKind};
+use msnp6_benches::drive::{decode_stream, frame_stream};
 use msnp6_benches::{Stream, Workload, baseline};
-
-/// Decodes a whole stream frame by frame; returns the number of frames.
-fn decode_stream(d: &Decoder, bytes: &[u8]) -> usize {
-    let mut pos = 0;
-    let mut n = 0;
-    while pos < bytes.len() {
-        let f = d.decode(&bytes[pos..]).expect("the workload decodes");
-        black_box(&f.command);
-        pos += f.consumed;
-        n += 1;
-    }
-    n
-}
-
-/// Feeds a stream to a new framer in `chunk`-byte pieces; returns the number of frames.
-fn frame_stream(d: Decoder, bytes: &[u8], chunk: usize) -> usize {
-    let mut framer = Framer::new(d);
-    let mut n = 0;
-    for c in bytes.chunks(chunk) {
-        framer.push(c);
-        while let Some(f) = framer.next_frame().expect("the workload frames") {
-            black_box(&f.command);
-            n += 1;
-        }
-    }
-    n
-}
 
 fn bench_workload(c: &mut Criterion, w: &Workload) {
     let mut g = c.benchmark_group("workload");

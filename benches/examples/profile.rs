@@ -13,40 +13,9 @@
 
 use std::hint::black_box;
 
-use msnp6::{Decoder, Framer};
+use msnp6::Framer;
+use msnp6_benches::drive::{decode_stream, frame_stream};
 use msnp6_benches::{Workload, baseline};
-
-/// Decodes one stream with the typed decoder, each frame moved out of its `Result` as a caller
-/// writing `expect` or `?` does; returns the number of frames.
-#[inline(always)]
-fn decode_stream(bytes: &[u8], d: &Decoder) -> usize {
-    let mut n = 0;
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let f = d.decode(&bytes[pos..]).expect("decode");
-        black_box(&f.command);
-        pos += f.consumed;
-        n += 1;
-    }
-    n
-}
-
-/// Frames one stream pushed in chunks of `chunk` bytes (`usize::MAX`: all of it at once), each
-/// frame moved out as `while let Some(frame) = framer.next_frame()?` does; returns the number of
-/// frames.
-#[inline(always)]
-fn frame_stream(bytes: &[u8], d: &Decoder, chunk: usize) -> usize {
-    let mut n = 0;
-    let mut f = Framer::new(*d);
-    for c in bytes.chunks(chunk) {
-        f.push(c);
-        while let Some(frame) = f.next_frame().expect("frame") {
-            black_box(&frame.command);
-            n += 1;
-        }
-    }
-    n
-}
 
 /// `ratio ROUNDS`: the best time of each of the workload passes, measured interleaved in one
 /// process (robust against other jobs on the machine: each round runs every pass once, and the
@@ -80,7 +49,7 @@ fn ratio(rounds: usize) {
             w.streams
                 .iter()
                 .zip(&decoders)
-                .map(|(s, d)| decode_stream(&s.bytes, d))
+                .map(|(s, d)| decode_stream(d, &s.bytes))
                 .sum()
         }),
         // The same decoding, the frame observed where `decode` returned it instead of moved out
@@ -104,7 +73,7 @@ fn ratio(rounds: usize) {
             w.streams
                 .iter()
                 .zip(&decoders)
-                .map(|(s, d)| frame_stream(&s.bytes, d, 1460))
+                .map(|(s, d)| frame_stream(*d, &s.bytes, 1460))
                 .sum()
         }),
         // The framer's own cost, without frames split across chunks.
@@ -112,7 +81,7 @@ fn ratio(rounds: usize) {
             w.streams
                 .iter()
                 .zip(&decoders)
-                .map(|(s, d)| frame_stream(&s.bytes, d, usize::MAX))
+                .map(|(s, d)| frame_stream(*d, &s.bytes, usize::MAX))
                 .sum()
         }),
         // The framer at 1460-byte chunks, its frames observed where `next_frame` returned them.
@@ -168,8 +137,8 @@ fn main() {
     for _ in 0..iterations {
         for s in &w.streams {
             match what.as_str() {
-                "decode" => frames += decode_stream(&s.bytes, &s.decoder()),
-                "framer" => frames += frame_stream(&s.bytes, &s.decoder(), 1460),
+                "decode" => frames += decode_stream(&s.decoder(), &s.bytes),
+                "framer" => frames += frame_stream(s.decoder(), &s.bytes, 1460),
                 "split_array" => {
                     frames += baseline::split_array(
                         &s.bytes,

@@ -940,6 +940,46 @@ fn payload(out: &mut Vec<u8>, head: &str, body: &[u8]) {
 
 // ---------------------------------------------------------------------------------------------
 
+/// The two ways the benchmarks, the allocation test and the profile driver decode a stream,
+/// written once so that they all measure the same code: each frame is moved out of its `Result`,
+/// as a caller writing `expect` or `?` does (`docs/codec.md`, "What moving a frame costs").
+pub mod drive {
+    use std::hint::black_box;
+
+    use msnp6::{Decoder, Framer};
+
+    /// Decodes a whole stream frame by frame with [`Decoder::decode`]; returns the number of
+    /// frames. Panics if the stream does not decode.
+    #[inline(always)]
+    pub fn decode_stream(d: &Decoder, bytes: &[u8]) -> usize {
+        let mut pos = 0;
+        let mut n = 0;
+        while pos < bytes.len() {
+            let f = d.decode(&bytes[pos..]).expect("the stream decodes");
+            black_box(&f.command);
+            pos += f.consumed;
+            n += 1;
+        }
+        n
+    }
+
+    /// Feeds a stream to a new framer in `chunk`-byte pieces (`usize::MAX`: all of it at once);
+    /// returns the number of frames. Panics if the stream does not frame.
+    #[inline(always)]
+    pub fn frame_stream(d: Decoder, bytes: &[u8], chunk: usize) -> usize {
+        let mut framer = Framer::new(d);
+        let mut n = 0;
+        for c in bytes.chunks(chunk) {
+            framer.push(c);
+            while let Some(f) = framer.next_frame().expect("the stream frames") {
+                black_box(&f.command);
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
 /// What the decoder is measured against (issue 5, benchmark 2), on the same bytes. None of them
 /// validates anything; each skips payloads by the length in the last parameter of a line whose
 /// verb carries one in the stream's direction.

@@ -7,8 +7,9 @@
 use std::alloc::System;
 use std::hint::black_box;
 
-use msnp6::{Decoder, Framer, Mode};
+use msnp6::Mode;
 use msnp6_benches::Workload;
+use msnp6_benches::drive::{decode_stream, frame_stream};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -22,18 +23,6 @@ fn allocations(f: impl FnOnce()) -> usize {
     s.allocations + s.reallocations
 }
 
-fn decode_all(d: &Decoder, bytes: &[u8]) -> usize {
-    let mut pos = 0;
-    let mut n = 0;
-    while pos < bytes.len() {
-        let f = d.decode(&bytes[pos..]).expect("the workload decodes");
-        black_box(&f.command);
-        pos += f.consumed;
-        n += 1;
-    }
-    n
-}
-
 #[test]
 fn no_allocation_per_command() {
     let w = Workload::standard();
@@ -45,7 +34,7 @@ fn no_allocation_per_command() {
         let mut n = 0;
         let a = allocations(|| {
             for s in &w.streams {
-                n += decode_all(&s.decoder().with_mode(mode), &s.bytes);
+                n += decode_stream(&s.decoder().with_mode(mode), &s.bytes);
             }
         });
         assert_eq!(n, commands);
@@ -58,14 +47,7 @@ fn no_allocation_per_command() {
     let mut frames = 0;
     let a = allocations(|| {
         for s in &w.streams {
-            let mut f = Framer::new(s.decoder());
-            for chunk in s.bytes.chunks(1460) {
-                f.push(chunk);
-                while let Some(frame) = f.next_frame().expect("frame") {
-                    black_box(&frame.command);
-                    frames += 1;
-                }
-            }
+            frames += frame_stream(s.decoder(), &s.bytes, 1460);
         }
     });
     assert_eq!(frames, commands);
