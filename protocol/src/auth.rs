@@ -8,7 +8,7 @@
 //! The four inputs are distinct types, so that they cannot be swapped: a [`Challenge`] and a
 //! [`Salt`] are tokens (the parameter of `CHL TrID challenge` and of `USR TrID MD5 S salt`:
 //! "normally 20 decimal digits but may be any token", reference §3.4 CHL; "salt, SB cookie:
-//! opaque tokens", §14), a [`PrivateKey`] has the documented shape of one (16 characters from
+//! opaque tokens", §14) short enough for their line to fit the default limit, a [`PrivateKey`] has the documented shape of one (16 characters from
 //! `[A-Z0-9{}!@*%_?$#]`, §9), and a [`Password`] is any bytes (no source restricts it). They
 //! borrow their bytes: hashing allocates nothing.
 //!
@@ -29,29 +29,36 @@ use md5::{Digest, Md5};
 
 use crate::types::{InvalidValue, Token};
 
-/// Checks the token rule (reference §1.1) and [`Token::MAX_LEN`].
-fn check_token(bytes: &[u8]) -> Result<(), InvalidValue> {
+/// The default line limit ([`Limits::max_line`](crate::Limits)) that a challenge and a salt must
+/// fit in with their command, whatever its TrID.
+const DEFAULT_MAX_LINE: usize = 2048;
+
+/// Checks the token rule (reference §1.1) and a length limit.
+fn check_token(bytes: &[u8], max: usize) -> Result<(), InvalidValue> {
     crate::types::check_token(bytes)?;
-    if bytes.len() > Token::MAX_LEN {
+    if bytes.len() > max {
         return Err(InvalidValue::TooLong {
             len: bytes.len(),
-            max: Token::MAX_LEN,
+            max,
         });
     }
     Ok(())
 }
 
 macro_rules! token_input {
-    ($(#[$m:meta])* $name:ident) => {
+    ($(#[$m:meta])* $name:ident, prefix = $prefix:literal) => {
         $(#[$m])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name<'a>(&'a [u8]);
 
         impl<'a> $name<'a> {
-            /// Borrows `bytes`; refuses what is not a token: empty, a byte SP TAB CR LF NUL, or
-            /// longer than [`Token::MAX_LEN`] (reference §1.1).
+            #[doc = concat!("The longest value: what a line of the default limit (2048 bytes) holds after `", $prefix, "`, the longest prefix its command can have.")]
+            pub const MAX_LEN: usize = DEFAULT_MAX_LINE - $prefix.len();
+
+            /// Borrows `bytes`; refuses what is not a token (empty, or a byte SP TAB CR LF NUL,
+            /// reference §1.1) or is longer than [`Self::MAX_LEN`].
             pub fn new(bytes: &'a [u8]) -> Result<Self, InvalidValue> {
-                check_token(bytes).map(|()| $name(bytes))
+                check_token(bytes, Self::MAX_LEN).map(|()| $name(bytes))
             }
             /// The bytes.
             pub fn as_bytes(self) -> &'a [u8] {
@@ -59,10 +66,11 @@ macro_rules! token_input {
             }
         }
 
-        /// A decoded token always is one.
-        impl<'a> From<&'a Token<'_>> for $name<'a> {
-            fn from(t: &'a Token<'_>) -> Self {
-                $name(t.as_bytes())
+        /// A decoded token is one unless it is longer than [`Self::MAX_LEN`](Self::MAX_LEN).
+        impl<'a> TryFrom<&'a Token<'_>> for $name<'a> {
+            type Error = InvalidValue;
+            fn try_from(t: &'a Token<'_>) -> Result<Self, InvalidValue> {
+                $name::new(t.as_bytes())
             }
         }
 
@@ -78,16 +86,18 @@ token_input!(
     /// The challenge of `CHL TrID challenge`: a token, "normally 20 decimal digits but may be any
     /// token" (reference §3.4 CHL; §14: "clients must not rely on it").
     ///
-    /// Grammar: `challenge = token` (reference §1.1, §3.4).
-    Challenge
+    /// Grammar: `challenge = token` (reference §1.1, §3.4), at most [`Challenge::MAX_LEN`] bytes
+    /// so that `CHL TrID challenge` fits the default line limit for every TrID.
+    Challenge, prefix = "CHL 4294967295 "
 );
 
 token_input!(
     /// The salt of `USR TrID MD5 S salt`: an opaque token (reference §3.1 USR, §14), e.g.
     /// `1234567890.123456789`.
     ///
-    /// Grammar: `salt = token` (reference §1.1, §3.1).
-    Salt
+    /// Grammar: `salt = token` (reference §1.1, §3.1), at most [`Salt::MAX_LEN`] bytes so that
+    /// `USR TrID MD5 S salt` fits the default line limit for every TrID.
+    Salt, prefix = "USR 4294967295 MD5 S "
 );
 
 /// A private key of the challenge rule: 16 characters from `[A-Z0-9{}!@*%_?$#]`, the shape of
@@ -309,16 +319,20 @@ mod tests {
             assert!(Challenge::new(bad).is_err(), "{bad:?}");
             assert!(Salt::new(bad).is_err(), "{bad:?}");
         }
-        let longest = vec![b'1'; Token::MAX_LEN];
+        assert_eq!((Challenge::MAX_LEN, Salt::MAX_LEN), (2033, 2027));
+        let longest = vec![b'1'; Challenge::MAX_LEN];
         assert!(Challenge::new(&longest).is_ok());
-        let over = vec![b'1'; Token::MAX_LEN + 1];
+        assert!(Challenge::new(&longest[..Salt::MAX_LEN + 1]).is_ok());
+        assert!(Salt::new(&longest[..Salt::MAX_LEN]).is_ok());
         assert_eq!(
-            Salt::new(&over),
+            Salt::new(&longest[..Salt::MAX_LEN + 1]),
             Err(InvalidValue::TooLong {
-                len: Token::MAX_LEN + 1,
-                max: Token::MAX_LEN
+                len: Salt::MAX_LEN + 1,
+                max: Salt::MAX_LEN
             })
         );
+        let over = vec![b'1'; Challenge::MAX_LEN + 1];
+        assert!(Challenge::new(&over).is_err());
         assert!(Challenge::new(b"any-token:\xff").is_ok());
         for bad in [
             &b"msmsgs@msnmsgr.com"[..],
@@ -351,7 +365,13 @@ mod tests {
         for k in KeyPair::ALL.iter().skip(1) {
             assert!(k.public_key.starts_with("PROD0") && k.public_key.len() == 16);
         }
-        assert_eq!(KeyPair::ALL.iter().filter(|k| k.private_key.is_some()).count(), 6);
+        assert_eq!(
+            KeyPair::ALL
+                .iter()
+                .filter(|k| k.private_key.is_some())
+                .count(),
+            6
+        );
         assert!(is_digest_shape(b"3b6666b60157322b6fc6e41a115968f5"));
         assert!(!is_digest_shape(b"3B6666B60157322B6FC6E41A115968F5"));
     }

@@ -635,18 +635,23 @@ fn challenge_parts(data: &[u8]) -> Option<[&[u8]; 4]> {
 }
 
 /// Whether `b` is a token by the rule of reference §1.1 — restated here, independently of
-/// `types`: 1 to [`Token::MAX_LEN`](crate::types::Token::MAX_LEN) bytes, none SP TAB CR LF NUL.
-fn is_token_rule(b: &[u8]) -> bool {
-    (1..=crate::types::MAX_TOKEN_LEN).contains(&b.len())
-        && !b.iter().any(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0))
+/// `types` and `auth` — that fits a 2048-byte line after `prefix`: 1 or more bytes, none SP TAB
+/// CR LF NUL.
+fn is_token_after(prefix: &str, b: &[u8]) -> bool {
+    !b.is_empty()
+        && prefix.len() + b.len() <= 2048
+        && !b
+            .iter()
+            .any(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0))
 }
 
 /// The characters of a private key (reference §9).
 const KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789{}!@*%_?$#";
 
 /// **`challenge`** — the constructors of [`auth::Challenge`], [`auth::Salt`] and
-/// [`auth::PrivateKey`] accept exactly what the reference allows (a token, §1.1 / §3.4 CHL /
-/// §14; 16 characters from `[A-Z0-9{}!@*%_?$#]`, §9); and, differential, on arbitrary
+/// [`auth::PrivateKey`] accept exactly what the reference allows (a token that fits its command
+/// line, `CHL TrID challenge` or `USR TrID MD5 S salt`, §1.1 / §3.4 CHL / §14; 16 characters from
+/// `[A-Z0-9{}!@*%_?$#]`, §9); and, differential, on arbitrary
 /// challenge, key, salt and password bytes, the crate's allocation-free [`auth::qry_response`] and
 /// [`auth::login_digest`] (and their `String` forms) equal lower-case hex of `reference` — an
 /// independent MD5 of the concatenated parts (the target passes the `md5` crate and
@@ -658,7 +663,11 @@ pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
         return;
     };
     let is_key = key.len() == 16 && key.iter().all(|b| KEY_CHARS.contains(b));
-    assert_eq!(auth::PrivateKey::new(key).is_ok(), is_key, "private key {key:?}");
+    assert_eq!(
+        auth::PrivateKey::new(key).is_ok(),
+        is_key,
+        "private key {key:?}"
+    );
     let mapped: Vec<u8> = key
         .iter()
         .map(|&b| KEY_CHARS[usize::from(b) % KEY_CHARS.len()])
@@ -669,7 +678,8 @@ pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
         panic!("a key of the documented shape is refused: {mapped:?}");
     };
     let made = auth::Challenge::new(challenge);
-    assert_eq!(made.is_ok(), is_token_rule(challenge), "challenge {challenge:?}");
+    let fits = is_token_after("CHL 4294967295 ", challenge);
+    assert_eq!(made.is_ok(), fits, "challenge {challenge:?}");
     if let Ok(ch) = made {
         let mut out = [0u8; 32];
         auth::qry_response(ch, mapped, &mut out);
@@ -689,7 +699,8 @@ pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
         }
     }
     let made = auth::Salt::new(salt);
-    assert_eq!(made.is_ok(), is_token_rule(salt), "salt {salt:?}");
+    let fits = is_token_after("USR 4294967295 MD5 S ", salt);
+    assert_eq!(made.is_ok(), fits, "salt {salt:?}");
     if let Ok(s) = made {
         let pw = auth::Password::new(password);
         let mut out = [0u8; 32];

@@ -15,9 +15,7 @@
 use super::accounts::{AccountSpec, Verification};
 use super::rng::SplitMix64;
 use super::world::{ConnName, Event, Phase, World};
-use crate::auth::{
-    Challenge, KeyPair, Password, Salt, login_digest_string, qry_response_string,
-};
+use crate::auth::{Challenge, KeyPair, Password, Salt, login_digest_string, qry_response_string};
 use crate::commands::challenge::{ChlRequest, Qry};
 use crate::commands::lists::{
     AddRequest, BlpRequest, GtcRequest, LstRequest, PrpRequest, ReaRequest, RemRequest, Syn,
@@ -415,11 +413,12 @@ impl Generator {
         } else {
             pairs[self.r.index(pairs.len())]
         };
-        // Every pair kept above has its private key; the model's challenges are tokens.
-        let answer = match (key.private_key, Challenge::new(challenge.as_bytes())) {
-            (Some(private), Ok(challenge)) if right => qry_response_string(challenge, private),
-            (Some(private), _) => qry_response_string(Challenge::from(&token("0")), private),
-            (None, _) => String::new(),
+        // Every pair kept above has its private key; the model's challenges are 20 digits. A
+        // wrong answer is the response to the challenge `0`.
+        let text = if right { challenge.as_bytes() } else { b"0" };
+        let answer = match (key.private_key, Challenge::new(text)) {
+            (Some(private), Ok(challenge)) => qry_response_string(challenge, private),
+            _ => String::new(),
         };
         let frame = Command::Qry(Qry {
             trid: t,

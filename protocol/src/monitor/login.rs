@@ -647,11 +647,9 @@ impl Monitor<'_> {
                 );
             }
             // The salt was learned from a decoded token, so it is a salt.
-            if let (Exp::UsrS { digest, .. }, Some(password), Ok(salt)) = (
-                &p.exp,
-                self.opts.password(&asked),
-                Salt::new(&salt),
-            ) {
+            if let (Exp::UsrS { digest, .. }, Some(password), Ok(salt)) =
+                (&p.exp, self.opts.password(&asked), Salt::new(&salt))
+            {
                 let mut right = [0u8; 32];
                 login_digest(salt, Password::new(password.as_bytes()), &mut right);
                 if digest.as_slice() != right {

@@ -12,8 +12,8 @@ mod values;
 
 pub use context::{Dialect, Direction, ServerKind};
 pub use error_code::ErrorCode;
-pub(crate) use token::{check_token, is_token_byte};
 pub use token::{FriendlyName, Handle, MAX_TOKEN_LEN, Secret, Token, TokenList, url_decode};
+pub(crate) use token::{check_token, is_token_byte};
 pub use trid::TrId;
 pub use values::{
     AckMode, AuthPackage, Enumerated, GtcMode, ImsState, List, OutReason, Privacy, Property,

@@ -324,7 +324,11 @@ impl<T> core::hash::Hash for Undocumented<'_, T> {
 
 impl<T> fmt::Debug for Undocumented<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Undocumented({:?})", String::from_utf8_lossy(self.as_bytes()))
+        write!(
+            f,
+            "Undocumented({:?})",
+            String::from_utf8_lossy(self.as_bytes())
+        )
     }
 }
 
