@@ -8,9 +8,10 @@
 //! The four inputs are distinct types, so that they cannot be swapped: a [`Challenge`] and a
 //! [`Salt`] are tokens (the parameter of `CHL TrID challenge` and of `USR TrID MD5 S salt`:
 //! "normally 20 decimal digits but may be any token", reference §3.4 CHL; "salt, SB cookie:
-//! opaque tokens", §14) short enough for their line to fit the default limit, a [`PrivateKey`] has the documented shape of one (16 characters from
-//! `[A-Z0-9{}!@*%_?$#]`, §9), and a [`Password`] is any bytes (no source restricts it). They
-//! borrow their bytes: hashing allocates nothing.
+//! opaque tokens", §14) short enough for their line to fit the default limit; a [`PrivateKey`]
+//! has the documented shape of one (16 characters from `[A-Z0-9{}!@*%_?$#]`, §9); a
+//! [`Password`] is any bytes (no source restricts it). They borrow their bytes: hashing
+//! allocates nothing.
 //!
 //! ```
 //! use msnp6::auth::{Challenge, KeyPair, qry_response};
@@ -52,7 +53,11 @@ macro_rules! token_input {
         pub struct $name<'a>(&'a [u8]);
 
         impl<'a> $name<'a> {
-            #[doc = concat!("The longest value: what a line of the default limit (2048 bytes) holds after `", $prefix, "`, the longest prefix its command can have.")]
+            #[doc = concat!(
+                "The longest value: what a line of the default limit (2048 bytes) holds after `",
+                $prefix,
+                "`, the longest prefix its command can have."
+            )]
             pub const MAX_LEN: usize = DEFAULT_MAX_LINE - $prefix.len();
 
             /// Borrows `bytes`; refuses what is not a token (empty, or a byte SP TAB CR LF NUL,
@@ -116,7 +121,21 @@ impl<'a> PrivateKey<'a> {
 
     /// Whether `b` is one of the characters of a private key (reference §9).
     const fn is_key_byte(b: u8) -> bool {
-        matches!(b, b'A'..=b'Z' | b'0'..=b'9' | b'{' | b'}' | b'!' | b'@' | b'*' | b'%' | b'_' | b'?' | b'$' | b'#')
+        matches!(
+            b,
+            b'A'..=b'Z'
+                | b'0'..=b'9'
+                | b'{'
+                | b'}'
+                | b'!'
+                | b'@'
+                | b'*'
+                | b'%'
+                | b'_'
+                | b'?'
+                | b'$'
+                | b'#'
+        )
     }
 
     /// Whether `b` has the documented shape of a private key.
