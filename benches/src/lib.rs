@@ -624,7 +624,9 @@ impl Gen {
         line(s, &format!("USR {t} MD5 S {salt}"));
         t += 1;
         let mut digest = [0u8; 32];
-        msnp6::auth::login_digest(salt.as_bytes(), b"password", &mut digest);
+        if let Ok(salt) = msnp6::auth::Salt::new(salt.as_bytes()) {
+            msnp6::auth::login_digest(salt, msnp6::auth::Password::new(b"password"), &mut digest);
+        }
         line(
             c,
             &format!("USR {t} MD5 S {}", String::from_utf8_lossy(&digest)),
@@ -835,7 +837,9 @@ impl Gen {
         let challenge = self.digits(20);
         line(s, &format!("CHL 0 {challenge}"));
         let mut out = [0u8; 32];
-        msnp6::auth::qry_response(challenge.as_bytes(), b"Q1P7W2E4J9R8U3S5", &mut out);
+        if let Ok(challenge) = msnp6::auth::Challenge::new(challenge.as_bytes()) {
+            msnp6::auth::qry_response(challenge, msnp6::auth::PrivateKey::MSMSGS, &mut out);
+        }
         payload(c, &format!("QRY {t} msmsgs@msnmsgr.com"), &out);
         line(s, &format!("QRY {t}"));
     }

@@ -8,6 +8,7 @@ use std::alloc::System;
 use std::hint::black_box;
 
 use msnp6::Mode;
+use msnp6::auth::{Challenge, Password, PrivateKey, Salt};
 use msnp6_benches::Workload;
 use msnp6_benches::drive::{decode_stream, frame_stream};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -82,21 +83,16 @@ fn no_allocation_per_command() {
     assert_eq!(out.len(), w.total_bytes());
     assert_eq!(a, 0, "encode: {a} allocations");
 
-    // The challenge response and the login digest: none.
+    // The challenge response and the login digest, their typed inputs built: none.
     let mut out = [0u8; 32];
     let a = allocations(|| {
         for _ in 0..100 {
-            msnp6::auth::qry_response(
-                black_box(b"11111111111111111111"),
-                black_box(b"Q1P7W2E4J9R8U3S5"),
-                &mut out,
-            );
+            let challenge = Challenge::new(black_box(b"11111111111111111111")).expect("token");
+            let key = PrivateKey::new(black_box(b"Q1P7W2E4J9R8U3S5")).expect("key shape");
+            msnp6::auth::qry_response(challenge, key, &mut out);
             black_box(&out);
-            msnp6::auth::login_digest(
-                black_box(b"1234567890.123456789"),
-                black_box(b"password"),
-                &mut out,
-            );
+            let salt = Salt::new(black_box(b"1234567890.123456789")).expect("token");
+            msnp6::auth::login_digest(salt, Password::new(black_box(b"password")), &mut out);
             black_box(&out);
         }
     });
@@ -106,8 +102,8 @@ fn no_allocation_per_command() {
     // The counter works: the String form allocates.
     let a = allocations(|| {
         black_box(msnp6::auth::qry_response_string(
-            b"11111111111111111111",
-            b"Q1P7W2E4J9R8U3S5",
+            Challenge::new(b"11111111111111111111").expect("token"),
+            PrivateKey::MSMSGS,
         ));
     });
     assert!(a >= 1);

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use msnp6::Dialect;
-use msnp6::auth::{KeyPair, qry_response};
+use msnp6::auth::{Challenge, KeyPair, PrivateKey, qry_response};
 use msnp6::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
 
@@ -92,12 +92,18 @@ fn main() -> ExitCode {
 
 fn challenge(args: &ChallengeArgs) -> ExitCode {
     let private = match (&args.private_key, &args.key) {
-        (Some(p), _) => p.clone(),
+        (Some(p), _) => match PrivateKey::new(p.as_bytes()) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("msnp6: --private-key: {e}");
+                return ExitCode::from(2);
+            }
+        },
         (None, Some(public)) => match KeyPair::by_public_key(public.as_bytes()) {
             Some(KeyPair {
                 private_key: Some(p),
                 ..
-            }) => p.to_owned(),
+            }) => p,
             found => {
                 let known: Vec<&str> = KeyPair::ALL
                     .iter()
@@ -116,10 +122,18 @@ fn challenge(args: &ChallengeArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        (None, None) => KeyPair::MSMSGS.private_key.unwrap_or_default().to_owned(),
+        (None, None) => PrivateKey::MSMSGS,
+    };
+    // A challenge is a token (reference §3.4 CHL): `Challenge::new` is the rule.
+    let challenge = match Challenge::new(args.challenge.as_bytes()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("msnp6: the challenge is not a token: {e}");
+            return ExitCode::from(2);
+        }
     };
     let mut out = [0u8; 32];
-    qry_response(args.challenge.as_bytes(), private.as_bytes(), &mut out);
+    qry_response(challenge, private, &mut out);
     println!("{}", String::from_utf8_lossy(&out));
     ExitCode::SUCCESS
 }

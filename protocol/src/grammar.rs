@@ -482,8 +482,16 @@ impl<'a> Params<'a> {
         let begin = self.rest;
         let mut count = 0;
         loop {
+            let at = self.offset();
             let (rest, _) = self.lift(token(self.rest))?;
             self.rest = rest;
+            // A longer list fits no default line (`TokenList::MAX_LEN`), only a raised limit.
+            if begin.len() - rest.len() > TokenList::MAX_LEN {
+                return Err(DecodeError::Invalid {
+                    offset: at,
+                    expected: Expected::Token,
+                });
+            }
             count += 1;
             if count > TokenList::MAX_ITEMS {
                 return Err(DecodeError::Invalid {

@@ -30,8 +30,9 @@ use msnp6::commands::switchboard::{
 use msnp6::commands::{Bare, ErrorReply, Unknown};
 use msnp6::error::{DecodeError, Expected, Misplacement, Warning};
 use msnp6::types::{
-    AckMode, AuthPackage, ErrorCode, FriendlyName, GtcMode, Handle, ImsState, List, OutReason,
-    Privacy, Property, Secret, Status, Token, TokenList, TransferKind, UrlService, Value, Verified,
+    AckMode, AuthPackage, Enumerated, ErrorCode, FriendlyName, GtcMode, Handle, ImsState, List,
+    OutReason, Privacy, Property, Secret, Status, Token, TokenList, TransferKind, Undocumented,
+    UrlService, Value, Verified,
 };
 use msnp6::{Command, Dialect, Direction, Framer, Mode, Payload, ServerKind, TrId};
 use strategies::{ALL_VARIANTS, C, DS, NS, S, SB, ctx, decoder, forms, variant_name};
@@ -61,8 +62,8 @@ fn sec(s: &'static str) -> Secret<'static> {
 fn k<T>(v: T) -> Value<'static, T> {
     Value::Known(v)
 }
-fn u<T>(s: &'static str) -> Value<'static, T> {
-    Value::Unknown(t(s))
+fn u<T: Enumerated>(s: &'static str) -> Value<'static, T> {
+    Value::Unknown(Undocumented::new(t(s)).expect(s))
 }
 fn id(n: u32) -> TrId {
     TrId(n)

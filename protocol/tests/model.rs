@@ -23,6 +23,12 @@ use proptest::prelude::*;
 
 use ServerKind::{Dispatch as DS, Notification as NS, Switchboard as SB};
 
+/// The login digest of `password` for the salt of a `USR … MD5 S salt` reply (reference §3.1).
+fn digest_of(salt: &str, password: &[u8]) -> String {
+    let salt = msnp6::auth::Salt::new(salt.as_bytes()).expect("the salt is a token");
+    msnp6::auth::login_digest_string(salt, msnp6::auth::Password::new(password))
+}
+
 /// Drives a world with client lines written as text.
 struct Driver {
     w: World,
@@ -96,7 +102,7 @@ impl Driver {
         );
         let salt_line = self.send(conn, &format!("USR 102 MD5 I {handle}"));
         let salt = salt_line[0].rsplit(' ').next().expect("salt").to_owned();
-        let digest = msnp6::auth::login_digest_string(salt.as_bytes(), password.as_bytes());
+        let digest = digest_of(&salt, password.as_bytes());
         let ok = self.send(conn, &format!("USR 103 MD5 S {digest}"));
         assert!(
             ok[0].starts_with(&format!("{conn}: USR 103 OK {handle} ")),
@@ -742,7 +748,7 @@ fn connection_rules() {
     d.send("a-again", "VER 1 MSNP6");
     let salt_line = d.send("a-again", "USR 2 MD5 I a@example.com");
     let salt = salt_line[0].rsplit(' ').next().expect("valid").to_owned();
-    let digest = msnp6::auth::login_digest_string(salt.as_bytes(), b"pa");
+    let digest = digest_of(&salt, b"pa");
     let got = d.send("a-again", &format!("USR 3 MD5 S {digest}"));
     assert_eq!(
         got[..3],
@@ -790,7 +796,7 @@ fn blocked_accounts() {
         d.send(conn, "VER 1 MSNP6");
         let salt_line = d.send(conn, &format!("USR 2 MD5 I {handle}"));
         let salt = salt_line[0].rsplit(' ').next().expect("valid").to_owned();
-        let digest = msnp6::auth::login_digest_string(salt.as_bytes(), pw.as_bytes());
+        let digest = digest_of(&salt, pw.as_bytes());
         assert_eq!(
             d.send(conn, &format!("USR 3 MD5 S {digest}")),
             s(&[&format!("{conn}: {code} 3"), &format!("{conn} closed")])

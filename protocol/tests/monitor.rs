@@ -6,9 +6,15 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use msnp6::auth::login_digest_string;
+use msnp6::auth::{Password, Salt};
 use msnp6::monitor::{RULES, Report, Side, VerifyOptions, verify, verify_bytes};
 use msnp6::transcript::parse;
+
+/// The login digest of `password` for [`SALT`] (reference §3.1).
+fn login_digest_string(salt: &[u8], password: &[u8]) -> String {
+    let salt = Salt::new(salt).expect("the salt is a token");
+    msnp6::auth::login_digest_string(salt, Password::new(password))
+}
 
 // ----- corpus --------------------------------------------------------------------------------
 

@@ -634,40 +634,84 @@ fn challenge_parts(data: &[u8]) -> Option<[&[u8]; 4]> {
     Some([challenge, key, salt, password])
 }
 
-/// **`challenge`** — differential: on arbitrary challenge, key, salt and password bytes, the
-/// crate's allocation-free [`auth::qry_response`] and [`auth::login_digest`] (and their `String`
-/// forms) equal lower-case hex of `reference` — an independent MD5 of the concatenated parts (the
-/// target passes the `md5` crate and [`md5::md5`]; the replay test passes [`md5::md5`]) — and have
-/// the digest shape. Every documented private key is checked too.
+/// Whether `b` is a token by the rule of reference §1.1 — restated here, independently of
+/// `types` and `auth` — that fits a 2048-byte line after `prefix`: 1 or more bytes, none SP TAB
+/// CR LF NUL.
+fn is_token_after(prefix: &str, b: &[u8]) -> bool {
+    !b.is_empty()
+        && prefix.len() + b.len() <= 2048
+        && !b
+            .iter()
+            .any(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | 0))
+}
+
+/// The characters of a private key (reference §9).
+const KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789{}!@*%_?$#";
+
+/// **`challenge`** — the constructors of [`auth::Challenge`], [`auth::Salt`] and
+/// [`auth::PrivateKey`] accept exactly what the reference allows (a token that fits its command
+/// line, `CHL TrID challenge` or `USR TrID MD5 S salt`, §1.1 / §3.4 CHL / §14; 16 characters from
+/// `[A-Z0-9{}!@*%_?$#]`, §9); and, differential, on arbitrary
+/// challenge, key, salt and password bytes, the crate's allocation-free [`auth::qry_response`] and
+/// [`auth::login_digest`] (and their `String` forms) equal lower-case hex of `reference` — an
+/// independent MD5 of the concatenated parts (the target passes the `md5` crate and
+/// [`md5::md5`]; the replay test passes [`md5::md5`]) — and have the digest shape. The key bytes
+/// are also mapped onto the key characters, so that hashing sees arbitrary valid keys; every
+/// documented private key is checked too.
 pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
     let Some([challenge, key, salt, password]) = challenge_parts(cut(data)) else {
         return;
     };
-    let mut out = [0u8; 32];
-    auth::qry_response(challenge, key, &mut out);
+    let is_key = key.len() == 16 && key.iter().all(|b| KEY_CHARS.contains(b));
     assert_eq!(
-        out,
-        md5::hex32(&reference(&[challenge, key])),
-        "QRY response"
+        auth::PrivateKey::new(key).is_ok(),
+        is_key,
+        "private key {key:?}"
     );
-    assert!(auth::is_digest_shape(&out));
-    assert_eq!(auth::qry_response_string(challenge, key).as_bytes(), &out);
-    for pair in KeyPair::ALL {
-        if let Some(private) = pair.private_key {
-            auth::qry_response(challenge, private.as_bytes(), &mut out);
+    let mapped: Vec<u8> = key
+        .iter()
+        .map(|&b| KEY_CHARS[usize::from(b) % KEY_CHARS.len()])
+        .chain(core::iter::repeat(b'A'))
+        .take(16)
+        .collect();
+    let Ok(mapped) = auth::PrivateKey::new(&mapped) else {
+        panic!("a key of the documented shape is refused: {mapped:?}");
+    };
+    let made = auth::Challenge::new(challenge);
+    let fits = is_token_after("CHL 4294967295 ", challenge);
+    assert_eq!(made.is_ok(), fits, "challenge {challenge:?}");
+    if let Ok(ch) = made {
+        let mut out = [0u8; 32];
+        auth::qry_response(ch, mapped, &mut out);
+        assert_eq!(
+            out,
+            md5::hex32(&reference(&[challenge, mapped.as_bytes()])),
+            "QRY response"
+        );
+        assert!(auth::is_digest_shape(&out));
+        assert_eq!(auth::qry_response_string(ch, mapped).as_bytes(), &out);
+        for private in KeyPair::ALL.iter().filter_map(|pair| pair.private_key) {
+            auth::qry_response(ch, private, &mut out);
             assert_eq!(
                 out,
                 md5::hex32(&reference(&[challenge, private.as_bytes()]))
             );
         }
     }
-    auth::login_digest(salt, password, &mut out);
-    assert_eq!(
-        out,
-        md5::hex32(&reference(&[salt, password])),
-        "login digest"
-    );
-    assert_eq!(auth::login_digest_string(salt, password).as_bytes(), &out);
+    let made = auth::Salt::new(salt);
+    let fits = is_token_after("USR 4294967295 MD5 S ", salt);
+    assert_eq!(made.is_ok(), fits, "salt {salt:?}");
+    if let Ok(s) = made {
+        let pw = auth::Password::new(password);
+        let mut out = [0u8; 32];
+        auth::login_digest(s, pw, &mut out);
+        assert_eq!(
+            out,
+            md5::hex32(&reference(&[salt, password])),
+            "login digest"
+        );
+        assert_eq!(auth::login_digest_string(s, pw).as_bytes(), &out);
+    }
 }
 
 /// The file lines of a transcript, as transcript-format.md splits them.

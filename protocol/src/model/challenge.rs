@@ -59,8 +59,11 @@ impl World {
             let challenges = &self.conns.get(conn)?.challenges;
             challenges.iter().rposition(|ch| {
                 let mut expected = [0u8; 32];
-                qry_response(ch.text.as_bytes(), key.as_bytes(), &mut expected);
-                expected.as_slice() == answer
+                // The model's challenges are tokens (20 digits).
+                crate::auth::Challenge::new(ch.text.as_bytes()).is_ok_and(|challenge| {
+                    qry_response(challenge, key, &mut expected);
+                    expected.as_slice() == answer
+                })
             })
         });
         match matched {

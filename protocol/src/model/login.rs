@@ -345,8 +345,13 @@ impl World {
                 step,
             );
         };
-        let expected =
-            crate::auth::login_digest_string(salt.as_bytes(), account.password.as_bytes());
+        // The model's salts are tokens (digits and a dot); none other could be sent.
+        let expected = crate::auth::Salt::new(salt.as_bytes()).map_or(String::new(), |salt| {
+            crate::auth::login_digest_string(
+                salt,
+                crate::auth::Password::new(account.password.as_bytes()),
+            )
+        });
         if expected.as_bytes() != digest {
             return self.reply_and_close(
                 conn,

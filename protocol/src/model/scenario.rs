@@ -15,7 +15,7 @@
 use super::accounts::{AccountSpec, Verification};
 use super::rng::SplitMix64;
 use super::world::{ConnName, Event, Phase, World};
-use crate::auth::{KeyPair, login_digest_string, qry_response_string};
+use crate::auth::{Challenge, KeyPair, Password, Salt, login_digest_string, qry_response_string};
 use crate::commands::challenge::{ChlRequest, Qry};
 use crate::commands::lists::{
     AddRequest, BlpRequest, GtcRequest, LstRequest, PrpRequest, ReaRequest, RemRequest, Syn,
@@ -375,7 +375,10 @@ impl Generator {
                 } else {
                     "wrong".to_owned()
                 };
-                let digest = login_digest_string(salt.as_bytes(), password.as_bytes());
+                // The model's salts are tokens (digits and a dot).
+                let digest = Salt::new(salt.as_bytes()).map_or(String::new(), |salt| {
+                    login_digest_string(salt, Password::new(password.as_bytes()))
+                });
                 self.send(
                     conn,
                     Command::UsrResponse(UsrResponse {
@@ -410,11 +413,12 @@ impl Generator {
         } else {
             pairs[self.r.index(pairs.len())]
         };
-        let private = key.private_key.unwrap_or("");
-        let answer = if right {
-            qry_response_string(challenge.as_bytes(), private.as_bytes())
-        } else {
-            qry_response_string(b"0", private.as_bytes())
+        // Every pair kept above has its private key; the model's challenges are 20 digits. A
+        // wrong answer is the response to the challenge `0`.
+        let text = if right { challenge.as_bytes() } else { b"0" };
+        let answer = match (key.private_key, Challenge::new(text)) {
+            (Some(private), Ok(challenge)) => qry_response_string(challenge, private),
+            _ => String::new(),
         };
         let frame = Command::Qry(Qry {
             trid: t,
@@ -903,11 +907,11 @@ impl Generator {
             }),
             10 => Command::BlpRequest(BlpRequest {
                 trid: t,
-                privacy: Value::Unknown(token("XX")),
+                privacy: Value::from_token(token("XX")),
             }),
             11 => Command::PrpRequest(PrpRequest {
                 trid: t,
-                property: Value::Unknown(token("NEW")),
+                property: Value::from_token(token("NEW")),
                 value: Some(token("very%20yes")),
             }),
             12 => Command::Chg(Chg {
@@ -916,7 +920,7 @@ impl Generator {
             }),
             13 => Command::Chg(Chg {
                 trid: t,
-                status: Value::Unknown(token("ZZZ")),
+                status: Value::from_token(token("ZZZ")),
             }),
             14 => Command::ReaRequest(ReaRequest {
                 trid: t,
@@ -958,7 +962,7 @@ impl Generator {
                 let conn = sb.unwrap_or_default();
                 let frame = Command::MsgSend(MsgSend {
                     trid: t,
-                    ack: Value::Unknown(token("D")),
+                    ack: Value::from_token(token("D")),
                     payload: Payload::new(b"x".to_vec()),
                 });
                 return self.send(&conn, frame);
@@ -984,7 +988,7 @@ impl Generator {
             }),
             23 => Command::GtcRequest(GtcRequest {
                 trid: t,
-                mode: Value::Unknown(token("X")),
+                mode: Value::from_token(token("X")),
             }),
             24 => {
                 // A CAL before USR on a new switchboard connection.

@@ -4,7 +4,7 @@
 use super::Monitor;
 use super::rules::R;
 use super::state::Exp;
-use crate::auth::{KeyPair, is_digest_shape, qry_response};
+use crate::auth::{Challenge, KeyPair, is_digest_shape, qry_response};
 use crate::commands::challenge::{Chl, Qry};
 
 impl Monitor<'_> {
@@ -74,8 +74,11 @@ impl Monitor<'_> {
             }) => {
                 let right = challenges.iter().rev().any(|ch| {
                     let mut out = [0u8; 32];
-                    qry_response(ch, private.as_bytes(), &mut out);
-                    out == response
+                    // Challenges are learned from decoded CHL tokens, which are challenges.
+                    Challenge::new(ch).is_ok_and(|challenge| {
+                        qry_response(challenge, private, &mut out);
+                        out == response
+                    })
                 });
                 if right {
                     (

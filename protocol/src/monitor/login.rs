@@ -4,7 +4,7 @@
 use super::rules::R;
 use super::state::{Exp, Family, Pending, Phase, Seen};
 use super::{Monitor, is_address, lossy};
-use crate::auth::{is_digest_shape, login_digest};
+use crate::auth::{Password, Salt, is_digest_shape, login_digest};
 use crate::commands::Command;
 use crate::commands::login::{UsrOk, Ver, XfrNotification};
 use crate::message::Message;
@@ -646,10 +646,12 @@ impl Monitor<'_> {
                     ),
                 );
             }
-            if let (Exp::UsrS { digest, .. }, Some(password)) = (&p.exp, self.opts.password(&asked))
+            // The salt was learned from a decoded token, so it is a salt.
+            if let (Exp::UsrS { digest, .. }, Some(password), Ok(salt)) =
+                (&p.exp, self.opts.password(&asked), Salt::new(&salt))
             {
                 let mut right = [0u8; 32];
-                login_digest(&salt, password.as_bytes(), &mut right);
+                login_digest(salt, Password::new(password.as_bytes()), &mut right);
                 if digest.as_slice() != right {
                     self.violate(
                         cid,
@@ -779,8 +781,12 @@ impl Monitor<'_> {
                 let Some(password) = self.opts.password(&handle) else {
                     return;
                 };
+                // The salt was learned from a decoded token, so it is a salt.
+                let Ok(salt_in) = Salt::new(&salt) else {
+                    return;
+                };
                 let mut right = [0u8; 32];
-                login_digest(&salt, password.as_bytes(), &mut right);
+                login_digest(salt_in, Password::new(password.as_bytes()), &mut right);
                 let correct = digest.as_slice() == right;
                 if correct && code == 911 {
                     self.violate(

@@ -74,7 +74,14 @@ impl fmt::Display for ServerKind {
 /// Error returned when a string names no server kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown server kind {0:?} (expected DS, NS or SB)")]
-pub struct UnknownServerKind(pub String);
+pub struct UnknownServerKind(String);
+
+impl UnknownServerKind {
+    /// The string that names no server kind.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
 
 impl FromStr for ServerKind {
     type Err = UnknownServerKind;
@@ -168,7 +175,14 @@ impl fmt::Display for Dialect {
 /// Error returned when a string names no dialect.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown dialect {0:?} (expected MSNP2 … MSNP7 or CVR0)")]
-pub struct UnknownDialect(pub String);
+pub struct UnknownDialect(String);
+
+impl UnknownDialect {
+    /// The string that names no dialect.
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
 
 impl FromStr for Dialect {
     type Err = UnknownDialect;

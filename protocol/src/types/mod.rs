@@ -12,12 +12,12 @@ mod values;
 
 pub use context::{Dialect, Direction, ServerKind};
 pub use error_code::ErrorCode;
-pub(crate) use token::is_token_byte;
 pub use token::{FriendlyName, Handle, MAX_TOKEN_LEN, Secret, Token, TokenList, url_decode};
+pub(crate) use token::{check_token, is_token_byte};
 pub use trid::TrId;
 pub use values::{
     AckMode, AuthPackage, Enumerated, GtcMode, ImsState, List, OutReason, Privacy, Property,
-    Status, TransferKind, UrlService, Value, Verified,
+    Status, TransferKind, Undocumented, UrlService, Value, Verified,
 };
 
 /// Why a value was refused by a constructor.
@@ -64,4 +64,11 @@ pub enum InvalidValue {
     /// A name that is not one of the documented values.
     #[error("{0:?} is not a documented value")]
     NotDocumented(String),
+    /// A documented name where an undocumented value was asked for
+    /// ([`Undocumented::new`]): the value is `Value::Known`.
+    #[error("{0:?} is a documented value")]
+    Documented(&'static str),
+    /// Bytes without the documented shape of what they should be (a private key, reference §9).
+    #[error("not {0}")]
+    Shape(&'static str),
 }

@@ -130,8 +130,16 @@ macro_rules! bytes_newtype {
     };
 }
 
-/// The longest token the codec accepts anywhere (bounded by the line limit as well).
-pub const MAX_TOKEN_LEN: usize = 4096;
+/// The longest token: 2044 bytes, the longest parameter a command line of the default limit
+/// ([`Limits::max_line`](crate::Limits), 2048 bytes) can hold — the line minus a three-letter
+/// verb and its space (`OUT token`, an unknown verb's lone parameter).
+///
+/// No source documents a line or token limit (reference §1.1, §12, §13.13); the codec chooses
+/// the line limit, and a token longer than any line the decoder accepts could be built but never
+/// sent. So every token that can be built fits a line the encoder writes and the decoder reads,
+/// and the decoder refuses a longer one (under a raised `max_line`) as it would refuse building
+/// it. Whether a whole command with several parameters fits the line is the encoder's check.
+pub const MAX_TOKEN_LEN: usize = 2048 - 4;
 
 bytes_newtype!(
     /// An opaque parameter: a salt, cookie, challenge, address, URL, property value, ….
@@ -278,13 +286,19 @@ impl fmt::Debug for Secret<'_> {
 }
 
 /// One or more tokens separated by single spaces, kept as one wire slice (e.g. the dialects of
-/// `VER`, the packages of `INF`). At most [`TokenList::MAX_ITEMS`] items.
+/// `VER`, the packages of `INF`). At most [`TokenList::MAX_ITEMS`] items and
+/// [`TokenList::MAX_LEN`] bytes.
+///
+/// Grammar: `list = token *(SP token)` (reference §1.1).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct TokenList<'a>(Cow<'a, [u8]>);
 
 impl<'a> TokenList<'a> {
     /// The most items a list may hold.
     pub const MAX_ITEMS: usize = 32;
+    /// The longest list in bytes, spaces included: [`MAX_TOKEN_LEN`], the longest run of
+    /// parameters a default line holds after its verb (an unknown verb's parameters).
+    pub const MAX_LEN: usize = MAX_TOKEN_LEN;
 
     /// Builds a list from tokens.
     pub fn from_tokens<'t>(
@@ -303,22 +317,14 @@ impl<'a> TokenList<'a> {
     /// Builds a list from its wire form (`MSNP6 MSNP5 CVR0`).
     pub fn new(bytes: impl Into<Cow<'a, [u8]>>) -> Result<Self, InvalidValue> {
         let bytes = bytes.into();
-        let mut n = 0;
-        for item in bytes.split(|&b| b == b' ') {
-            check_token(item)?;
-            n += 1;
-        }
-        if n > Self::MAX_ITEMS {
-            return Err(InvalidValue::TooMany {
-                count: n,
-                max: Self::MAX_ITEMS,
-            });
-        }
+        check_list(&bytes)?;
         Ok(TokenList(bytes))
     }
 
+    /// Builds a list whose bytes the grammar has already checked.
     #[inline]
     pub(crate) fn from_checked(bytes: &'a [u8]) -> Self {
+        debug_assert!(check_list(bytes).is_ok());
         TokenList(Cow::Borrowed(bytes))
     }
 
@@ -346,6 +352,37 @@ impl<'a> TokenList<'a> {
     pub fn into_owned(self) -> TokenList<'static> {
         TokenList(Cow::Owned(self.0.into_owned()))
     }
+}
+
+/// Checks the list rule: tokens separated by single spaces, at most [`TokenList::MAX_ITEMS`]
+/// of them and [`TokenList::MAX_LEN`] bytes in all.
+fn check_list(bytes: &[u8]) -> Result<(), InvalidValue> {
+    let mut n = 0;
+    let mut start = 0;
+    for item in bytes.split(|&b| b == b' ') {
+        check_token(item).map_err(|e| match e {
+            InvalidValue::ForbiddenByte { at, byte } => InvalidValue::ForbiddenByte {
+                at: start + at,
+                byte,
+            },
+            other => other,
+        })?;
+        start += item.len() + 1;
+        n += 1;
+    }
+    if n > TokenList::MAX_ITEMS {
+        return Err(InvalidValue::TooMany {
+            count: n,
+            max: TokenList::MAX_ITEMS,
+        });
+    }
+    if bytes.len() > TokenList::MAX_LEN {
+        return Err(InvalidValue::TooLong {
+            len: bytes.len(),
+            max: TokenList::MAX_LEN,
+        });
+    }
+    Ok(())
 }
 
 impl fmt::Debug for TokenList<'_> {

@@ -1,11 +1,21 @@
 //! The documented enumerations: lists, statuses, modes, properties, services, reasons.
 
 use core::fmt;
+use core::marker::PhantomData;
 
 use super::{InvalidValue, Token};
 
+mod sealed {
+    /// Only this module's enumerations are [`Enumerated`](super::Enumerated): their names are
+    /// tokens and distinct, which [`Value`](super::Value) relies on to round-trip.
+    pub trait Sealed {}
+}
+
 /// An enumeration with a fixed set of documented wire names.
-pub trait Enumerated: Sized + Copy + Eq + 'static {
+///
+/// Sealed: implemented by the enumerations of this module only, whose names are distinct
+/// tokens (a name with a space, or two values with one name, would not decode back).
+pub trait Enumerated: sealed::Sealed + Sized + Copy + Eq + 'static {
     /// Every documented value.
     const ALL: &'static [Self];
     /// The wire name.
@@ -26,6 +36,8 @@ macro_rules! enumerated {
         #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[non_exhaustive]
         pub enum $name { $($(#[$vm])* $var),+ }
+
+        impl sealed::Sealed for $name {}
 
         impl Enumerated for $name {
             const ALL: &'static [Self] = &[$($name::$var),+];
@@ -223,20 +235,120 @@ enumerated!(
 
 /// A parameter whose documented values form a set: either one of them, or the exact bytes of a
 /// token outside the set (decoding is lossless, reference §1.1; validation judges it).
+///
+/// Grammar: `value = documented-name / token` (reference §1.1); which one is decided by the bytes
+/// alone, so a value built either way decodes back to itself.
+///
+/// ```
+/// use msnp6::types::{Status, Token, Undocumented, Value};
+/// let nln = Value::<Status>::from_token(Token::new(&b"NLN"[..]).unwrap());
+/// assert_eq!(nln, Value::Known(Status::Online));
+/// // An undocumented value can only be built from bytes that name no documented one.
+/// assert!(Undocumented::<Status>::new(Token::new(&b"NLN"[..]).unwrap()).is_err());
+/// assert!(Undocumented::<Status>::new(Token::new(&b"ZZZ"[..]).unwrap()).is_ok());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value<'a, T> {
     /// A documented value.
     Known(T),
-    /// Anything else, byte for byte. Never holds the name of a documented value.
-    Unknown(Token<'a>),
+    /// Anything else, byte for byte: never the name of a documented value (its constructor
+    /// refuses one).
+    Unknown(Undocumented<'a, T>),
+}
+
+/// The bytes of a token that names no documented value of `T` (the `Unknown` arm of
+/// [`Value`]). Built only by [`Undocumented::new`] or [`Value::from_token`], which refuse a
+/// documented name: `Value::Unknown` of `NLN` cannot exist, so equal values have equal bytes.
+pub struct Undocumented<'a, T> {
+    token: Token<'a>,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: Enumerated> Undocumented<'a, T> {
+    /// Wraps `token`; refuses a documented name of `T` ([`InvalidValue::Documented`]).
+    pub fn new(token: Token<'a>) -> Result<Self, InvalidValue> {
+        match T::from_bytes(token.as_bytes()) {
+            Some(v) => Err(InvalidValue::Documented(v.as_str())),
+            None => Ok(Undocumented {
+                token,
+                of: PhantomData,
+            }),
+        }
+    }
+}
+
+impl<'a, T> Undocumented<'a, T> {
+    /// The token.
+    pub fn as_token(&self) -> &Token<'a> {
+        &self.token
+    }
+    /// The exact wire bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.token.as_bytes()
+    }
+    /// The token, giving up the guarantee.
+    pub fn into_token(self) -> Token<'a> {
+        self.token
+    }
+    /// Detaches the value from the buffer it was decoded from.
+    pub fn into_owned(self) -> Undocumented<'static, T> {
+        Undocumented {
+            token: self.token.into_owned(),
+            of: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for Undocumented<'_, T> {
+    fn clone(&self) -> Self {
+        Undocumented {
+            token: self.token.clone(),
+            of: PhantomData,
+        }
+    }
+}
+
+impl<T> PartialEq for Undocumented<'_, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.token == other.token
+    }
+}
+
+impl<T> Eq for Undocumented<'_, T> {}
+
+impl<T> core::hash::Hash for Undocumented<'_, T> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.token.hash(state);
+    }
+}
+
+impl<T> fmt::Debug for Undocumented<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Undocumented({:?})",
+            String::from_utf8_lossy(self.as_bytes())
+        )
+    }
+}
+
+impl<T> fmt::Display for Undocumented<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.token, f)
+    }
 }
 
 impl<'a, T: Enumerated> Value<'a, T> {
-    /// Classifies a token.
+    /// Classifies a token: [`Value::Known`] if it names a documented value, else
+    /// [`Value::Unknown`].
+    #[inline]
     pub fn from_token(t: Token<'a>) -> Self {
         match T::from_bytes(t.as_bytes()) {
             Some(v) => Value::Known(v),
-            None => Value::Unknown(t),
+            None => Value::Unknown(Undocumented {
+                token: t,
+                of: PhantomData,
+            }),
         }
     }
     /// The documented value, if it is one.

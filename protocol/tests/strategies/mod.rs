@@ -391,7 +391,7 @@ pub(crate) fn value_except<T: Enumerated + Debug>(
     .prop_filter("a documented name or an excluded one", move |b| {
         T::from_bytes(b).is_none() && !not.iter().any(|n| n.as_bytes() == b.as_slice())
     })
-    .prop_map(|b| Value::Unknown(Token::new(b).expect("unknown value")));
+    .prop_map(|b| Value::from_token(Token::new(b).expect("unknown value")));
     if known.is_empty() {
         unknown.boxed()
     } else {
@@ -564,7 +564,7 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
             // modes: lenient mode repairs it only in the server's `USR`.
             let package = prop_oneof![
                 4 => value_except::<AuthPackage>(&["MD5"]),
-                1 => Just(Value::Unknown(Token::new(&b"MDS"[..]).expect("MDS"))),
+                1 => Just(Value::from_token(Token::new(&b"MDS"[..]).expect("MDS"))),
             ];
             add(
                 "UsrOther",
