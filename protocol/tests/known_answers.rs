@@ -540,6 +540,9 @@ fn known_answers() {
             "{}: Display",
             row.source
         );
+        let mut line = Vec::new();
+        row.expected.encode_line(&mut line);
+        assert_eq!(line, &row.wire[..line_end], "{}: encode_line", row.source);
         for &server in row.servers {
             for &dialect in row.dialects {
                 let context = ctx(row.dir, server, dialect);
