@@ -9,6 +9,10 @@
 //! * `into_owned()` keeps the value;
 //! * decode → encode is the identity on whatever near-valid line decodes.
 
+// The strategies come from the crate's generator (feature `fuzzing`, on in the README's test
+// command, `--all-features`).
+#![cfg(feature = "fuzzing")]
+
 mod strategies;
 
 use std::collections::BTreeSet;
