@@ -227,12 +227,12 @@ fn value<T: Enumerated>(u: &mut Unstructured<'_>) -> Result<Value<'static, T>> {
 }
 
 /// At most `max` bytes: mostly short, sometimes any length, sometimes exactly `max` (padded
-/// when the input runs out).
+/// when the input runs out). The exhausted input (zeros) gives the shortest.
 fn payload(u: &mut Unstructured<'_>, max: usize) -> Result<Payload<'static>> {
     let len = match u.int_in_range(0..=7)? {
-        0 => max,
-        1 | 2 => u.int_in_range(0..=max)?,
-        _ => u.int_in_range(0..=max.min(64))?,
+        0..=4 => u.int_in_range(0..=max.min(64))?,
+        5 | 6 => u.int_in_range(0..=max)?,
+        _ => max,
     };
     let mut p = u.bytes(len.min(u.len()))?.to_vec();
     p.resize(len, b'.');
@@ -251,13 +251,13 @@ fn mime_payload(u: &mut Unstructured<'_>, max: usize) -> Result<Payload<'static>
     Ok(Payload::new(p))
 }
 
-/// A number: 0, small, the largest, or any.
+/// A number: 0, small, any, or the largest.
 fn num(u: &mut Unstructured<'_>) -> Result<u32> {
     Ok(match u.int_in_range(0..=3)? {
         0 => 0,
         1 => u.int_in_range(1..=999)?,
-        2 => u32::MAX,
-        _ => u32::arbitrary(u)?,
+        2 => u32::arbitrary(u)?,
+        _ => u32::MAX,
     })
 }
 
