@@ -9,7 +9,7 @@
 //! | `frame_stream` | [`frame_stream`]: whole = split = a reference framer built on [`Decoder::decode`]; limits hold |
 //! | `roundtrip_typed` | [`roundtrip_typed`]: an arbitrary valid [`Command`] encodes and decodes back, strict and lenient |
 //! | `strict_vs_lenient` | [`strict_vs_lenient`]: strict ⊆ lenient with the same value and no warnings; warnings ⇒ strict rejects |
-//! | `challenge` | [`challenge`]: QRY response and login digest = an independent MD5 |
+//! | `challenge` | [`challenge`]: key table and examples of reference §9; QRY response and login digest = an independent MD5 |
 //! | `transcript` | [`transcript`]: reader and `transcript check` never panic; every protocol line accounted for |
 //!
 //! Only built with the `fuzzing` feature.
