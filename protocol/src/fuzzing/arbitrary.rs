@@ -70,7 +70,7 @@ impl Target {
     }
 
     /// Present exactly from `version` on, when the target has a version.
-    fn from_version(self, version: u8) -> Option<bool> {
+    fn since(self, version: u8) -> Option<bool> {
         self.version.map(|v| v >= version)
     }
 
@@ -441,7 +441,7 @@ fn login(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
             trid: trid(u)?,
             handle: handle(u)?,
             name: name(u)?,
-            verified: opt(u, t.from_version(6), value)?,
+            verified: opt(u, t.since(6), value)?,
         }),
         "UsrSwitchboard" => Command::UsrSwitchboard(UsrSwitchboard {
             trid: trid(u)?,
@@ -466,7 +466,7 @@ fn login(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
         "XfrReset" => Command::XfrReset(XfrReset {}),
         // The client id exists from MSNP4 on (reference §3.1 CVR); CVQ's is optional in every
         // dialect (reference §13.6).
-        "Cvr" => Command::Cvr(client_version(u, t.from_version(4))?),
+        "Cvr" => Command::Cvr(client_version(u, t.since(4))?),
         "Cvq" => Command::Cvq(client_version(u, None)?),
         "CvrAdvice" => Command::CvrAdvice(version_advice(u)?),
         "CvqAdvice" => Command::CvqAdvice(version_advice(u)?),
