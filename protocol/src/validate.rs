@@ -428,7 +428,36 @@ impl Command<'_> {
             Command::Iro(v) => index_in_range(v.index, v.total),
             Command::Bye(v) => bye_reason(v.reason.as_ref()),
 
-            _ => Ok(()),
+            // Forms whose grammar is their whole rule: every value that decodes is valid. Listed
+            // one by one (no wildcard), so that a new variant needs a decision here.
+            Command::InfRequest(_)
+            | Command::UsrSalt(_)
+            | Command::UsrSwitchboardOk(_)
+            | Command::XfrSwitchboard(_)
+            | Command::XfrReset(_)
+            | Command::Cvr(_)
+            | Command::CvrAdvice(_)
+            | Command::CvqAdvice(_)
+            | Command::Png(_)
+            | Command::Qng(_) => Ok(()),
+            Command::Syn(_)
+            | Command::ReverseAdd(_)
+            | Command::ReverseRemove(_)
+            | Command::Rea(_)
+            | Command::Fln(_) => Ok(()),
+            Command::Url(_)
+            | Command::SndOk(_)
+            | Command::SdcOk(_)
+            | Command::Not(_)
+            | Command::Ipg(_)
+            | Command::ChlRequest(_)
+            | Command::Chl(_)
+            | Command::QryOk(_) => Ok(()),
+            Command::Msg(_)
+            | Command::AnsOk(_)
+            | Command::Joi(_)
+            | Command::Ack(_)
+            | Command::Nak(_) => Ok(()),
         }
     }
 }
@@ -502,7 +531,67 @@ fn introduced(command: &Command<'_>) -> Option<Dialect> {
         | Command::Qry(_)
         | Command::QryOk(_)
         | Command::Ipg(_) => Some(Dialect::Msnp6),
-        _ => None,
+        // Every other form is in MSNP2 (listed, so that a new variant needs a decision here).
+        Command::Ver(_)
+        | Command::InfRequest(_)
+        | Command::Inf(_)
+        | Command::UsrInitial(_)
+        | Command::UsrSalt(_)
+        | Command::UsrResponse(_)
+        | Command::UsrOther(_)
+        | Command::UsrOk(_)
+        | Command::UsrSwitchboard(_)
+        | Command::UsrSwitchboardOk(_)
+        | Command::XfrRequest(_)
+        | Command::XfrSwitchboard(_)
+        | Command::XfrNotification(_)
+        | Command::XfrReset(_)
+        | Command::Cvr(_)
+        | Command::Cvq(_)
+        | Command::CvrAdvice(_)
+        | Command::CvqAdvice(_)
+        | Command::Out(_)
+        | Command::Png(_)
+        | Command::Qng(_)
+        | Command::Syn(_)
+        | Command::LstRequest(_)
+        | Command::Lst(_)
+        | Command::GtcRequest(_)
+        | Command::Gtc(_)
+        | Command::BlpRequest(_)
+        | Command::Blp(_)
+        | Command::AddRequest(_)
+        | Command::Add(_)
+        | Command::ReverseAdd(_)
+        | Command::RemRequest(_)
+        | Command::Rem(_)
+        | Command::ReverseRemove(_)
+        | Command::ReaRequest(_)
+        | Command::Rea(_)
+        | Command::Chg(_)
+        | Command::Iln(_)
+        | Command::Nln(_)
+        | Command::Fln(_)
+        | Command::UrlRequest(_)
+        | Command::Url(_)
+        | Command::FndRequest(_)
+        | Command::Fnd(_)
+        | Command::SndRequest(_)
+        | Command::SndOk(_)
+        | Command::MsgSend(_)
+        | Command::Msg(_)
+        | Command::Rng(_)
+        | Command::Cal(_)
+        | Command::CalRinging(_)
+        | Command::Ans(_)
+        | Command::AnsOk(_)
+        | Command::Iro(_)
+        | Command::Joi(_)
+        | Command::Ack(_)
+        | Command::Nak(_)
+        | Command::Bye(_)
+        | Command::Error(_)
+        | Command::Unknown(_) => None,
     }
 }
 

@@ -8,6 +8,10 @@
 //!   over the limit closes the framer, which then returns the same error again;
 //! * (e) arbitrary bytes never panic, and the framer's results never depend on the chunking.
 
+// The strategies come from the crate's generator (feature `fuzzing`, on in the README's test
+// command, `--all-features`).
+#![cfg(feature = "fuzzing")]
+
 mod strategies;
 
 use msnp6::error::{DecodeError, Expected, Warnings};

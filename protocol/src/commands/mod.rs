@@ -280,6 +280,24 @@ macro_rules! commands {
         }
 
         impl<'a> Command<'a> {
+            /// The name of every variant, in declaration order (`"Ver"` … `"Bye"`, then
+            /// `"Error"`, `"Unknown"`): what [`Command::variant_name`] returns. `Command` is
+            /// `#[non_exhaustive]`, so code outside the crate cannot match it exhaustively; the
+            /// tests use this list to check that the generators and the known-answer tables
+            /// cover every variant.
+            pub const VARIANT_NAMES: &'static [&'static str] =
+                &[$(stringify!($var),)* "Error", "Unknown"];
+
+            /// The name of this command's variant, e.g. `"UsrOk"` (one of
+            /// [`Command::VARIANT_NAMES`]).
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    $(Command::$var(_) => stringify!($var),)*
+                    Command::Error(_) => "Error",
+                    Command::Unknown(_) => "Unknown",
+                }
+            }
+
             /// The verb (for an error reply: `"error"`; its code is in [`ErrorReply::code`]).
             pub fn verb(&self) -> &str {
                 match self {

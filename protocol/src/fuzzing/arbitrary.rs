@@ -1,12 +1,18 @@
-//! `Arbitrary` for [`Command<'static>`]: every variant reachable, only valid values.
+//! The one generator of [`Command`] values, for the fuzz targets (`Arbitrary`) and the property
+//! tests (driven from proptest's bytes): every variant reachable, only valid values.
 //!
 //! "Valid" means the value is one the encoder writes and some decoder reads back as the same
 //! value: tokens obey the token rule and their type's length limit, `Value::Unknown` never holds
-//! a documented name, an [`Unknown`] never carries an MSNP6 verb, numbers are any `u32`, payloads
-//! stay within the default [`Limits`](crate::Limits) of every context the command is valid in,
-//! and the whole line fits [`Limits::max_line`](crate::Limits). Shapes that decode as another
-//! form are not generated (`ADD 0 RL …` is a `ReverseAdd`, not an `Add`; the MSNP2 referral
-//! `XFR 0 NS 0` is an `XfrReset`). [`valid_contexts`] says where each value decodes back.
+//! a documented name, an [`Unknown`] never carries an MSNP6 verb, payloads stay within the
+//! default [`Limits`](crate::Limits) of every context the command is valid in, and the whole line
+//! fits [`Limits::max_line`](crate::Limits). Shapes that decode as another form are not generated
+//! (`ADD 0 RL …` is a `ReverseAdd`, not an `Add`; the MSNP2 referral `XFR 0 NS 0` is an
+//! `XfrReset`). [`valid_contexts`] says where each value decodes back.
+//!
+//! One generator per variant ([`arbitrary_variant`], keyed by [`Command::VARIANT_NAMES`]); a
+//! [`Target`] asks for the shape one context reads (the dialect-dependent optional fields, the
+//! forms whose shape depends on the sender), and [`variants_in`] says which variants it places in
+//! a context. A variant without a generator fails the unit test `every_variant_is_generated`.
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 
@@ -16,7 +22,7 @@ use crate::commands::login::*;
 use crate::commands::presence::*;
 use crate::commands::services::*;
 use crate::commands::switchboard::*;
-use crate::commands::{Bare, Command, Context, ErrorReply, Unknown, is_known_verb};
+use crate::commands::{Bare, Command, Context, ErrorReply, Unknown, VERBS, is_known_verb};
 use crate::grammar::Payload;
 use crate::types::{
     AuthPackage, Dialect, Direction, Enumerated, ErrorCode, FriendlyName, Handle, List, Secret,
@@ -30,18 +36,91 @@ const TOKEN_MAX: usize = 48;
 const SB_PAYLOAD_MAX: usize = 1664;
 const QRY_MAX: usize = 32;
 const NOTIFICATION_MAX: usize = 8192;
+/// Dialect names and the refusal `0`, for `VER`.
+const DIALECT_WORDS: &[&str] = &[
+    "MSNP2", "MSNP3", "MSNP4", "MSNP5", "MSNP6", "MSNP7", "MSNP8", "CVR0", "0",
+];
+/// Package names, for `INF`.
+const PACKAGE_WORDS: &[&str] = &["MD5", "CTP", "TWN"];
 
-/// How many slots [`Command::arbitrary`] chooses from: one per variant of [`Command`] (74), but
-/// `Unknown` takes seven (three with parameters, four without).
-pub const VARIANTS: u32 = 80;
+/// What a value is generated for. A `None` field lets the generator pick any shape that some
+/// context reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Target {
+    /// The protocol version of the dialect ([`Dialect::version`]): it decides the optional
+    /// fields of `USR OK`, `XFR NS`, `CVR`, `SND`, `URL` and the MSNP7 group ids.
+    pub version: Option<u8>,
+    /// The sender: it decides `OUT`'s reason and the package of `USR` with another package.
+    pub direction: Option<Direction>,
+}
+
+impl Target {
+    /// Any shape.
+    pub const ANY: Target = Target {
+        version: None,
+        direction: None,
+    };
+
+    /// The shape `ctx` reads.
+    pub fn of(ctx: Context) -> Target {
+        Target {
+            version: Some(ctx.dialect.version()),
+            direction: Some(ctx.direction),
+        }
+    }
+
+    /// Present exactly from `version` on, when the target has a version.
+    fn since(self, version: u8) -> Option<bool> {
+        self.version.map(|v| v >= version)
+    }
+
+    /// The MSNP7 group ids: absent before MSNP7, optional from it.
+    fn msnp7_optional(self) -> Option<bool> {
+        match self.version {
+            Some(v) if v < 7 => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Which of three shapes (by version ranges `first`, `second`, the rest), or any.
+    fn shape(self, u: &mut Unstructured<'_>, first: u8, second: u8) -> Result<u8> {
+        Ok(match self.version {
+            Some(v) if v <= first => 0,
+            Some(v) if v <= second => 1,
+            Some(_) => 2,
+            None => u.int_in_range(0..=2)?,
+        })
+    }
+}
+
+/// `Some(f(u))` when `present` says so (or, when it does not say, when the input says so).
+fn opt<T>(
+    u: &mut Unstructured<'_>,
+    present: Option<bool>,
+    f: impl FnOnce(&mut Unstructured<'_>) -> Result<T>,
+) -> Result<Option<T>> {
+    let present = match present {
+        Some(p) => p,
+        None => bool::arbitrary(u)?,
+    };
+    if present { f(u).map(Some) } else { Ok(None) }
+}
+
+fn bad<E>(_: E) -> arbitrary::Error {
+    arbitrary::Error::IncorrectFormat
+}
 
 fn token_bytes(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {
     let len = u.int_in_range(1..=max)?;
+    exactly(u, len)
+}
+
+/// `len` parameter bytes: SP TAB CR LF NUL, which cannot appear in a parameter, are mapped into
+/// the token alphabet (and so is the exhausted input's 0).
+fn exactly(u: &mut Unstructured<'_>, len: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(len);
     for _ in 0..len {
-        let b = u8::arbitrary(u)?;
-        // SP TAB CR LF NUL cannot appear in a parameter: map them into the token alphabet.
-        out.push(match b {
+        out.push(match u8::arbitrary(u)? {
             b' ' | b'\t' | b'\r' | b'\n' | 0 => b'%',
             b => b,
         });
@@ -49,56 +128,141 @@ fn token_bytes(u: &mut Unstructured<'_>, max: usize) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// 1..=max bytes of `alphabet`.
+fn word(u: &mut Unstructured<'_>, alphabet: &[u8], max: usize) -> Result<Vec<u8>> {
+    let len = u.int_in_range(1..=max)?;
+    (0..len).map(|_| u.choose(alphabet).copied()).collect()
+}
+
+const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const LOWER: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+
+/// A generic token: any parameter bytes, a short word or a number.
 fn token(u: &mut Unstructured<'_>) -> Result<Token<'static>> {
-    Token::new(token_bytes(u, TOKEN_MAX)?).map_err(|_| arbitrary::Error::IncorrectFormat)
+    let bytes = match u.int_in_range(0..=5)? {
+        4 => word(u, ALNUM, 8)?,
+        5 => num(u)?.to_string().into_bytes(),
+        _ => token_bytes(u, TOKEN_MAX)?,
+    };
+    Token::new(bytes).map_err(bad)
 }
 
-fn opt_token(u: &mut Unstructured<'_>) -> Result<Option<Token<'static>>> {
-    Ok(if bool::arbitrary(u)? {
-        Some(token(u)?)
-    } else {
-        None
-    })
+fn word_token(w: &str) -> Result<Token<'static>> {
+    Token::new(w.as_bytes().to_vec()).map_err(bad)
 }
 
+/// A user handle: e-mail-like, any parameter bytes, or exactly the longest.
 fn handle(u: &mut Unstructured<'_>) -> Result<Handle<'static>> {
-    Handle::new(token_bytes(u, Handle::MAX_LEN)?).map_err(|_| arbitrary::Error::IncorrectFormat)
+    let bytes = match u.int_in_range(0..=5)? {
+        0..=2 => {
+            let mut h = word(u, b"abcdefghijklmnopqrstuvwxyz0123456789._", 20)?;
+            h.push(b'@');
+            h.extend(word(u, LOWER, 10)?);
+            h.push(b'.');
+            h.extend(word(u, LOWER, 3)?);
+            h
+        }
+        3 => exactly(u, Handle::MAX_LEN)?,
+        _ => token_bytes(u, Handle::MAX_LEN)?,
+    };
+    Handle::new(bytes).map_err(bad)
 }
 
+/// A friendly name: the URL-encoding of some text, any parameter bytes, or exactly the longest.
 fn name(u: &mut Unstructured<'_>) -> Result<FriendlyName<'static>> {
-    FriendlyName::new(token_bytes(u, FriendlyName::MAX_LEN)?)
-        .map_err(|_| arbitrary::Error::IncorrectFormat)
+    let bytes = match u.int_in_range(0..=5)? {
+        0..=2 => {
+            let len = u.int_in_range(1..=60)?;
+            let text = String::from_utf8_lossy(u.bytes(len.min(u.len()))?).into_owned();
+            match FriendlyName::encode(&text) {
+                Ok(n) if !n.as_bytes().is_empty() => return Ok(n),
+                _ => token_bytes(u, FriendlyName::MAX_LEN)?,
+            }
+        }
+        3 => exactly(u, FriendlyName::MAX_LEN)?,
+        _ => token_bytes(u, FriendlyName::MAX_LEN)?,
+    };
+    FriendlyName::new(bytes).map_err(bad)
 }
 
-fn token_list(u: &mut Unstructured<'_>) -> Result<TokenList<'static>> {
+/// A secret (password, digest): often 32 hex digits.
+fn secret(u: &mut Unstructured<'_>) -> Result<Secret<'static>> {
+    let t = if bool::arbitrary(u)? {
+        Token::new(exactly_from(u, b"0123456789abcdef", 32)?).map_err(bad)?
+    } else {
+        token(u)?
+    };
+    Ok(Secret::new(t))
+}
+
+fn exactly_from(u: &mut Unstructured<'_>, alphabet: &[u8], len: usize) -> Result<Vec<u8>> {
+    (0..len).map(|_| u.choose(alphabet).copied()).collect()
+}
+
+/// 1..=32 items, each one of `words` or a token.
+fn token_list_of(u: &mut Unstructured<'_>, words: &[&str]) -> Result<TokenList<'static>> {
     let n = u.int_in_range(1..=TokenList::MAX_ITEMS)?;
     let mut items = Vec::with_capacity(n);
     for _ in 0..n {
-        items.push(token(u)?);
+        items.push(if bool::arbitrary(u)? {
+            word_token(u.choose(words)?)?
+        } else {
+            token(u)?
+        });
     }
-    TokenList::from_tokens(&items).map_err(|_| arbitrary::Error::IncorrectFormat)
+    TokenList::from_tokens(&items).map_err(bad)
 }
 
-/// A documented value, or a token outside the documented set (never a documented name).
+/// A documented value, or a token outside the documented set (never a documented name): often
+/// a near miss (the lower-case form of a documented name).
 fn value<T: Enumerated>(u: &mut Unstructured<'_>) -> Result<Value<'static, T>> {
-    if u.ratio(3, 4)? {
-        Ok(Value::Known(*u.choose(T::ALL)?))
-    } else {
-        Ok(Value::from_token(token(u)?))
-    }
+    Ok(match u.int_in_range(0..=5)? {
+        0..=3 => Value::Known(*u.choose(T::ALL)?),
+        4 => {
+            let near = u.choose(T::ALL)?.as_str().to_ascii_lowercase();
+            Value::from_token(Token::new(near.into_bytes()).map_err(bad)?)
+        }
+        _ => Value::from_token(token(u)?),
+    })
 }
 
+/// At most `max` bytes: mostly short, sometimes any length, sometimes exactly `max` (padded
+/// when the input runs out). The exhausted input (zeros) gives the shortest.
 fn payload(u: &mut Unstructured<'_>, max: usize) -> Result<Payload<'static>> {
-    let len = u.int_in_range(0..=max)?;
-    Ok(Payload::new(u.bytes(len)?.to_vec()))
+    let len = match u.int_in_range(0..=7)? {
+        0..=4 => u.int_in_range(0..=max.min(64))?,
+        5 | 6 => u.int_in_range(0..=max)?,
+        _ => max,
+    };
+    let mut p = u.bytes(len.min(u.len()))?.to_vec();
+    p.resize(len, b'.');
+    Ok(Payload::new(p))
+}
+
+/// A payload, or a MIME message (header lines, blank line, body) cut to `max` bytes.
+fn mime_payload(u: &mut Unstructured<'_>, max: usize) -> Result<Payload<'static>> {
+    if bool::arbitrary(u)? {
+        return payload(u, max);
+    }
+    let mut p = b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n".to_vec();
+    let len = u.int_in_range(0..=80)?;
+    p.extend_from_slice(u.bytes(len.min(u.len()))?);
+    p.truncate(max);
+    Ok(Payload::new(p))
+}
+
+/// A number: 0, small, any, or the largest.
+fn num(u: &mut Unstructured<'_>) -> Result<u32> {
+    Ok(match u.int_in_range(0..=3)? {
+        0 => 0,
+        1 => u.int_in_range(1..=999)?,
+        2 => u32::arbitrary(u)?,
+        _ => u32::MAX,
+    })
 }
 
 fn trid(u: &mut Unstructured<'_>) -> Result<TrId> {
-    TrId::arbitrary(u)
-}
-
-fn num(u: &mut Unstructured<'_>) -> Result<u32> {
-    u32::arbitrary(u)
+    num(u).map(TrId)
 }
 
 /// `(index, total)`, with `0 0` (no entry) generated often.
@@ -110,7 +274,10 @@ fn index_total(u: &mut Unstructured<'_>) -> Result<(u32, u32)> {
     })
 }
 
-fn client_version(u: &mut Unstructured<'_>) -> Result<ClientVersion<'static>> {
+fn client_version(
+    u: &mut Unstructured<'_>,
+    client_id: Option<bool>,
+) -> Result<ClientVersion<'static>> {
     Ok(ClientVersion {
         trid: trid(u)?,
         locale: token(u)?,
@@ -119,7 +286,7 @@ fn client_version(u: &mut Unstructured<'_>) -> Result<ClientVersion<'static>> {
         arch: token(u)?,
         library: token(u)?,
         client_version: token(u)?,
-        client_id: opt_token(u)?,
+        client_id: opt(u, client_id, token)?,
     })
 }
 
@@ -130,7 +297,7 @@ fn version_advice(u: &mut Unstructured<'_>) -> Result<VersionAdvice<'static>> {
         recommended2: token(u)?,
         minimum: token(u)?,
         download_url: token(u)?,
-        info_url: opt_token(u)?,
+        info_url: opt(u, None, token)?,
     })
 }
 
@@ -157,7 +324,7 @@ fn unknown_verb(u: &mut Unstructured<'_>) -> Result<Token<'static>> {
             verb[2] = last;
         }
     }
-    Token::new(verb.to_vec()).map_err(|_| arbitrary::Error::IncorrectFormat)
+    Token::new(verb.to_vec()).map_err(bad)
 }
 
 /// A list that is not `RL`, for `ADD`/`REM` replies with TrID 0 (which are the reverse forms).
@@ -177,399 +344,497 @@ fn non_reverse(
     }
 }
 
+/// The package of a `USR` with another package: from the server only `CTP` (a server `USR`
+/// with another package is a `UsrSalt`); from the client anything but `MD5`, sometimes the
+/// documented typo `MDS` (reference §8).
+fn other_package(u: &mut Unstructured<'_>, t: Target) -> Result<Value<'static, AuthPackage>> {
+    if t.direction == Some(Direction::ServerToClient) {
+        return Ok(Value::Known(AuthPackage::Ctp));
+    }
+    let package = match u.int_in_range(0..=4)? {
+        0 => Value::from_token(word_token("MDS")?),
+        _ => value::<AuthPackage>(u)?,
+    };
+    Ok(if package == Value::Known(AuthPackage::Md5) {
+        Value::Known(AuthPackage::Ctp)
+    } else {
+        package
+    })
+}
+
 impl<'a> Arbitrary<'a> for Command<'static> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let variant = u.int_in_range(0..=VARIANTS - 1)?;
-        Ok(match variant {
-            0 => Command::Ver(Ver {
-                trid: trid(u)?,
-                dialects: token_list(u)?,
-            }),
-            1 => Command::InfRequest(InfRequest { trid: trid(u)? }),
-            2 => Command::Inf(Inf {
-                trid: trid(u)?,
-                packages: token_list(u)?,
-            }),
-            3 => Command::UsrInitial(UsrInitial {
-                trid: trid(u)?,
-                handle: handle(u)?,
-            }),
-            4 => Command::UsrSalt(UsrSalt {
-                trid: trid(u)?,
-                salt: token(u)?,
-            }),
-            5 => Command::UsrResponse(UsrResponse {
-                trid: trid(u)?,
-                digest: Secret::new(token(u)?),
-            }),
-            6 => {
-                let mut package = value::<AuthPackage>(u)?;
-                if package == Value::Known(AuthPackage::Md5) {
-                    package = Value::Known(AuthPackage::Ctp);
-                }
-                Command::UsrOther(UsrOther {
-                    trid: trid(u)?,
-                    package,
-                    stage: token(u)?,
-                    parameter: Secret::new(token(u)?),
-                })
-            }
-            7 => Command::UsrOk(UsrOk {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-                verified: if bool::arbitrary(u)? {
-                    Some(value(u)?)
-                } else {
-                    None
-                },
-            }),
-            8 => Command::UsrSwitchboard(UsrSwitchboard {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                cookie: token(u)?,
-            }),
-            9 => Command::UsrSwitchboardOk(UsrSwitchboardOk {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            10 => Command::XfrRequest(XfrRequest {
-                trid: trid(u)?,
-                kind: value(u)?,
-            }),
-            11 => Command::XfrSwitchboard(XfrSwitchboard {
-                trid: trid(u)?,
-                address: token(u)?,
-                cookie: token(u)?,
-            }),
-            12 => {
-                let trid = trid(u)?;
-                let mut address = token(u)?;
-                // The three shapes: MSNP2, MSNP3–6, MSNP7.
-                let (constant, current) = match u.int_in_range(0..=2)? {
-                    0 => (None, None),
-                    1 => (Some(token(u)?), None),
-                    _ => (Some(token(u)?), Some(token(u)?)),
-                };
-                if trid == TrId::ASYNC && constant.is_none() && address.as_bytes() == b"0" {
-                    // `XFR 0 NS 0` is the reset, whatever the dialect.
-                    address = Token::new(&b"1"[..])
-                        .map_err(|_| arbitrary::Error::IncorrectFormat)?
-                        .into_owned();
-                }
-                Command::XfrNotification(XfrNotification {
-                    trid,
-                    address,
-                    constant,
-                    current,
-                })
-            }
-            13 => Command::XfrReset(XfrReset {}),
-            14 => Command::Cvr(client_version(u)?),
-            15 => Command::Cvq(client_version(u)?),
-            16 => Command::CvrAdvice(version_advice(u)?),
-            17 => Command::CvqAdvice(version_advice(u)?),
-            18 => Command::Out(Out {
-                reason: if bool::arbitrary(u)? {
-                    Some(value(u)?)
-                } else {
-                    None
-                },
-            }),
-            19 => Command::Png(Bare {}),
-            20 => Command::Qng(Bare {}),
-            21 => Command::Syn(Syn {
-                trid: trid(u)?,
-                version: num(u)?,
-            }),
-            22 => Command::LstRequest(LstRequest {
-                trid: trid(u)?,
-                list: value(u)?,
-            }),
-            23 => {
-                let trid = trid(u)?;
-                let list = value(u)?;
-                let version = num(u)?;
-                let (index, total) = index_total(u)?;
-                let entry = if index == 0 && total == 0 {
-                    None
-                } else {
-                    Some(ListEntry {
-                        handle: handle(u)?,
-                        name: name(u)?,
-                        groups: opt_token(u)?,
-                    })
-                };
-                Command::Lst(Lst {
-                    trid,
-                    list,
-                    version,
-                    index,
-                    total,
-                    entry,
-                })
-            }
-            24 => Command::GtcRequest(GtcRequest {
-                trid: trid(u)?,
-                mode: value(u)?,
-            }),
-            25 => Command::Gtc(Gtc {
-                trid: trid(u)?,
-                version: num(u)?,
-                mode: value(u)?,
-            }),
-            26 => Command::BlpRequest(BlpRequest {
-                trid: trid(u)?,
-                privacy: value(u)?,
-            }),
-            27 => Command::Blp(Blp {
-                trid: trid(u)?,
-                version: num(u)?,
-                privacy: value(u)?,
-            }),
-            28 => Command::AddRequest(AddRequest {
-                trid: trid(u)?,
-                list: value(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-                group: Option::<u32>::arbitrary(u)?,
-            }),
-            29 => {
-                let trid = trid(u)?;
-                let list = value(u)?;
-                Command::Add(Add {
-                    trid,
-                    list: non_reverse(u, trid, list)?,
-                    version: num(u)?,
-                    handle: handle(u)?,
-                    name: name(u)?,
-                    group: Option::<u32>::arbitrary(u)?,
-                })
-            }
-            30 => Command::ReverseAdd(ReverseAdd {
-                version: num(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            31 => Command::RemRequest(RemRequest {
-                trid: trid(u)?,
-                list: value(u)?,
-                handle: handle(u)?,
-                group: Option::<u32>::arbitrary(u)?,
-            }),
-            32 => {
-                let trid = trid(u)?;
-                let list = value(u)?;
-                Command::Rem(Rem {
-                    trid,
-                    list: non_reverse(u, trid, list)?,
-                    version: num(u)?,
-                    handle: handle(u)?,
-                    group: Option::<u32>::arbitrary(u)?,
-                })
-            }
-            33 => Command::ReverseRemove(ReverseRemove {
-                version: num(u)?,
-                handle: handle(u)?,
-            }),
-            34 => Command::ReaRequest(ReaRequest {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            35 => Command::Rea(Rea {
-                trid: trid(u)?,
+        let variant = u.choose_index(Command::VARIANT_NAMES.len())?;
+        arbitrary_variant(u, variant, Target::ANY)
+    }
+}
+
+/// A value of the variant `Command::VARIANT_NAMES[variant]`, in the shape `target` reads.
+///
+/// # Errors
+/// `IncorrectFormat` for an index out of range, or a variant without a generator (which the
+/// unit test `every_variant_is_generated` catches).
+pub fn arbitrary_variant(
+    u: &mut Unstructured<'_>,
+    variant: usize,
+    target: Target,
+) -> Result<Command<'static>> {
+    let name = Command::VARIANT_NAMES
+        .get(variant)
+        .ok_or(arbitrary::Error::IncorrectFormat)?;
+    if let Some(c) = login(u, name, target)? {
+        return Ok(c);
+    }
+    if let Some(c) = lists(u, name, target)? {
+        return Ok(c);
+    }
+    if let Some(c) = services(u, name, target)? {
+        return Ok(c);
+    }
+    switchboard(u, name).and_then(|c| c.ok_or(arbitrary::Error::IncorrectFormat))
+}
+
+/// The variants ([`Command::VARIANT_NAMES`] indices) the generator places in `ctx`: those whose
+/// value generated for `ctx` from an all-zero input decodes there.
+pub fn variants_in(ctx: Context) -> Vec<usize> {
+    let zeros = [0u8; 64];
+    (0..Command::VARIANT_NAMES.len())
+        .filter(|&i| {
+            arbitrary_variant(&mut Unstructured::new(&zeros), i, Target::of(ctx))
+                .is_ok_and(|c| valid_contexts(&c).contains(&ctx))
+        })
+        .collect()
+}
+
+/// Login, session and version forms (reference §3.1); `None` for another variant.
+fn login(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Command<'static>>> {
+    Ok(Some(match variant {
+        "Ver" => Command::Ver(Ver {
+            trid: trid(u)?,
+            dialects: token_list_of(u, DIALECT_WORDS)?,
+        }),
+        "InfRequest" => Command::InfRequest(InfRequest { trid: trid(u)? }),
+        "Inf" => Command::Inf(Inf {
+            trid: trid(u)?,
+            packages: token_list_of(u, PACKAGE_WORDS)?,
+        }),
+        "UsrInitial" => Command::UsrInitial(UsrInitial {
+            trid: trid(u)?,
+            handle: handle(u)?,
+        }),
+        "UsrSalt" => Command::UsrSalt(UsrSalt {
+            trid: trid(u)?,
+            salt: token(u)?,
+        }),
+        "UsrResponse" => Command::UsrResponse(UsrResponse {
+            trid: trid(u)?,
+            digest: secret(u)?,
+        }),
+        "UsrOther" => Command::UsrOther(UsrOther {
+            trid: trid(u)?,
+            package: other_package(u, t)?,
+            stage: token(u)?,
+            parameter: secret(u)?,
+        }),
+        // The verified flag exists exactly from MSNP6 on (reference §3.1 USR).
+        "UsrOk" => Command::UsrOk(UsrOk {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+            verified: opt(u, t.since(6), value)?,
+        }),
+        "UsrSwitchboard" => Command::UsrSwitchboard(UsrSwitchboard {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            cookie: token(u)?,
+        }),
+        "UsrSwitchboardOk" => Command::UsrSwitchboardOk(UsrSwitchboardOk {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "XfrRequest" => Command::XfrRequest(XfrRequest {
+            trid: trid(u)?,
+            kind: value(u)?,
+        }),
+        "XfrSwitchboard" => Command::XfrSwitchboard(XfrSwitchboard {
+            trid: trid(u)?,
+            address: token(u)?,
+            cookie: token(u)?,
+        }),
+        "XfrNotification" => xfr_notification(u, t)?,
+        "XfrReset" => Command::XfrReset(XfrReset {}),
+        // The client id exists from MSNP4 on (reference §3.1 CVR); CVQ's is optional in every
+        // dialect (reference §13.6).
+        "Cvr" => Command::Cvr(client_version(u, t.since(4))?),
+        "Cvq" => Command::Cvq(client_version(u, None)?),
+        "CvrAdvice" => Command::CvrAdvice(version_advice(u)?),
+        "CvqAdvice" => Command::CvqAdvice(version_advice(u)?),
+        // Only the server gives a reason (reference §3.1 OUT).
+        "Out" => {
+            let client = t.direction == Some(Direction::ClientToServer);
+            Command::Out(Out {
+                reason: opt(u, client.then_some(false), value)?,
+            })
+        }
+        "Png" => Command::Png(Bare {}),
+        "Qng" => Command::Qng(Bare {}),
+        _ => return Ok(None),
+    }))
+}
+
+/// `XFR TrID NS address [0 [current]]`: the MSNP2, MSNP3–6 and MSNP7 shapes (reference §3.1
+/// XFR), never the reset `XFR 0 NS 0`.
+fn xfr_notification(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'static>> {
+    let trid = trid(u)?;
+    let zero_or_token = |u: &mut Unstructured<'_>| {
+        if u.ratio(1, 4)? {
+            word_token("0")
+        } else {
+            token(u)
+        }
+    };
+    let mut address = zero_or_token(u)?;
+    let (constant, current) = match t.shape(u, 2, 6)? {
+        0 => (None, None),
+        1 => (Some(zero_or_token(u)?), None),
+        _ => (Some(zero_or_token(u)?), Some(token(u)?)),
+    };
+    if trid == TrId::ASYNC && constant.is_none() && address.as_bytes() == b"0" {
+        address = word_token("1")?;
+    }
+    Ok(Command::XfrNotification(XfrNotification {
+        trid,
+        address,
+        constant,
+        current,
+    }))
+}
+
+/// List, property and presence forms (reference §3.2, §3.3); `None` for another variant.
+fn lists(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Command<'static>>> {
+    let group = t.msnp7_optional();
+    Ok(Some(match variant {
+        "Syn" => Command::Syn(Syn {
+            trid: trid(u)?,
+            version: num(u)?,
+        }),
+        "LstRequest" => Command::LstRequest(LstRequest {
+            trid: trid(u)?,
+            list: value(u)?,
+        }),
+        "Lst" => lst(u, t)?,
+        "GtcRequest" => Command::GtcRequest(GtcRequest {
+            trid: trid(u)?,
+            mode: value(u)?,
+        }),
+        "Gtc" => Command::Gtc(Gtc {
+            trid: trid(u)?,
+            version: num(u)?,
+            mode: value(u)?,
+        }),
+        "BlpRequest" => Command::BlpRequest(BlpRequest {
+            trid: trid(u)?,
+            privacy: value(u)?,
+        }),
+        "Blp" => Command::Blp(Blp {
+            trid: trid(u)?,
+            version: num(u)?,
+            privacy: value(u)?,
+        }),
+        "AddRequest" => Command::AddRequest(AddRequest {
+            trid: trid(u)?,
+            list: value(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+            group: opt(u, group, num)?,
+        }),
+        "Add" => {
+            let trid = trid(u)?;
+            let list = value(u)?;
+            Command::Add(Add {
+                trid,
+                list: non_reverse(u, trid, list)?,
                 version: num(u)?,
                 handle: handle(u)?,
                 name: name(u)?,
-            }),
-            36 => Command::PrpRequest(PrpRequest {
-                trid: trid(u)?,
-                property: value(u)?,
-                value: opt_token(u)?,
-            }),
-            37 => Command::Prp(Prp {
-                trid: trid(u)?,
+                group: opt(u, group, num)?,
+            })
+        }
+        "ReverseAdd" => Command::ReverseAdd(ReverseAdd {
+            version: num(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "RemRequest" => Command::RemRequest(RemRequest {
+            trid: trid(u)?,
+            list: value(u)?,
+            handle: handle(u)?,
+            group: opt(u, group, num)?,
+        }),
+        "Rem" => {
+            let trid = trid(u)?;
+            let list = value(u)?;
+            Command::Rem(Rem {
+                trid,
+                list: non_reverse(u, trid, list)?,
                 version: num(u)?,
-                property: value(u)?,
-                value: opt_token(u)?,
-            }),
-            38 => Command::Bpr(Bpr {
-                version: num(u)?,
                 handle: handle(u)?,
-                property: value(u)?,
-                value: opt_token(u)?,
-            }),
-            39 => Command::Chg(Chg {
-                trid: trid(u)?,
-                status: value(u)?,
-            }),
-            40 => Command::Iln(Iln {
-                trid: trid(u)?,
-                status: value(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            41 => Command::Nln(Nln {
-                status: value(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            42 => Command::Fln(Fln { handle: handle(u)? }),
-            43 => Command::ImsRequest(ImsRequest {
-                trid: trid(u)?,
-                state: value(u)?,
-            }),
-            44 => Command::Ims(Ims {
-                trid: trid(u)?,
-                unknown: num(u)?,
-                state: value(u)?,
-            }),
-            45 => Command::UrlRequest(UrlRequest {
-                trid: trid(u)?,
-                service: value(u)?,
-                parameter: opt_token(u)?,
-            }),
-            46 => Command::Url(Url {
+                group: opt(u, group, num)?,
+            })
+        }
+        "ReverseRemove" => Command::ReverseRemove(ReverseRemove {
+            version: num(u)?,
+            handle: handle(u)?,
+        }),
+        "ReaRequest" => Command::ReaRequest(ReaRequest {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Rea" => Command::Rea(Rea {
+            trid: trid(u)?,
+            version: num(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "PrpRequest" => Command::PrpRequest(PrpRequest {
+            trid: trid(u)?,
+            property: value(u)?,
+            value: opt(u, None, token)?,
+        }),
+        "Prp" => Command::Prp(Prp {
+            trid: trid(u)?,
+            version: num(u)?,
+            property: value(u)?,
+            value: opt(u, None, token)?,
+        }),
+        "Bpr" => Command::Bpr(Bpr {
+            version: num(u)?,
+            handle: handle(u)?,
+            property: value(u)?,
+            value: opt(u, None, token)?,
+        }),
+        "Chg" => Command::Chg(Chg {
+            trid: trid(u)?,
+            status: value(u)?,
+        }),
+        "Iln" => Command::Iln(Iln {
+            trid: trid(u)?,
+            status: value(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Nln" => Command::Nln(Nln {
+            status: value(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Fln" => Command::Fln(Fln { handle: handle(u)? }),
+        "ImsRequest" => Command::ImsRequest(ImsRequest {
+            trid: trid(u)?,
+            state: value(u)?,
+        }),
+        "Ims" => Command::Ims(Ims {
+            trid: trid(u)?,
+            unknown: num(u)?,
+            state: value(u)?,
+        }),
+        _ => return Ok(None),
+    }))
+}
+
+/// `LST …`: `0 0` has no entry, an entry never has `0 0` (reference §3.2 LST); MSNP7 may append
+/// the entry's group ids.
+fn lst(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'static>> {
+    let trid = trid(u)?;
+    let list = value(u)?;
+    let version = num(u)?;
+    let (index, total) = index_total(u)?;
+    let entry = if index == 0 && total == 0 {
+        None
+    } else {
+        Some(ListEntry {
+            handle: handle(u)?,
+            name: name(u)?,
+            groups: opt(u, t.msnp7_optional(), token)?,
+        })
+    };
+    Ok(Command::Lst(Lst {
+        trid,
+        list,
+        version,
+        index,
+        total,
+        entry,
+    }))
+}
+
+/// Service forms (reference §3.4); `None` for another variant.
+fn services(
+    u: &mut Unstructured<'_>,
+    variant: &str,
+    t: Target,
+) -> Result<Option<Command<'static>>> {
+    Ok(Some(match variant {
+        "UrlRequest" => Command::UrlRequest(UrlRequest {
+            trid: trid(u)?,
+            service: value(u)?,
+            parameter: opt(u, None, token)?,
+        }),
+        // The site id is absent in MSNP2, optional in MSNP3–4, required from MSNP5.
+        "Url" => {
+            let site = match t.version {
+                Some(..=2) => Some(false),
+                Some(3 | 4) | None => None,
+                Some(_) => Some(true),
+            };
+            Command::Url(Url {
                 trid: trid(u)?,
                 redirect: token(u)?,
                 login: token(u)?,
-                site_id: opt_token(u)?,
-            }),
-            47 => Command::FndRequest(FndRequest {
-                trid: trid(u)?,
-                query: fnd_fields(u)?,
-            }),
-            48 => {
-                let trid = trid(u)?;
-                let (index, total) = index_total(u)?;
-                let result = if index == 0 && total == 0 {
-                    None
-                } else {
-                    Some(fnd_fields(u)?)
-                };
-                Command::Fnd(Fnd {
-                    trid,
-                    index,
-                    total,
-                    result,
-                })
-            }
-            49 => {
-                let trid = trid(u)?;
-                let address = token(u)?;
-                // The three shapes: MSNP2, MSNP3, MSNP4+.
-                let (lcid, library, client_id) = match u.int_in_range(0..=2)? {
-                    0 => (None, None, None),
-                    1 => (Some(token(u)?), Some(token(u)?), None),
-                    _ => (Some(token(u)?), Some(token(u)?), Some(token(u)?)),
-                };
-                Command::SndRequest(SndRequest {
-                    trid,
-                    address,
-                    lcid,
-                    library,
-                    client_id,
-                })
-            }
-            50 => Command::SndOk(InviteOk { trid: trid(u)? }),
-            51 => Command::Sdc(Sdc {
-                trid: trid(u)?,
-                address: token(u)?,
-                lcid: token(u)?,
-                library: token(u)?,
-                client_id: token(u)?,
-                name: token(u)?,
-                payload: payload(u, SB_PAYLOAD_MAX)?,
-            }),
-            52 => Command::SdcOk(InviteOk { trid: trid(u)? }),
-            53 => Command::Pag(Pag {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                payload: payload(u, SB_PAYLOAD_MAX)?,
-            }),
-            54 => Command::Not(Notification {
-                payload: payload(u, NOTIFICATION_MAX)?,
-            }),
-            55 => Command::Ipg(Notification {
-                payload: payload(u, NOTIFICATION_MAX)?,
-            }),
-            56 => Command::ChlRequest(ChlRequest { trid: trid(u)? }),
-            57 => Command::Chl(Chl {
-                trid: trid(u)?,
-                challenge: token(u)?,
-            }),
-            58 => Command::Qry(Qry {
-                trid: trid(u)?,
-                public_key: token(u)?,
-                payload: payload(u, QRY_MAX)?,
-            }),
-            59 => Command::QryOk(QryOk { trid: trid(u)? }),
-            60 => Command::MsgSend(MsgSend {
-                trid: trid(u)?,
-                ack: value(u)?,
-                payload: payload(u, SB_PAYLOAD_MAX)?,
-            }),
-            61 => Command::Msg(Msg {
-                handle: handle(u)?,
-                name: name(u)?,
-                payload: payload(u, SB_PAYLOAD_MAX)?,
-            }),
-            62 => Command::Rng(Rng {
-                session: token(u)?,
-                address: token(u)?,
-                cookie: token(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            63 => Command::Cal(Cal {
-                trid: trid(u)?,
-                handle: handle(u)?,
-            }),
-            64 => Command::CalRinging(CalRinging {
-                trid: trid(u)?,
-                session: token(u)?,
-            }),
-            65 => Command::Ans(Ans {
-                trid: trid(u)?,
-                handle: handle(u)?,
-                cookie: token(u)?,
-                session: token(u)?,
-            }),
-            66 => Command::AnsOk(AnsOk { trid: trid(u)? }),
-            67 => Command::Iro(Iro {
-                trid: trid(u)?,
-                index: num(u)?,
-                total: num(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            68 => Command::Joi(Joi {
-                handle: handle(u)?,
-                name: name(u)?,
-            }),
-            69 => Command::Ack(Delivery { trid: trid(u)? }),
-            70 => Command::Nak(Delivery { trid: trid(u)? }),
-            71 => Command::Bye(Bye {
-                handle: handle(u)?,
-                reason: opt_token(u)?,
-            }),
-            72 => Command::Error(ErrorReply {
-                code: ErrorCode::arbitrary(u)?,
-                trid: trid(u)?,
-            }),
-            // Unknown verbs get more weight: several slots, with and without parameters.
-            73..=75 => Command::Unknown(Unknown {
-                verb: unknown_verb(u)?,
-                params: Some(token_list(u)?),
-            }),
-            _ => Command::Unknown(Unknown {
-                verb: unknown_verb(u)?,
-                params: None,
-            }),
-        })
-    }
+                site_id: opt(u, site, token)?,
+            })
+        }
+        "FndRequest" => Command::FndRequest(FndRequest {
+            trid: trid(u)?,
+            query: fnd_fields(u)?,
+        }),
+        // `FND … 0 0` has no result and vice versa.
+        "Fnd" => {
+            let trid = trid(u)?;
+            let (index, total) = index_total(u)?;
+            let result = if index == 0 && total == 0 {
+                None
+            } else {
+                Some(fnd_fields(u)?)
+            };
+            Command::Fnd(Fnd {
+                trid,
+                index,
+                total,
+                result,
+            })
+        }
+        "SndRequest" => snd_request(u, t)?,
+        "SndOk" => Command::SndOk(InviteOk { trid: trid(u)? }),
+        "Sdc" => Command::Sdc(Sdc {
+            trid: trid(u)?,
+            address: token(u)?,
+            lcid: token(u)?,
+            library: token(u)?,
+            client_id: token(u)?,
+            name: token(u)?,
+            payload: payload(u, SB_PAYLOAD_MAX)?,
+        }),
+        "SdcOk" => Command::SdcOk(InviteOk { trid: trid(u)? }),
+        "Pag" => Command::Pag(Pag {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            payload: payload(u, SB_PAYLOAD_MAX)?,
+        }),
+        "Not" => Command::Not(Notification {
+            payload: payload(u, NOTIFICATION_MAX)?,
+        }),
+        "Ipg" => Command::Ipg(Notification {
+            payload: payload(u, NOTIFICATION_MAX)?,
+        }),
+        "ChlRequest" => Command::ChlRequest(ChlRequest { trid: trid(u)? }),
+        "Chl" => Command::Chl(Chl {
+            trid: trid(u)?,
+            challenge: token(u)?,
+        }),
+        "Qry" => Command::Qry(Qry {
+            trid: trid(u)?,
+            public_key: token(u)?,
+            payload: payload(u, QRY_MAX)?,
+        }),
+        "QryOk" => Command::QryOk(QryOk { trid: trid(u)? }),
+        _ => return Ok(None),
+    }))
+}
+
+/// `SND`: LCID and library from MSNP3, client id from MSNP4 (reference §3.4 SND).
+fn snd_request(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'static>> {
+    let trid = trid(u)?;
+    let address = token(u)?;
+    let (lcid, library, client_id) = match t.shape(u, 2, 3)? {
+        0 => (None, None, None),
+        1 => (Some(token(u)?), Some(token(u)?), None),
+        _ => (Some(token(u)?), Some(token(u)?), Some(token(u)?)),
+    };
+    Ok(Command::SndRequest(SndRequest {
+        trid,
+        address,
+        lcid,
+        library,
+        client_id,
+    }))
+}
+
+/// Switchboard and `MSG` forms (reference §3.5), error replies and unknown verbs; `None` for
+/// another variant.
+fn switchboard(u: &mut Unstructured<'_>, variant: &str) -> Result<Option<Command<'static>>> {
+    Ok(Some(match variant {
+        "MsgSend" => Command::MsgSend(MsgSend {
+            trid: trid(u)?,
+            ack: value(u)?,
+            payload: mime_payload(u, SB_PAYLOAD_MAX)?,
+        }),
+        "Msg" => Command::Msg(Msg {
+            handle: handle(u)?,
+            name: name(u)?,
+            payload: mime_payload(u, SB_PAYLOAD_MAX)?,
+        }),
+        "Rng" => Command::Rng(Rng {
+            session: token(u)?,
+            address: token(u)?,
+            cookie: token(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Cal" => Command::Cal(Cal {
+            trid: trid(u)?,
+            handle: handle(u)?,
+        }),
+        "CalRinging" => Command::CalRinging(CalRinging {
+            trid: trid(u)?,
+            session: token(u)?,
+        }),
+        "Ans" => Command::Ans(Ans {
+            trid: trid(u)?,
+            handle: handle(u)?,
+            cookie: token(u)?,
+            session: token(u)?,
+        }),
+        "AnsOk" => Command::AnsOk(AnsOk { trid: trid(u)? }),
+        "Iro" => Command::Iro(Iro {
+            trid: trid(u)?,
+            index: num(u)?,
+            total: num(u)?,
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Joi" => Command::Joi(Joi {
+            handle: handle(u)?,
+            name: name(u)?,
+        }),
+        "Ack" => Command::Ack(Delivery { trid: trid(u)? }),
+        "Nak" => Command::Nak(Delivery { trid: trid(u)? }),
+        "Bye" => Command::Bye(Bye {
+            handle: handle(u)?,
+            reason: opt(u, None, token)?,
+        }),
+        "Error" => Command::Error(ErrorReply {
+            code: ErrorCode::arbitrary(u)?,
+            trid: trid(u)?,
+        }),
+        "Unknown" => Command::Unknown(Unknown {
+            verb: unknown_verb(u)?,
+            params: opt(u, None, |u| token_list_of(u, VERBS))?,
+        }),
+        _ => return Ok(None),
+    }))
 }
 
 /// Where a form goes: (direction, servers) pairs.
@@ -762,4 +1027,72 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::contexts;
+
+    /// A deterministic byte source (xorshift).
+    fn bytes(seed: u64, n: usize) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    /// Every variant has a generator, which makes that variant, valid somewhere.
+    #[test]
+    fn every_variant_is_generated() {
+        for (i, name) in Command::VARIANT_NAMES.iter().enumerate() {
+            for seed in 0..20 {
+                let data = bytes(seed, 600);
+                let c = arbitrary_variant(&mut Unstructured::new(&data), i, Target::ANY)
+                    .unwrap_or_else(|e| panic!("no generator for {name}: {e}"));
+                assert_eq!(c.variant_name(), *name);
+                assert!(!valid_contexts(&c).is_empty(), "{c:?} is valid nowhere");
+            }
+        }
+    }
+
+    /// What is generated for a context decodes there; every variant is placed somewhere, and
+    /// in the same places in every dialect (every form has a shape for every dialect, so a
+    /// variant missing from one dialect is a generator that makes the wrong shape there).
+    #[test]
+    fn targeted_values_are_valid_in_their_context() {
+        let mut placed = vec![false; Command::VARIANT_NAMES.len()];
+        for ctx in contexts() {
+            let msnp6 = variants_in(ctx.with_dialect(Dialect::Msnp6));
+            let names = |v: &[usize]| {
+                v.iter()
+                    .map(|&i| Command::VARIANT_NAMES[i])
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(
+                names(&variants_in(ctx)),
+                names(&msnp6),
+                "{ctx:?} against MSNP6"
+            );
+            for i in variants_in(ctx) {
+                placed[i] = true;
+                for seed in 0..8 {
+                    let data = bytes(seed, 400);
+                    let mut u = Unstructured::new(&data);
+                    let c = arbitrary_variant(&mut u, i, Target::of(ctx)).expect("generated");
+                    assert!(valid_contexts(&c).contains(&ctx), "{c:?} in {ctx:?}");
+                }
+            }
+        }
+        let unplaced: Vec<_> = (0..placed.len())
+            .filter(|&i| !placed[i])
+            .map(|i| Command::VARIANT_NAMES[i])
+            .collect();
+        assert!(unplaced.is_empty(), "variants placed nowhere: {unplaced:?}");
+    }
 }

@@ -9,7 +9,7 @@
 //! | `frame_stream` | [`frame_stream`]: whole = split = a reference framer built on [`Decoder::decode`]; limits hold |
 //! | `roundtrip_typed` | [`roundtrip_typed`]: an arbitrary valid [`Command`] encodes and decodes back, strict and lenient |
 //! | `strict_vs_lenient` | [`strict_vs_lenient`]: strict ⊆ lenient with the same value and no warnings; warnings ⇒ strict rejects |
-//! | `challenge` | [`challenge`]: QRY response and login digest = an independent MD5 |
+//! | `challenge` | [`challenge`]: key table and examples of reference §9; QRY response and login digest = an independent MD5 |
 //! | `transcript` | [`transcript`]: reader and `transcript check` never panic; every protocol line accounted for |
 //!
 //! Only built with the `fuzzing` feature.
@@ -30,7 +30,7 @@ use crate::types::{Dialect, Direction, ServerKind};
 mod arbitrary;
 pub mod md5;
 
-pub use self::arbitrary::{VARIANTS, valid_contexts};
+pub use self::arbitrary::{Target, arbitrary_variant, valid_contexts, variants_in};
 
 /// The largest input an oracle looks at: longer inputs are cut (libFuzzer's default `-max_len`
 /// is 4096; the cut keeps replayed inputs bounded too).
@@ -155,9 +155,14 @@ fn check_frame(d: &Decoder, data: &[u8]) {
     check_line_api(d, data, &result);
     match result {
         Ok(frame) => check_decoded(d, data, &frame),
-        Err(DecodeError::Incomplete) => check_incomplete(d, data),
+        // `is_incomplete` is what callers branch on: it must name exactly the `Incomplete`
+        // variant, so the oracle branches on it and checks it against the variant.
+        Err(e) if e.is_incomplete() => {
+            assert_eq!(e, DecodeError::Incomplete, "is_incomplete() of {e:?}");
+            check_incomplete(d, data);
+        }
         Err(e) => {
-            assert!(!e.is_incomplete());
+            assert_ne!(e, DecodeError::Incomplete, "is_incomplete() of Incomplete");
             assert!(!e.to_string().is_empty());
             if let Some(offset) = e.offset() {
                 assert!(
@@ -267,19 +272,26 @@ fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
         );
     }
 
-    // The line-level APIs agree with `decode`.
+    // The line-level APIs, each against the input: `encode`, `encode_line` and `Display` share
+    // the encoder's `write_line`, so comparing them with one another could not fail.
+    let lf = data[..consumed]
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a decoded frame has a line end");
     let mut line = Vec::new();
     command.encode_line(&mut line);
-    let (enc_line, rest) = split_frame(&bytes);
-    assert_eq!(line.as_slice(), enc_line, "encode_line is the encoded line");
+    if frame.warnings.is_empty() {
+        let input_line = &data[..lf - 1];
+        assert_eq!(line.as_slice(), input_line, "encode_line is the input line");
+        if let Ok(text) = core::str::from_utf8(input_line) {
+            assert_eq!(command.to_string(), text, "Display is the input line");
+        }
+    }
     assert_eq!(
-        rest,
+        split_frame(&bytes).1,
         command.payload().map_or(&[][..], |p| p.as_bytes()),
         "the encoding is line, CR LF, payload"
     );
-    if let Ok(text) = core::str::from_utf8(&line) {
-        assert_eq!(command.to_string(), text, "Display is the encoded line");
-    }
     assert_eq!(
         strict.payload_length(&line),
         Ok(command.payload().map(|p| p.len())),
@@ -291,13 +303,32 @@ fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
     let mut without_payload = command.clone();
     if let Some(p) = command.payload() {
         without_payload.set_payload(crate::Payload::default());
-        assert_eq!(p.len(), p.as_bytes().len());
+        check_payload(&data[..consumed], lf, p);
     }
     assert_eq!(by_line.command, without_payload, "decode_line");
     // The accessors never panic and agree with the value.
     let _ = command.verb();
     let _ = command.trid();
     assert_eq!(&command.clone().into_owned(), command);
+}
+
+/// A decoded payload is the input after the line end (`frame[lf]` is its LF), as many bytes as
+/// the line's last parameter declares (reference §1.1: the length is the last parameter).
+fn check_payload(frame: &[u8], lf: usize, p: &crate::Payload<'_>) {
+    let declared = frame[..lf]
+        .split(|b| b.is_ascii_whitespace())
+        .rfind(|t| !t.is_empty())
+        .and_then(|t| core::str::from_utf8(t).ok()?.parse::<usize>().ok());
+    assert_eq!(
+        declared,
+        Some(p.len()),
+        "the payload length is the declared one"
+    );
+    assert_eq!(
+        p.as_bytes(),
+        &frame[lf + 1..],
+        "the payload is the input after the line"
+    );
 }
 
 fn check_incomplete(d: &Decoder, data: &[u8]) {
@@ -648,20 +679,74 @@ fn is_token_after(prefix: &str, b: &[u8]) -> bool {
 /// The characters of a private key (reference §9).
 const KEY_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789{}!@*%_?$#";
 
-/// **`challenge`** — the constructors of [`auth::Challenge`], [`auth::Salt`] and
-/// [`auth::PrivateKey`] accept exactly what the reference allows (a token that fits its command
-/// line, `CHL TrID challenge` or `USR TrID MD5 S salt`, §1.1 / §3.4 CHL / §14; 16 characters from
-/// `[A-Z0-9{}!@*%_?$#]`, §9); and, differential, on arbitrary
-/// challenge, key, salt and password bytes, the crate's allocation-free [`auth::qry_response`] and
-/// [`auth::login_digest`] (and their `String` forms) equal lower-case hex of `reference` — an
-/// independent MD5 of the concatenated parts (the target passes the `md5` crate and
-/// [`md5::md5`]; the replay test passes [`md5::md5`]) — and have the digest shape. The key bytes
-/// are also mapped onto the key characters, so that hashing sees arbitrary valid keys; every
-/// documented private key is checked too.
+/// The documented key pairs of the MSNP6–MSNP10 challenge rule (reference §9), written here from
+/// the reference and not taken from [`KeyPair::ALL`], which the oracle checks against it.
+const KEY_PAIRS: [(&str, Option<&str>); 7] = [
+    ("msmsgs@msnmsgr.com", Some("Q1P7W2E4J9R8U3S5")),
+    ("PROD0038W!61ZTF9", Some("VT6PX?UQTM4WM%YR")),
+    ("PROD0058#7IL2{QD", Some("QHDCY@7R1TB6W?5B")),
+    ("PROD0061VRRZH@4F", Some("JXQ6J@TUOGYV@N0M")),
+    ("PROD00504RLUG%WL", Some("I2EBK%PYNLZL5_J4")),
+    ("PROD0076ENE8*@AW", Some("CEQJ8}OE0!WTSWII")),
+    ("PROD00517IFH4@RV", None),
+];
+
+/// The verified examples of reference §9: a challenge and its response with the
+/// `msmsgs@msnmsgr.com` pair.
+const QRY_KNOWN_ANSWERS: [(&[u8], &[u8; 32]); 2] = [
+    (b"12345678901234567890", b"8ba1bb9d6dbf624fee31a2053af5fdd0"),
+    (b"11111111111111111111", b"3b6666b60157322b6fc6e41a115968f5"),
+];
+
+/// The crate's QRY response, both ways (allocation-free and `String`), checked to agree.
+fn crate_qry_response(challenge: auth::Challenge<'_>, key: auth::PrivateKey<'_>) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    auth::qry_response(challenge, key, &mut out);
+    let s = auth::qry_response_string(challenge, key);
+    assert_eq!(s.as_bytes(), &out, "qry_response_string");
+    out
+}
+
+/// The crate's login digest, both ways, checked to agree.
+fn crate_login_digest(salt: auth::Salt<'_>, password: auth::Password<'_>) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    auth::login_digest(salt, password, &mut out);
+    let s = auth::login_digest_string(salt, password);
+    assert_eq!(s.as_bytes(), &out, "login_digest_string");
+    out
+}
+
+/// Whether `b` is 32 lower-case hexadecimal digits (the digest shape of reference §8, §9),
+/// checked here without the crate's `is_digest_shape`.
+fn lower_hex_32(b: &[u8]) -> bool {
+    b.len() == 32 && b.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// **`challenge`** — the protocol rules of reference §8 and §9, checked independently of `auth`:
+///
+/// * the constructors of [`auth::Challenge`], [`auth::Salt`] and [`auth::PrivateKey`] accept
+///   exactly what the reference allows (a token that fits its command line, `CHL TrID challenge`
+///   or `USR TrID MD5 S salt`, §1.1 / §3.4 CHL / §14; 16 characters from `[A-Z0-9{}!@*%_?$#]`,
+///   §9);
+/// * the crate's key table is the reference's (every public key finds its documented private
+///   key, and the table has no other pair); the verified examples of §9 give their documented
+///   responses, through the crate and through `reference`;
+/// * on arbitrary challenge, key, salt and password bytes: the QRY response with the private key
+///   of every documented pair (looked up by its public key) and with an arbitrary key (its bytes
+///   mapped onto the key characters) is the lower-case hex of `reference`'s MD5 of challenge then
+///   private key (§9); the login digest is that of salt then password (§8); both `String` forms
+///   agree.
+///
+/// `reference` is an MD5 other than the crate's (the target passes the `md5` crate and
+/// [`md5::md5`], the replay test [`md5::md5`], itself checked on RFC 1321's suite).
 pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
     let Some([challenge, key, salt, password]) = challenge_parts(cut(data)) else {
         return;
     };
+    check_key_table();
+    check_known_answers(reference);
+    let rule = |a: &[u8], b: &[u8]| md5::hex32(&reference(&[a, b]));
+
     let is_key = key.len() == 16 && key.iter().all(|b| KEY_CHARS.contains(b));
     assert_eq!(
         auth::PrivateKey::new(key).is_ok(),
@@ -677,41 +762,64 @@ pub fn challenge(data: &[u8], reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
     let Ok(mapped) = auth::PrivateKey::new(&mapped) else {
         panic!("a key of the documented shape is refused: {mapped:?}");
     };
+
     let made = auth::Challenge::new(challenge);
     let fits = is_token_after("CHL 4294967295 ", challenge);
     assert_eq!(made.is_ok(), fits, "challenge {challenge:?}");
     if let Ok(ch) = made {
-        let mut out = [0u8; 32];
-        auth::qry_response(ch, mapped, &mut out);
-        assert_eq!(
-            out,
-            md5::hex32(&reference(&[challenge, mapped.as_bytes()])),
-            "QRY response"
-        );
-        assert!(auth::is_digest_shape(&out));
-        assert_eq!(auth::qry_response_string(ch, mapped).as_bytes(), &out);
-        for private in KeyPair::ALL.iter().filter_map(|pair| pair.private_key) {
-            auth::qry_response(ch, private, &mut out);
+        for (public, private) in KEY_PAIRS {
+            let Some(private) = private else { continue };
+            let pair = KeyPair::by_public_key(public.as_bytes()).expect("a documented public key");
+            let crate_private = pair.private_key.expect("a documented private key");
+            let out = crate_qry_response(ch, crate_private);
             assert_eq!(
                 out,
-                md5::hex32(&reference(&[challenge, private.as_bytes()]))
+                rule(challenge, private.as_bytes()),
+                "QRY with {public}"
             );
         }
+        let out = crate_qry_response(ch, mapped);
+        assert!(lower_hex_32(&out), "QRY response shape");
+        assert_eq!(out, rule(challenge, mapped.as_bytes()), "QRY response");
     }
+
     let made = auth::Salt::new(salt);
     let fits = is_token_after("USR 4294967295 MD5 S ", salt);
     assert_eq!(made.is_ok(), fits, "salt {salt:?}");
     if let Ok(s) = made {
-        let pw = auth::Password::new(password);
-        let mut out = [0u8; 32];
-        auth::login_digest(s, pw, &mut out);
-        assert_eq!(
-            out,
-            md5::hex32(&reference(&[salt, password])),
-            "login digest"
-        );
-        assert_eq!(auth::login_digest_string(s, pw).as_bytes(), &out);
+        let out = crate_login_digest(s, auth::Password::new(password));
+        assert!(lower_hex_32(&out), "login digest shape");
+        assert_eq!(out, rule(salt, password), "login digest");
     }
+}
+
+/// The verified examples of reference §9 give their documented responses, through the crate and
+/// through `reference`.
+fn check_known_answers(reference: &dyn Fn(&[&[u8]]) -> [u8; 16]) {
+    let msmsgs = KEY_PAIRS[0].1.unwrap_or_default().as_bytes();
+    let key = auth::PrivateKey::new(msmsgs).expect("the msmsgs key has the documented shape");
+    for (chl, want) in QRY_KNOWN_ANSWERS {
+        let ch = auth::Challenge::new(chl).expect("a documented challenge");
+        assert_eq!(&crate_qry_response(ch, key), want, "reference §9 example");
+        assert_eq!(
+            &md5::hex32(&reference(&[chl, msmsgs])),
+            want,
+            "reference MD5"
+        );
+    }
+}
+
+/// The crate's key table ([`KeyPair::ALL`], [`KeyPair::by_public_key`]) is [`KEY_PAIRS`].
+fn check_key_table() {
+    for (public, private) in KEY_PAIRS {
+        let pair = KeyPair::by_public_key(public.as_bytes());
+        assert_eq!(
+            pair.map(|p| p.private_key.map(|k| k.as_bytes())),
+            Some(private.map(str::as_bytes)),
+            "key pair {public}"
+        );
+    }
+    assert_eq!(KeyPair::ALL.len(), KEY_PAIRS.len(), "documented key pairs");
 }
 
 /// The file lines of a transcript, as transcript-format.md splits them.
@@ -821,9 +929,22 @@ pub fn transcript(data: &[u8]) {
                     assert!(kinds.contains(&server), "line {}: server {server}", r.line);
                 }
                 assert_eq!(r.payload_len.is_some(), r.payload_join.is_some());
-                assert!(!r.outcome.as_str().is_empty());
-                assert!(r.payload_join.is_none_or(|j| !j.to_string().is_empty()));
-                assert!(r.warnings.iter().all(|w| !w.to_string().is_empty()));
+                // The outcome's word is the one transcript-format.md and `# expect:` use.
+                let word = match r.outcome {
+                    Outcome::Ok => "ok",
+                    Outcome::Lenient => "lenient",
+                    Outcome::Error(_) => "error",
+                };
+                assert_eq!(r.outcome.as_str(), word, "line {}", r.line);
+                // The join named is one that gives the declared length (transcript-format.md:
+                // "the declared length in the command line is the authority").
+                if let (Some(join), Some(len)) = (r.payload_join, r.payload_len) {
+                    assert_eq!(join.joined_len(&pl.payload_lines), len, "line {}", r.line);
+                }
+                // Warnings are lenient mode's: a line with warnings is never `ok` or an error.
+                if !r.warnings.is_empty() {
+                    assert_eq!(r.outcome, Outcome::Lenient, "line {}: warnings", r.line);
+                }
                 match &r.outcome {
                     Outcome::Ok => {
                         let server = r.server.expect("an ok line has a server");
@@ -1000,15 +1121,13 @@ mod tests {
             let data = bytes(seed, 512);
             let mut u = Unstructured::new(&data);
             if let Ok(c) = Command::arbitrary(&mut u) {
-                seen.insert(core::mem::discriminant(&c));
+                seen.insert(c.variant_name());
                 if seed % 10 == 0 {
                     roundtrip_typed(&data);
                 }
             }
         }
-        // `Unknown` has seven slots (three with parameters, four without) but one discriminant;
-        // every other slot is its own variant.
-        assert_eq!(seen.len(), 74, "variants reached");
+        assert_eq!(seen.len(), Command::VARIANT_NAMES.len(), "variants reached");
     }
 
     #[test]
