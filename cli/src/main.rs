@@ -32,7 +32,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Top {
-    /// Read transcripts (see transcript-format.md).
+    /// Read transcripts (format: docs/transcript-format.md in the msnp6-lab repository).
     #[command(subcommand)]
     Transcript(TranscriptCmd),
     /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key).
