@@ -63,12 +63,12 @@ impl<K: Hash + Eq + Clone> Capped<K> {
         entry.0 <= CAP
     }
 
-    /// For each kind with more than [`CAP`] messages, in order of first appearance: the number
-    /// not shown and the line of the first message of that kind.
-    pub(crate) fn hidden(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+    /// For each kind with more than [`CAP`] messages, in order of first appearance: the kind,
+    /// the number not shown and the line of the first message of that kind.
+    pub(crate) fn hidden(&self) -> impl Iterator<Item = (&K, usize, usize)> + '_ {
         self.order.iter().filter_map(|k| {
             let (n, first) = self.seen[k];
-            (n > CAP).then(|| (n - CAP, first))
+            (n > CAP).then(|| (k, n - CAP, first))
         })
     }
 }

@@ -112,7 +112,7 @@ fn report_problems(file: &str, t: &Transcript) {
             diag!("{file}:{}: transcript format: {}", p.line, p.kind);
         }
     }
-    for (n, first) in capped.hidden() {
+    for (_, n, first) in capped.hidden() {
         diag!(
             "{file}: transcript format: {} like the one at line {first}, not shown",
             plural(n, "more problem")

@@ -138,11 +138,11 @@ fn print_human(out: &mut impl Write, file: &str, report: &Report) -> std::io::Re
             )?;
         }
     }
-    for (n, first) in capped.hidden() {
+    for ((side, rule), n, first) in capped.hidden() {
         writeln!(
             out,
-            "{file}: {} of the rule of line {first} not shown (at most {CAP} per rule)",
-            plural(n, "more violation")
+            "{file}: {} not shown (the first at line {first}; at most {CAP} per rule)",
+            plural(n, &format!("more {side} {rule} violation"))
         )?;
     }
     let server = report.server_violations().count();

@@ -104,6 +104,33 @@ fn messages_of_one_kind_stop_after_twenty_then_a_count() {
 }
 
 #[test]
+fn verify_shows_twenty_violations_of_a_rule_then_a_count() {
+    let mut text = b"# server: NS\n".to_vec();
+    for i in 0..30 {
+        text.extend_from_slice(format!("S: BOGUS {i}\n").as_bytes());
+    }
+    let file = temp_file("violations.txt", &text);
+    let (code, out, _) = run(&["transcript", "verify", &file]);
+    assert_eq!(code, 1);
+    let shown = out
+        .lines()
+        .filter(|l| l.contains("LINE-SYNTAX (§1.1)"))
+        .count();
+    assert_eq!(shown, 20, "{out}");
+    assert!(
+        out.ends_with(&format!(
+            "{file}: 10 more server LINE-SYNTAX violations not shown (the first at line 2; at \
+             most 20 per rule)\n{file}: does not conform (30 server violation(s), 0 client \
+             violation(s))\n"
+        )),
+        "{out}"
+    );
+    // JSON shows them all.
+    let (_, out, _) = run(&["transcript", "verify", "--json", &file]);
+    assert_eq!(out.lines().count(), 31, "{out}");
+}
+
+#[test]
 fn a_crlf_transcript_is_read_and_its_cr_reported() {
     let lf = std::fs::read(corpus("sessions/msnp6-login-ns-fixed.txt")).expect("corpus");
     let crlf: Vec<u8> = lf
