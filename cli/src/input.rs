@@ -24,7 +24,7 @@ pub(crate) enum Load {
     /// A transcript (possibly with format problems).
     Transcript(Box<Loaded>),
     /// Not a transcript: the reason, for the file's one summary line.
-    NotATranscript(&'static str),
+    NotATranscript(String),
 }
 
 /// Reads `path` (`-` is standard input).
@@ -39,13 +39,20 @@ pub(crate) fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
 }
 
 /// Parses `bytes` as the transcript `file` and reports on stderr its CR LF line ends and its
-/// format problems, at most [`crate::diag::CAP`] of each kind. A file without a protocol line
-/// (`C: `, `S: `, `C@NAME: `, `S@NAME: `) is not a transcript, and nothing else is reported.
+/// format problems, at most [`crate::diag::CAP`] of each kind. A file with a NUL byte (a
+/// transcript is plain text, and no command line holds NUL: reference §1.1) or without a
+/// protocol line (`C: `, `S: `, `C@NAME: `, `S@NAME: `) is not a transcript, and nothing else is
+/// reported.
 pub(crate) fn load(file: &str, mut bytes: Vec<u8>) -> Load {
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Load::NotATranscript(format!(
+            "a binary file (a NUL byte at offset {at}; transcripts are plain text)"
+        ));
+    }
     let crlf = strip_cr_before_lf(&mut bytes);
     let transcript = msnp6::transcript::parse(&bytes);
     if transcript.lines.is_empty() {
-        return Load::NotATranscript(why_not_a_transcript(&bytes));
+        return Load::NotATranscript(why_not_a_transcript(&bytes).to_owned());
     }
     if let Some((count, first)) = crlf {
         let lines = if count == 1 {
@@ -96,8 +103,6 @@ fn strip_cr_before_lf(bytes: &mut Vec<u8>) -> Option<(usize, usize)> {
 fn why_not_a_transcript(bytes: &[u8]) -> &'static str {
     if bytes.is_empty() {
         "the file is empty"
-    } else if bytes.contains(&0) {
-        "a binary file (it has NUL bytes) with no protocol line"
     } else {
         "no protocol line (`C: ...` or `S: ...`, docs/transcript-format.md)"
     }

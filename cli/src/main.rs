@@ -6,8 +6,8 @@
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
-//! (`verify`), or a file is not a transcript (empty, or no protocol line); 2 usage or I/O error,
-//! or a string that is not a challenge. Transcripts follow `docs/transcript-format.md`.
+//! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
+//! I/O error, or a string that is not a challenge. Transcripts follow `docs/transcript-format.md`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -104,7 +104,7 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
         let result = match load(file, bytes) {
             Load::NotATranscript(why) => {
                 all_good = false;
-                print_not_a_transcript(&mut out, file, why, args.json)
+                print_not_a_transcript(&mut out, file, &why, args.json)
             }
             Load::Transcript(loaded) => {
                 let t = &loaded.transcript;

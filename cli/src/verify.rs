@@ -4,7 +4,8 @@
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...
 //! ```
 //! Exit status: 0 when every file is a transcript with no server-side violation, 1 otherwise (a
-//! file that is empty or has no protocol line is not a transcript), 2 for usage or I/O errors.
+//! file that is empty, has a NUL byte or has no protocol line is not a transcript), 2 for usage
+//! or I/O errors.
 //! Client-side violations are reported but do not change the exit status. The human output shows
 //! at most [`CAP`] violations of one rule per file, then how many more.
 
@@ -68,7 +69,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         let written = match load(file, bytes) {
             Load::NotATranscript(why) => {
                 all_conform = false;
-                print_not_a_transcript(&mut out, file, why, args.json)
+                print_not_a_transcript(&mut out, file, &why, args.json)
             }
             Load::Transcript(loaded) => {
                 let report = verify(&loaded.transcript, &options);

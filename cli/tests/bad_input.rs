@@ -42,9 +42,31 @@ fn assert_not_a_transcript(file: &str, why: &str) {
 #[test]
 fn a_binary_file_is_not_a_transcript() {
     // The binary under test: a file that is surely there and surely binary.
+    let exe = env!("CARGO_BIN_EXE_msnp6");
+    let at = std::fs::read(exe)
+        .expect("read the binary")
+        .iter()
+        .position(|&b| b == 0)
+        .expect("a NUL byte");
     assert_not_a_transcript(
-        env!("CARGO_BIN_EXE_msnp6"),
-        "a binary file (it has NUL bytes) with no protocol line",
+        exe,
+        &format!("a binary file (a NUL byte at offset {at}; transcripts are plain text)"),
+    );
+    // Random bytes that happen to hold protocol lines are still binary, not a transcript that
+    // "conforms".
+    let mut bytes = b"# server: NS\nC: OUT\n".to_vec();
+    let mut x: u32 = 0x6d73_6e70;
+    bytes.extend((0..4096).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x.to_le_bytes()[0]
+    }));
+    bytes.extend_from_slice(b"\0\nC: OUT\n");
+    let at = bytes.iter().position(|&b| b == 0).expect("a NUL byte");
+    assert_not_a_transcript(
+        &temp_file("random.bin", &bytes),
+        &format!("a binary file (a NUL byte at offset {at}; transcripts are plain text)"),
     );
 }
 
