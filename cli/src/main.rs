@@ -5,19 +5,25 @@
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
 //! ```
-//! Exit status: 0 success; 1 a line did not check (`check`) or the server side broke a rule
-//! (`verify`); 2 usage or I/O error.
+//! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
+//! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
+//! I/O error, or a string that is not a challenge. Transcripts follow `docs/transcript-format.md`.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use msnp6::Dialect;
-use msnp6::auth::{Challenge, KeyPair, PrivateKey, qry_response};
 use msnp6::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
 
+mod challenge;
+mod diag;
+mod input;
 mod verify;
+
+use diag::{diag, plural};
+use input::{Load, load, read_input};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,11 +38,12 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Top {
-    /// Read transcripts (see transcript-format.md).
+    /// Read transcripts (format: docs/transcript-format.md in the msnp6-lab repository).
     #[command(subcommand)]
     Transcript(TranscriptCmd),
-    /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key).
-    Challenge(ChallengeArgs),
+    /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key)
+    /// (docs/msnp6-protocol.md §9).
+    Challenge(challenge::ChallengeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,18 +72,6 @@ struct CheckArgs {
     files: Vec<String>,
 }
 
-#[derive(Debug, Args)]
-struct ChallengeArgs {
-    /// The challenge of `CHL 0 challenge`.
-    challenge: String,
-    /// The public key sent in QRY; its private key comes from the documented key-pair table.
-    #[arg(long, conflicts_with = "private_key")]
-    key: Option<String>,
-    /// Hash with this private key directly.
-    #[arg(long)]
-    private_key: Option<String>,
-}
-
 fn parse_dialect(s: &str) -> Result<Dialect, String> {
     s.parse::<Dialect>().map_err(|e| e.to_string())
 }
@@ -84,67 +79,9 @@ fn parse_dialect(s: &str) -> Result<Dialect, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Top::Challenge(args) => challenge(&args),
+        Top::Challenge(args) => challenge::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
-    }
-}
-
-fn challenge(args: &ChallengeArgs) -> ExitCode {
-    let private = match (&args.private_key, &args.key) {
-        (Some(p), _) => match PrivateKey::new(p.as_bytes()) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("msnp6: --private-key: {e}");
-                return ExitCode::from(2);
-            }
-        },
-        (None, Some(public)) => match KeyPair::by_public_key(public.as_bytes()) {
-            Some(KeyPair {
-                private_key: Some(p),
-                ..
-            }) => p,
-            found => {
-                let known: Vec<&str> = KeyPair::ALL
-                    .iter()
-                    .filter(|k| k.private_key.is_some())
-                    .map(|k| k.public_key)
-                    .collect();
-                let why = if found.is_some() {
-                    "its private key is not documented"
-                } else {
-                    "unknown public key"
-                };
-                eprintln!(
-                    "msnp6: {why}: {public}\nknown public keys: {}",
-                    known.join(", ")
-                );
-                return ExitCode::from(2);
-            }
-        },
-        (None, None) => PrivateKey::MSMSGS,
-    };
-    // A challenge is a token (reference §3.4 CHL): `Challenge::new` is the rule.
-    let challenge = match Challenge::new(args.challenge.as_bytes()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("msnp6: the challenge is not a token: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut out = [0u8; 32];
-    qry_response(challenge, private, &mut out);
-    println!("{}", String::from_utf8_lossy(&out));
-    ExitCode::SUCCESS
-}
-
-fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        let mut v = Vec::new();
-        std::io::stdin().read_to_end(&mut v)?;
-        Ok(v)
-    } else {
-        std::fs::read(path)
     }
 }
 
@@ -160,29 +97,36 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
         let bytes = match read_input(file) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("msnp6: {file}: {e}");
+                diag!("msnp6: {file}: {e}");
                 return ExitCode::from(2);
             }
         };
-        let t = msnp6::transcript::parse(&bytes);
-        for p in &t.problems {
-            eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
-            all_good = false;
-        }
-        let reports = check(&t, &options);
-        let good = |r: &LineReport| {
-            matches!(r.outcome, Outcome::Ok) || (args.lenient && r.outcome == Outcome::Lenient)
-        };
-        let result = if args.json {
-            print_json(&mut out, file, &reports)
-        } else {
-            print_human(&mut out, file, &reports)
+        let result = match load(file, bytes) {
+            Load::NotATranscript(why) => {
+                all_good = false;
+                print_not_a_transcript(&mut out, file, &why, args.json)
+            }
+            Load::Transcript(loaded) => {
+                let t = &loaded.transcript;
+                let reports = check(t, &options);
+                let good = |r: &LineReport| {
+                    matches!(r.outcome, Outcome::Ok)
+                        || (args.lenient && r.outcome == Outcome::Lenient)
+                };
+                all_good &= reports.iter().all(good)
+                    && t.problems.is_empty()
+                    && (args.lenient || !loaded.crlf);
+                if args.json {
+                    print_json(&mut out, file, &reports)
+                } else {
+                    print_human(&mut out, file, &reports)
+                }
+            }
         };
         if let Err(e) = result {
-            eprintln!("msnp6: writing output: {e}");
+            diag!("msnp6: writing output: {e}");
             return ExitCode::from(2);
         }
-        all_good &= reports.iter().all(good);
     }
     if all_good {
         ExitCode::SUCCESS
@@ -251,10 +195,28 @@ fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std:
     }
     writeln!(
         out,
-        "{file}: {} lines: {} ok, {} lenient, {} error",
-        reports.len(),
+        "{file}: {}: {} ok, {} lenient, {} error",
+        plural(reports.len(), "line"),
         counts[0],
         counts[1],
         counts[2]
     )
+}
+
+/// The one summary line of a file that is not a transcript (`check` and `verify`).
+fn print_not_a_transcript(
+    out: &mut impl Write,
+    file: &str,
+    why: &str,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        writeln!(
+            out,
+            "{}",
+            json!({ "file": file, "result": "error", "error": why })
+        )
+    } else {
+        writeln!(out, "{file}: not a transcript: {why}")
+    }
 }

@@ -3,8 +3,11 @@
 //! ```text
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...
 //! ```
-//! Exit status: 0 when no file has a server-side violation, 1 otherwise, 2 for usage or I/O
-//! errors. Client-side violations are reported but do not change the exit status.
+//! Exit status: 0 when every file is a transcript with no server-side violation, 1 otherwise (a
+//! file that is empty, has a NUL byte or has no protocol line is not a transcript), 2 for usage
+//! or I/O errors.
+//! Client-side violations are reported but do not change the exit status. The human output shows
+//! at most [`CAP`] violations of one rule per file, then how many more.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -13,6 +16,9 @@ use clap::Args;
 use msnp6::Dialect;
 use msnp6::monitor::{Report, VerifyOptions, verify};
 use serde_json::json;
+
+use crate::diag::{CAP, Capped, diag, plural};
+use crate::input::{Load, load, read_input};
 
 /// The arguments of `transcript verify`.
 #[derive(Debug, Args)]
@@ -53,28 +59,32 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let mut out = stdout.lock();
     let mut all_conform = true;
     for file in &args.files {
-        let bytes = match crate::read_input(file) {
+        let bytes = match read_input(file) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("msnp6: {file}: {e}");
+                diag!("msnp6: {file}: {e}");
                 return ExitCode::from(2);
             }
         };
-        let t = msnp6::transcript::parse(&bytes);
-        for p in &t.problems {
-            eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
-        }
-        let report = verify(&t, &options);
-        let written = if args.json {
-            print_json(&mut out, file, &report)
-        } else {
-            print_human(&mut out, file, &report)
+        let written = match load(file, bytes) {
+            Load::NotATranscript(why) => {
+                all_conform = false;
+                print_not_a_transcript(&mut out, file, &why, args.json)
+            }
+            Load::Transcript(loaded) => {
+                let report = verify(&loaded.transcript, &options);
+                all_conform &= report.conforms;
+                if args.json {
+                    print_json(&mut out, file, &report)
+                } else {
+                    print_human(&mut out, file, &report)
+                }
+            }
         };
         if let Err(e) = written {
-            eprintln!("msnp6: writing output: {e}");
+            diag!("msnp6: writing output: {e}");
             return ExitCode::from(2);
         }
-        all_conform &= report.conforms;
     }
     if all_conform {
         ExitCode::SUCCESS
@@ -103,12 +113,37 @@ fn print_json(out: &mut impl Write, file: &str, report: &Report) -> std::io::Res
     )
 }
 
+/// The one summary line of a file that is not a transcript.
+fn print_not_a_transcript(
+    out: &mut impl Write,
+    file: &str,
+    why: &str,
+    json: bool,
+) -> std::io::Result<()> {
+    if json {
+        let o = json!({ "file": file, "conforms": false, "error": why });
+        writeln!(out, "{o}")
+    } else {
+        writeln!(out, "{file}: not a transcript: {why}")
+    }
+}
+
 fn print_human(out: &mut impl Write, file: &str, report: &Report) -> std::io::Result<()> {
+    let mut capped = Capped::new();
     for v in &report.violations {
+        if capped.admit(&(v.side, v.rule), v.line) {
+            writeln!(
+                out,
+                "{file}:{}: [{}] {} {} (§{}): {}",
+                v.line, v.connection, v.side, v.rule, v.section, v.message
+            )?;
+        }
+    }
+    for ((side, rule), n, first) in capped.hidden() {
         writeln!(
             out,
-            "{file}:{}: [{}] {} {} (§{}): {}",
-            v.line, v.connection, v.side, v.rule, v.section, v.message
+            "{file}: {} not shown (the first at line {first}; at most {CAP} per rule)",
+            plural(n, &format!("more {side} {rule} violation"))
         )?;
     }
     let server = report.server_violations().count();

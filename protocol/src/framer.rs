@@ -17,17 +17,6 @@
 //! * An error that loses the framing — a line longer than the limit, or a payload length over the
 //!   limit — closes the framer: that error is returned again by every later call, and pushed
 //!   bytes are dropped. A server answers both by closing the connection.
-//!
-//! ```
-//! use msnp6::{Direction, Framer, ServerKind, Decoder};
-//! let mut f = Framer::new(Decoder::new(Direction::ClientToServer, ServerKind::Notification));
-//! f.push(b"QRY 10 msmsgs@msnmsgr.com 32\r\n3b6666b6015732");
-//! assert!(f.next_frame().unwrap().is_none());
-//! f.push(b"2b6fc6e41a115968f5PNG\r\n");
-//! let frame = f.next_frame().unwrap().unwrap();
-//! assert_eq!(frame.command.verb(), "QRY");
-//! assert_eq!(f.next_frame().unwrap().unwrap().command.verb(), "PNG");
-//! ```
 
 use std::cell::Cell;
 
@@ -83,6 +72,20 @@ impl FrameError {
 
 /// The streaming, sans-IO framer: bytes in with [`Framer::push`], frames out with
 /// [`Framer::next_frame`] (which also says what happens after an error).
+///
+/// Chunks may cut a frame anywhere, in its line or in its payload (reference §1.4); a frame comes
+/// out once all of it has arrived:
+///
+/// ```
+/// use msnp6::{Direction, Framer, ServerKind, Decoder};
+/// let mut f = Framer::new(Decoder::new(Direction::ClientToServer, ServerKind::Notification));
+/// f.push(b"QRY 10 msmsgs@msnmsgr.com 32\r\n3b6666b6015732");
+/// assert!(f.next_frame().unwrap().is_none());
+/// f.push(b"2b6fc6e41a115968f5PNG\r\n");
+/// let frame = f.next_frame().unwrap().unwrap();
+/// assert_eq!(frame.command.verb(), "QRY");
+/// assert_eq!(f.next_frame().unwrap().unwrap().command.verb(), "PNG");
+/// ```
 #[derive(Debug, Clone)]
 pub struct Framer {
     buf: Vec<u8>,

@@ -1,8 +1,14 @@
 //! # msnp6 — the MSNP6 protocol, exactly
 //!
 //! A codec for MSNP6, the protocol of MSN Messenger 3.6 (2003), on the dispatch (DS),
-//! notification (NS) and switchboard (SB) servers, in both directions. The protocol facts it
-//! implements, with their sources, are in `msnp6-protocol.md` (cited as "reference §N").
+//! notification (NS) and switchboard (SB) servers, in both directions.
+//!
+//! The protocol facts it implements, with their sources, are in the repository's
+//! `docs/msnp6-protocol.md`. Throughout these docs, "reference §N" (or "`msnp6-protocol.md` §N")
+//! means section N of that file: §1 the wire format, §3 the commands, §9 challenges, §12 the
+//! documented limits, §13 the contradictions between sources, §14 server behaviour. Transcript
+//! files follow `docs/transcript-format.md` (cited as "transcript-format.md"). How the codec reads
+//! the reference where it is silent or contradicts itself is in `docs/codec.md`.
 //!
 //! * [`types`] — validated values: [`TrId`], [`Handle`](types::Handle),
 //!   [`FriendlyName`](types::FriendlyName), [`List`](types::List), [`Status`](types::Status),
@@ -33,6 +39,7 @@
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod check;
@@ -41,6 +48,7 @@ mod decode;
 pub mod error;
 mod framer;
 #[cfg(feature = "fuzzing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 pub(crate) mod grammar;
 pub mod message;
@@ -51,6 +59,7 @@ pub mod types;
 pub mod validate;
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub mod codec;
 
 pub use commands::{Command, Context};
@@ -59,3 +68,9 @@ pub use error::{DecodeError, Expected, Warning, Warnings};
 pub use framer::{Frame, FrameError, Framer};
 pub use grammar::Payload;
 pub use types::{Dialect, Direction, ServerKind, TrId};
+
+/// The repository's README, compiled: its Rust example runs as a doctest, so the README and the
+/// code cannot drift apart.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
