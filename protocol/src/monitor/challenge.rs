@@ -7,7 +7,7 @@ use super::state::Exp;
 use crate::auth::{KeyPair, is_digest_shape, qry_response};
 use crate::commands::challenge::{Chl, Qry};
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn server_chl(&mut self, cid: usize, line: usize, c: &Chl<'static>) {
         let t = c.trid.0;
         let reply = self.answer(cid, line, t, |p| {

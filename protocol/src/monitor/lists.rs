@@ -35,7 +35,7 @@ fn is_email(h: &[u8]) -> bool {
     Handle::new(h).is_ok_and(|h| h.is_email())
 }
 
-impl Monitor<'_> {
+impl Monitor {
     // ----- the list version ------------------------------------------------------------------
 
     /// A list-changing line: its version must be greater than the account's last one.

@@ -49,7 +49,7 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
     }
 }
 
-impl Monitor<'_> {
+impl Monitor {
     // ----- client lines on the DS/NS -----------------------------------------------------------
 
     pub(super) fn client_ns(&mut self, cid: usize, line: usize, cmd: Command<'static>) {

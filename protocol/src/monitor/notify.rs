@@ -99,7 +99,7 @@ pub(crate) struct Heard {
     pub(crate) line: usize,
 }
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn owe(&mut self, conn: usize, since: usize, want: Want) {
         self.expected.push(Expected { conn, since, want });
     }
@@ -161,7 +161,7 @@ impl Monitor<'_> {
         let (gone, keep): (Vec<Expected>, Vec<Expected>) =
             self.expected.drain(..).partition(|e| e.conn == conn);
         self.expected = keep;
-        let last = self.last_line;
+        let last = self.position;
         for e in gone.into_iter().filter(|e| e.want == Want::OutOth) {
             let msg = format!(
                 "{} was owed because of the login of line {} and never came",

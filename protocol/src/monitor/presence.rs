@@ -10,7 +10,7 @@ use crate::commands::login::{XfrRequest, XfrSwitchboard};
 use crate::commands::presence::{Chg, Fln, Iln, Nln};
 use crate::types::{Enumerated, List, Status, TransferKind};
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn client_chg(&mut self, cid: usize, line: usize, trid: u32, c: &Chg<'static>) {
         let Some(status) = c.status.known() else {
             self.client_bad_value(cid, line, trid, "CHG", &c.status.to_string(), &[]);

@@ -16,7 +16,7 @@ fn is_email(h: &[u8]) -> bool {
     Handle::new(h).is_ok_and(|h| h.is_email())
 }
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn client_sb(&mut self, cid: usize, line: usize, cmd: Command<'static>) {
         let trid = cmd.trid().map_or(0, |t| t.0);
         if let Some(c) = self.conns.get_mut(cid) {
