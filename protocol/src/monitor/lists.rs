@@ -5,14 +5,27 @@ use super::rules::R;
 use super::state::{AddAfter, Bytes, Exp, LISTS, Pending, SynBatch, list_index, stage_name};
 use super::{Family, Monitor, lossy};
 use crate::commands::Command;
+use crate::commands::lists::{Add, Lst, Rea, Rem, ReverseAdd, ReverseRemove};
 use crate::commands::services::Fnd;
-use crate::types::{Dialect, Enumerated, Handle, List, Property, Status};
+use crate::types::{Dialect, Enumerated, GtcMode, Handle, List, Privacy, Property, Status};
 
 /// The BPR lines after an FL entry (SYN reply, §3.2) and after ADD FL (§14), in order.
 const BPR_ORDER: [&[u8]; 4] = [b"PHH", b"PHW", b"PHM", b"MOB"];
 
 /// The FL/AL/BL limit of §14 (March 2003).
 const LIST_LIMIT: usize = 150;
+
+/// A GTC, BLP, PRP or LST line as the server sent it: what [`Monitor::batch_or`] judges.
+struct Reported<'v> {
+    trid: u32,
+    version: u32,
+    body: BatchLine,
+    /// Whether an outstanding command is the one this line answers on its own.
+    own: fn(&Exp) -> bool,
+    verb: &'static str,
+    /// The values the line echoes (REPLY-ECHO).
+    value: &'v str,
+}
 
 /// One line of a SYN reply.
 enum BatchLine {
@@ -266,22 +279,26 @@ impl Monitor {
             Command::Gtc(g) => self.batch_or(
                 cid,
                 line,
-                g.trid.0,
-                g.version,
-                BatchLine::Gtc(g.mode.known()),
-                |e| matches!(e, Exp::Gtc(_)),
-                "GTC",
-                &g.mode.to_string(),
+                Reported {
+                    trid: g.trid.0,
+                    version: g.version,
+                    body: BatchLine::Gtc(g.mode.known()),
+                    own: |e| matches!(e, Exp::Gtc(_)),
+                    verb: "GTC",
+                    value: &g.mode.to_string(),
+                },
             ),
             Command::Blp(b) => self.batch_or(
                 cid,
                 line,
-                b.trid.0,
-                b.version,
-                BatchLine::Blp(b.privacy.known()),
-                |e| matches!(e, Exp::Blp(_)),
-                "BLP",
-                &b.privacy.to_string(),
+                Reported {
+                    trid: b.trid.0,
+                    version: b.version,
+                    body: BatchLine::Blp(b.privacy.known()),
+                    own: |e| matches!(e, Exp::Blp(_)),
+                    verb: "BLP",
+                    value: &b.privacy.to_string(),
+                },
             ),
             Command::Prp(p) => {
                 let value = p.value.as_ref().map_or_else(String::new, |v| v.to_string());
@@ -289,205 +306,20 @@ impl Monitor {
                 self.batch_or(
                     cid,
                     line,
-                    p.trid.0,
-                    p.version,
-                    BatchLine::Prp(p.property.as_bytes().to_vec()),
-                    |e| matches!(e, Exp::Prp { .. }),
-                    "PRP",
-                    pv.trim_end(),
+                    Reported {
+                        trid: p.trid.0,
+                        version: p.version,
+                        body: BatchLine::Prp(p.property.as_bytes().to_vec()),
+                        own: |e| matches!(e, Exp::Prp { .. }),
+                        verb: "PRP",
+                        value: pv.trim_end(),
+                    },
                 );
             }
-            Command::Lst(l) => {
-                let entry = l
-                    .entry
-                    .as_ref()
-                    .map(|e| (e.handle.as_bytes().to_vec(), e.name.as_bytes().to_vec()));
-                let bl = BatchLine::Lst {
-                    list: l.list.known(),
-                    index: l.index,
-                    total: l.total,
-                    entry,
-                };
-                self.batch_or(
-                    cid,
-                    line,
-                    l.trid.0,
-                    l.version,
-                    bl,
-                    |e| matches!(e, Exp::Lst { .. }),
-                    "LST",
-                    "",
-                );
-            }
-            Command::Add(a) => {
-                let t = a.trid.0;
-                if a.list.known() == Some(List::Reverse) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::TridAsync,
-                        format!("ADD {t} RL: the reverse-list notice uses TrID 0"),
-                    );
-                    return;
-                }
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Add { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "ADD");
-                    return;
-                };
-                self.add_reply(
-                    cid,
-                    line,
-                    p,
-                    a.list.known(),
-                    a.version,
-                    a.handle.as_bytes(),
-                    a.name.as_bytes(),
-                );
-            }
-            Command::Rem(r) => {
-                let t = r.trid.0;
-                if r.list.known() == Some(List::Reverse) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::TridAsync,
-                        format!("REM {t} RL: the reverse-list notice uses TrID 0"),
-                    );
-                    return;
-                }
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Rem { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "REM");
-                    return;
-                };
-                let Exp::Rem { list, handle } = &p.exp else {
-                    return;
-                };
-                if r.list.known() != Some(*list) || r.handle.as_bytes() != handle.as_slice() {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "REM reply {} {} does not echo {} {}",
-                            r.list,
-                            r.handle,
-                            list,
-                            lossy(handle)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, r.version, "REM");
-                let key = self.key(cid);
-                if self.account(&key).list(*list).contains(handle) == Some(false) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::List216,
-                        format!(
-                            "REM of {} which is not on {list}: 216 expected",
-                            lossy(handle)
-                        ),
-                    );
-                }
-                self.account(&key).list_mut(*list).remove(handle);
-                if matches!(*list, List::Allow | List::Block) {
-                    self.privacy_changed(&key);
-                }
-                if *list == List::Forward {
-                    // The user no longer watches the contact: a later presence line about it
-                    // (after a new ADD FL) is not a repetition of the last one.
-                    let own: Vec<usize> = (0..self.conns.len())
-                        .filter(|&o| self.conns.get(o).is_some_and(|c| c.ns.account == key))
-                        .collect();
-                    self.last_presence
-                        .retain(|(o, h), _| h != handle || !own.contains(o));
-                    if let Some(me) = self.own_handle(cid) {
-                        let online = self.ns_conns_with_status(handle);
-                        if self.ns_conns_of(handle).is_empty() {
-                            // The contact's RL changes while it is offline: nothing shows it.
-                            self.account(handle).list_mut(List::Reverse).remove(&me);
-                        }
-                        if online.is_empty() {
-                            self.version_moved_unseen(handle);
-                        }
-                        for other in online {
-                            self.owe(
-                                other,
-                                line,
-                                super::notify::Want::ReverseRemove { about: me.clone() },
-                            );
-                        }
-                    }
-                }
-            }
-            Command::Rea(r) => {
-                let t = r.trid.0;
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Rea { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "REA");
-                    return;
-                };
-                let Exp::Rea { handle, name } = &p.exp else {
-                    return;
-                };
-                if r.handle.as_bytes() != handle.as_slice() || r.name.as_bytes() != name.as_slice()
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "REA reply {} {} does not echo {} {}",
-                            r.handle,
-                            r.name,
-                            lossy(handle),
-                            lossy(name)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, r.version, "REA");
-                let own = self.own_handle(cid);
-                let key = self.key(cid);
-                if own.as_deref() == Some(handle.as_slice()) {
-                    let acct = self.account(&key);
-                    let renamed = acct.name.as_ref() != Some(name);
-                    acct.name = Some(name.clone());
-                    acct.pending_name = None;
-                    if renamed {
-                        acct.changes = acct.changes.wrapping_add(1);
-                        let seen = acct.seen;
-                        self.broadcast(&key, line, seen, true);
-                    }
-                } else {
-                    let acct = self.account(&key);
-                    if own.is_some()
-                        && LISTS
-                            .iter()
-                            .all(|l| acct.list(*l).contains(handle) == Some(false))
-                    {
-                        self.violate(
-                            cid,
-                            line,
-                            R::List216,
-                            format!(
-                                "REA of {} which is on none of the lists: 216 expected",
-                                lossy(handle)
-                            ),
-                        );
-                    }
-                    let acct = self.account(&key);
-                    for l in &mut acct.lists {
-                        if let Some(n) = l.members.get_mut(handle) {
-                            n.clone_from(name);
-                        }
-                    }
-                }
-            }
+            Command::Lst(l) => self.lst_line(cid, line, &l),
+            Command::Add(a) => self.add_line(cid, line, &a),
+            Command::Rem(r) => self.rem_reply(cid, line, &r),
+            Command::Rea(r) => self.rea_reply(cid, line, &r),
             Command::Bpr(b) => self.bpr(
                 cid,
                 line,
@@ -495,61 +327,260 @@ impl Monitor {
                 b.handle.as_bytes(),
                 b.property.as_bytes(),
             ),
-            Command::ReverseAdd(a) => {
-                self.version_change(cid, line, a.version, "ADD 0 RL");
-                let key = self.key(cid);
-                let h = a.handle.as_bytes();
-                if self.account(&key).list(List::Reverse).contains(h) == Some(true) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ListRl,
-                        format!("ADD 0 RL {}, which is already on RL", a.handle),
-                    );
-                }
-                if let Some(me) = self.own_handle(cid) {
-                    if self.never_added(h, &me) {
-                        self.violate(
-                            cid,
-                            line,
-                            R::ListRl,
-                            format!(
-                                "ADD 0 RL {}, but {} has not added the user to its FL",
-                                a.handle, a.handle
-                            ),
-                        );
-                    }
-                }
-                self.account(&key)
-                    .list_mut(List::Reverse)
-                    .insert(h, a.name.as_bytes());
-                self.deliver(
-                    cid,
-                    line,
-                    &super::notify::Want::ReverseAdd { about: h.to_vec() },
-                );
-            }
-            Command::ReverseRemove(r) => {
-                self.version_change(cid, line, r.version, "REM 0 RL");
-                let key = self.key(cid);
-                let h = r.handle.as_bytes();
-                if self.account(&key).list(List::Reverse).contains(h) == Some(false) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ListRl,
-                        format!("REM 0 RL {}, which is not on RL", r.handle),
-                    );
-                }
-                self.account(&key).list_mut(List::Reverse).remove(h);
-                self.deliver(
-                    cid,
-                    line,
-                    &super::notify::Want::ReverseRemove { about: h.to_vec() },
-                );
-            }
+            Command::ReverseAdd(a) => self.reverse_add(cid, line, &a),
+            Command::ReverseRemove(r) => self.reverse_remove(cid, line, &r),
             _ => {}
         }
+    }
+
+    /// A LST line: part of a SYN reply or of a stand-alone LST reply (§3.2).
+    fn lst_line(&mut self, cid: usize, line: usize, l: &Lst<'static>) {
+        let entry = l
+            .entry
+            .as_ref()
+            .map(|e| (e.handle.as_bytes().to_vec(), e.name.as_bytes().to_vec()));
+        let bl = BatchLine::Lst {
+            list: l.list.known(),
+            index: l.index,
+            total: l.total,
+            entry,
+        };
+        self.batch_or(
+            cid,
+            line,
+            Reported {
+                trid: l.trid.0,
+                version: l.version,
+                body: bl,
+                own: |e| matches!(e, Exp::Lst { .. }),
+                verb: "LST",
+                value: "",
+            },
+        );
+    }
+
+    /// A reply to ADD (§3.2); ADD with RL and a TrID is TRID-ASYNC.
+    fn add_line(&mut self, cid: usize, line: usize, a: &Add<'static>) {
+        let t = a.trid.0;
+        if a.list.known() == Some(List::Reverse) {
+            self.violate(
+                cid,
+                line,
+                R::TridAsync,
+                format!("ADD {t} RL: the reverse-list notice uses TrID 0"),
+            );
+            return;
+        }
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Add { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "ADD");
+            return;
+        };
+        self.add_reply(cid, line, p, a);
+    }
+
+    /// A reply to REM (§3.2): echo, version, LIST-216, and what a REM FL owes the contact
+    /// (REM 0 RL).
+    fn rem_reply(&mut self, cid: usize, line: usize, r: &Rem<'static>) {
+        let t = r.trid.0;
+        if r.list.known() == Some(List::Reverse) {
+            self.violate(
+                cid,
+                line,
+                R::TridAsync,
+                format!("REM {t} RL: the reverse-list notice uses TrID 0"),
+            );
+            return;
+        }
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Rem { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "REM");
+            return;
+        };
+        let Exp::Rem { list, handle } = &p.exp else {
+            return;
+        };
+        if r.list.known() != Some(*list) || r.handle.as_bytes() != handle.as_slice() {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "REM reply {} {} does not echo {} {}",
+                    r.list,
+                    r.handle,
+                    list,
+                    lossy(handle)
+                ),
+            );
+        }
+        self.version_change(cid, line, r.version, "REM");
+        let key = self.key(cid);
+        if self.account(&key).list(*list).contains(handle) == Some(false) {
+            self.violate(
+                cid,
+                line,
+                R::List216,
+                format!(
+                    "REM of {} which is not on {list}: 216 expected",
+                    lossy(handle)
+                ),
+            );
+        }
+        self.account(&key).list_mut(*list).remove(handle);
+        if matches!(*list, List::Allow | List::Block) {
+            self.privacy_changed(&key);
+        }
+        if *list == List::Forward {
+            // The user no longer watches the contact: a later presence line about it
+            // (after a new ADD FL) is not a repetition of the last one.
+            let own: Vec<usize> = (0..self.conns.len())
+                .filter(|&o| self.conns.get(o).is_some_and(|c| c.ns.account == key))
+                .collect();
+            self.last_presence
+                .retain(|(o, h), _| h != handle || !own.contains(o));
+            if let Some(me) = self.own_handle(cid) {
+                let online = self.ns_conns_with_status(handle);
+                if self.ns_conns_of(handle).is_empty() {
+                    // The contact's RL changes while it is offline: nothing shows it.
+                    self.account(handle).list_mut(List::Reverse).remove(&me);
+                }
+                if online.is_empty() {
+                    self.version_moved_unseen(handle);
+                }
+                for other in online {
+                    self.owe(
+                        other,
+                        line,
+                        super::notify::Want::ReverseRemove { about: me.clone() },
+                    );
+                }
+            }
+        }
+    }
+
+    /// A reply to REA (§3.2): echo, version, LIST-216; renaming oneself is broadcast (§14).
+    fn rea_reply(&mut self, cid: usize, line: usize, r: &Rea<'static>) {
+        let t = r.trid.0;
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Rea { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "REA");
+            return;
+        };
+        let Exp::Rea { handle, name } = &p.exp else {
+            return;
+        };
+        if r.handle.as_bytes() != handle.as_slice() || r.name.as_bytes() != name.as_slice() {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "REA reply {} {} does not echo {} {}",
+                    r.handle,
+                    r.name,
+                    lossy(handle),
+                    lossy(name)
+                ),
+            );
+        }
+        self.version_change(cid, line, r.version, "REA");
+        let own = self.own_handle(cid);
+        let key = self.key(cid);
+        if own.as_deref() == Some(handle.as_slice()) {
+            let acct = self.account(&key);
+            let renamed = acct.name.as_ref() != Some(name);
+            acct.name = Some(name.clone());
+            acct.pending_name = None;
+            if renamed {
+                acct.changes = acct.changes.wrapping_add(1);
+                let seen = acct.seen;
+                self.broadcast(&key, line, seen, true);
+            }
+        } else {
+            let acct = self.account(&key);
+            if own.is_some()
+                && LISTS
+                    .iter()
+                    .all(|l| acct.list(*l).contains(handle) == Some(false))
+            {
+                self.violate(
+                    cid,
+                    line,
+                    R::List216,
+                    format!(
+                        "REA of {} which is on none of the lists: 216 expected",
+                        lossy(handle)
+                    ),
+                );
+            }
+            let acct = self.account(&key);
+            for l in &mut acct.lists {
+                if let Some(n) = l.members.get_mut(handle) {
+                    n.clone_from(name);
+                }
+            }
+        }
+    }
+
+    /// ADD 0 RL (§3.2): LIST-RL, and the notice owed because a contact added the user.
+    fn reverse_add(&mut self, cid: usize, line: usize, a: &ReverseAdd<'static>) {
+        self.version_change(cid, line, a.version, "ADD 0 RL");
+        let key = self.key(cid);
+        let h = a.handle.as_bytes();
+        if self.account(&key).list(List::Reverse).contains(h) == Some(true) {
+            self.violate(
+                cid,
+                line,
+                R::ListRl,
+                format!("ADD 0 RL {}, which is already on RL", a.handle),
+            );
+        }
+        if let Some(me) = self.own_handle(cid) {
+            if self.never_added(h, &me) {
+                self.violate(
+                    cid,
+                    line,
+                    R::ListRl,
+                    format!(
+                        "ADD 0 RL {}, but {} has not added the user to its FL",
+                        a.handle, a.handle
+                    ),
+                );
+            }
+        }
+        self.account(&key)
+            .list_mut(List::Reverse)
+            .insert(h, a.name.as_bytes());
+        self.deliver(
+            cid,
+            line,
+            &super::notify::Want::ReverseAdd { about: h.to_vec() },
+        );
+    }
+
+    /// REM 0 RL (§3.2): LIST-RL, and the notice owed because a contact removed the user.
+    fn reverse_remove(&mut self, cid: usize, line: usize, r: &ReverseRemove<'static>) {
+        self.version_change(cid, line, r.version, "REM 0 RL");
+        let key = self.key(cid);
+        let h = r.handle.as_bytes();
+        if self.account(&key).list(List::Reverse).contains(h) == Some(false) {
+            self.violate(
+                cid,
+                line,
+                R::ListRl,
+                format!("REM 0 RL {}, which is not on RL", r.handle),
+            );
+        }
+        self.account(&key).list_mut(List::Reverse).remove(h);
+        self.deliver(
+            cid,
+            line,
+            &super::notify::Want::ReverseRemove { about: h.to_vec() },
+        );
     }
 
     /// Whether the file shows that `adder` has not put `me` on its FL (and is not doing so).
@@ -588,24 +619,14 @@ impl Monitor {
     }
 
     /// A GTC/BLP/PRP/LST line: part of a SYN reply, or the reply to its own command.
-    #[allow(clippy::too_many_arguments)]
-    fn batch_or(
-        &mut self,
-        cid: usize,
-        line: usize,
-        trid: u32,
-        version: u32,
-        bl: BatchLine,
-        own: fn(&Exp) -> bool,
-        what: &str,
-        value: &str,
-    ) {
+    fn batch_or(&mut self, cid: usize, line: usize, r: Reported<'_>) {
         let own_open = |p: &Pending| match &p.exp {
             Exp::Lst { total, got, .. } => total.is_none_or(|t| (got.len() as u64) < u64::from(t)),
             _ => !p.answered,
         };
+        let (trid, what, version) = (r.trid, r.verb, r.version);
         let Some(mut p) = self.answer(cid, line, trid, |p| {
-            (matches!(p.exp, Exp::Syn { .. }) && p.answered) || (own(&p.exp) && own_open(p))
+            (matches!(p.exp, Exp::Syn { .. }) && p.answered) || ((r.own)(&p.exp) && own_open(p))
         }) else {
             self.opaque_or(cid, line, trid, what);
             return;
@@ -620,165 +641,195 @@ impl Monitor {
                 self.violate(cid, line, R::SynCurrent, format!("{what} after SYN {trid} {client}: the client's version is current, nothing follows"));
                 self.put_back(cid, p);
             }
-            Exp::Syn { batch: Some(b), .. } => {
-                let mut b = core::mem::take(b);
-                let done = self.batch_line(cid, line, &mut b, version, bl, what);
-                if done {
-                    let key = self.key(cid);
-                    let acct = self.account(&key);
-                    for (i, l) in acct.lists.iter_mut().enumerate() {
-                        if let Some(entries) = b.lists.get(i) {
-                            l.replace(entries);
-                        }
-                    }
-                    acct.gtc = b.gtc.or(acct.gtc);
-                    acct.blp = b.blp.or(acct.blp);
-                } else if let Exp::Syn { batch, .. } = &mut p.exp {
-                    *batch = Some(b);
-                    self.put_back(cid, p);
-                }
-            }
+            Exp::Syn { batch: Some(_), .. } => self.syn_batch_line(cid, line, p, r),
             Exp::Gtc(mode) => {
                 let mode = *mode;
-                if mode.as_str() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!("GTC reply `{value}` does not echo `{mode}`"),
-                    );
-                }
-                self.version_change(cid, line, version, "GTC");
-                let key = self.key(cid);
-                if self.account(&key).gtc == Some(mode)
-                    && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Gtc(m) if *m != mode))
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::Mode218,
-                        format!("GTC {mode} is the current value: 218 expected"),
-                    );
-                }
-                self.account(&key).gtc = Some(mode);
+                self.gtc_reply(cid, line, mode, r.value, version);
             }
             Exp::Blp(privacy) => {
                 let privacy = *privacy;
-                if privacy.as_str() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!("BLP reply `{value}` does not echo `{privacy}`"),
-                    );
-                }
-                self.version_change(cid, line, version, "BLP");
-                let key = self.key(cid);
-                if self.account(&key).blp == Some(privacy)
-                    && !self.mode_in_flight(
-                        cid,
-                        &key,
-                        |e| matches!(e, Exp::Blp(v) if *v != privacy),
-                    )
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::Mode218,
-                        format!("BLP {privacy} is the current value: 218 expected"),
-                    );
-                }
-                self.account(&key).blp = Some(privacy);
-                self.privacy_changed(&key);
+                self.blp_reply(cid, line, privacy, r.value, version);
             }
-            Exp::Prp {
-                property,
-                value: asked,
-                known,
-            } => {
-                let asked_text = format!(
-                    "{} {}",
-                    lossy(property),
-                    asked.as_deref().map(lossy).unwrap_or_default()
-                );
-                if asked_text.trim_end() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "PRP reply `{value}` does not echo `{}`",
-                            asked_text.trim_end()
-                        ),
-                    );
+            Exp::Prp { .. } => self.prp_reply(cid, line, &p, r.value, version),
+            Exp::Lst { .. } => self.lst_reply(cid, line, p, r.body, version),
+            _ => {}
+        }
+    }
+
+    /// A line inside a full SYN reply (§3.2); the lists are learned when it completes.
+    fn syn_batch_line(&mut self, cid: usize, line: usize, mut p: Pending, r: Reported<'_>) {
+        let Exp::Syn { batch: Some(b), .. } = &mut p.exp else {
+            return;
+        };
+        let (version, bl, what) = (r.version, r.body, r.verb);
+        let mut b = core::mem::take(b);
+        let done = self.batch_line(cid, line, &mut b, version, bl, what);
+        if done {
+            let key = self.key(cid);
+            let acct = self.account(&key);
+            for (i, l) in acct.lists.iter_mut().enumerate() {
+                if let Some(entries) = b.lists.get(i) {
+                    l.replace(entries);
                 }
-                if !*known {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ErrorDocumented,
-                        format!(
-                            "PRP of the undocumented property {} is accepted: 715 expected",
-                            lossy(property)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, version, "PRP");
             }
-            Exp::Lst {
-                list: asked,
-                got,
-                total,
-                version: first,
-            } => {
-                let BatchLine::Lst {
-                    list,
-                    index,
-                    total: n,
-                    entry,
-                } = bl
-                else {
-                    return;
-                };
-                if list != *asked {
+            acct.gtc = b.gtc.or(acct.gtc);
+            acct.blp = b.blp.or(acct.blp);
+        } else if let Exp::Syn { batch, .. } = &mut p.exp {
+            *batch = Some(b);
+            self.put_back(cid, p);
+        }
+    }
+
+    /// The reply to GTC (§3.2): echo, version, MODE-218.
+    fn gtc_reply(&mut self, cid: usize, line: usize, mode: GtcMode, value: &str, version: u32) {
+        if mode.as_str() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!("GTC reply `{value}` does not echo `{mode}`"),
+            );
+        }
+        self.version_change(cid, line, version, "GTC");
+        let key = self.key(cid);
+        if self.account(&key).gtc == Some(mode)
+            && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Gtc(m) if *m != mode))
+        {
+            self.violate(
+                cid,
+                line,
+                R::Mode218,
+                format!("GTC {mode} is the current value: 218 expected"),
+            );
+        }
+        self.account(&key).gtc = Some(mode);
+    }
+
+    /// The reply to BLP (§3.2): echo, version, MODE-218; who may see the user changed.
+    fn blp_reply(&mut self, cid: usize, line: usize, privacy: Privacy, value: &str, version: u32) {
+        if privacy.as_str() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!("BLP reply `{value}` does not echo `{privacy}`"),
+            );
+        }
+        self.version_change(cid, line, version, "BLP");
+        let key = self.key(cid);
+        if self.account(&key).blp == Some(privacy)
+            && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Blp(v) if *v != privacy))
+        {
+            self.violate(
+                cid,
+                line,
+                R::Mode218,
+                format!("BLP {privacy} is the current value: 218 expected"),
+            );
+        }
+        self.account(&key).blp = Some(privacy);
+        self.privacy_changed(&key);
+    }
+
+    /// The reply to PRP (§3.2): echo, version; an undocumented property is owed 715.
+    fn prp_reply(&mut self, cid: usize, line: usize, p: &Pending, value: &str, version: u32) {
+        let Exp::Prp {
+            property,
+            value: asked,
+            known,
+        } = &p.exp
+        else {
+            return;
+        };
+        let asked_text = format!(
+            "{} {}",
+            lossy(property),
+            asked.as_deref().map(lossy).unwrap_or_default()
+        );
+        if asked_text.trim_end() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "PRP reply `{value}` does not echo `{}`",
+                    asked_text.trim_end()
+                ),
+            );
+        }
+        if !*known {
+            self.violate(
+                cid,
+                line,
+                R::ErrorDocumented,
+                format!(
+                    "PRP of the undocumented property {} is accepted: 715 expected",
+                    lossy(property)
+                ),
+            );
+        }
+        self.version_change(cid, line, version, "PRP");
+    }
+
+    /// A line of the reply to a stand-alone LST (§3.2): echo, INDEX-TOTAL, the current version.
+    fn lst_reply(&mut self, cid: usize, line: usize, mut p: Pending, bl: BatchLine, version: u32) {
+        let Exp::Lst {
+            list: asked,
+            got,
+            total,
+            version: first,
+        } = &mut p.exp
+        else {
+            return;
+        };
+        let BatchLine::Lst {
+            list,
+            index,
+            total: n,
+            entry,
+        } = bl
+        else {
+            return;
+        };
+        if list != *asked {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "LST reply for another list than {}",
+                    asked.map_or("?", |l| l.as_str())
+                ),
+            );
+        }
+        let expected_index = u32::try_from(got.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        let ok = match (*total, entry.is_some()) {
+            (None, false) => index == 0 && n == 0,
+            (None, true) => index == 1 && n >= 1,
+            (Some(t), true) => index == expected_index && n == t,
+            (Some(_), false) => false,
+        };
+        if !ok {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!("LST {index} {n} where entry {expected_index} was expected"),
+            );
+        }
+        let key = self.key(cid);
+        let (current, moved) = {
+            let a = self.account(&key);
+            (a.version, a.version_moved)
+        };
+        match (*first, current) {
+            (Some(f), _) => self.version_is(cid, line, version, f, "LST"),
+            (None, Some(f)) if moved => {
+                // The version went up unseen: the current one is only known to be above f.
+                if version <= f {
                     self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "LST reply for another list than {}",
-                            asked.map_or("?", |l| l.as_str())
-                        ),
-                    );
-                }
-                let expected_index = u32::try_from(got.len())
-                    .unwrap_or(u32::MAX)
-                    .saturating_add(1);
-                let ok = match (*total, entry.is_some()) {
-                    (None, false) => index == 0 && n == 0,
-                    (None, true) => index == 1 && n >= 1,
-                    (Some(t), true) => index == expected_index && n == t,
-                    (Some(_), false) => false,
-                };
-                if !ok {
-                    self.violate(
-                        cid,
-                        line,
-                        R::IndexTotal,
-                        format!("LST {index} {n} where entry {expected_index} was expected"),
-                    );
-                }
-                let key = self.key(cid);
-                let (current, moved) = {
-                    let a = self.account(&key);
-                    (a.version, a.version_moved)
-                };
-                match (*first, current) {
-                    (Some(f), _) => self.version_is(cid, line, version, f, "LST"),
-                    (None, Some(f)) if moved => {
-                        // The version went up unseen: the current one is only known to be above f.
-                        if version <= f {
-                            self.violate(
                                 cid,
                                 line,
                                 R::ListVersionCurrent,
@@ -786,29 +837,26 @@ impl Monitor {
                                     "LST carries list version {version}, but the lists changed since version {f}: above {f} expected"
                                 ),
                             );
-                        }
-                        self.learn_version(&key, current, version);
-                    }
-                    (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
-                    (None, None) => self.version_not_less(cid, line, version, "LST"),
                 }
-                *first = Some(version);
-                *total = Some(n);
-                if let Some(e) = entry {
-                    got.push(e);
-                }
-                let finished = (got.len() as u64) >= u64::from(n);
-                if finished {
-                    if let Some(l) = asked {
-                        let entries = got.clone();
-                        self.account(&key).list_mut(*l).replace(&entries);
-                    }
-                } else {
-                    p.answered = true;
-                    self.put_back(cid, p);
-                }
+                self.learn_version(&key, current, version);
             }
-            _ => {}
+            (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
+            (None, None) => self.version_not_less(cid, line, version, "LST"),
+        }
+        *first = Some(version);
+        *total = Some(n);
+        if let Some(e) = entry {
+            got.push(e);
+        }
+        let finished = (got.len() as u64) >= u64::from(n);
+        if finished {
+            if let Some(l) = asked {
+                let entries = got.clone();
+                self.account(&key).list_mut(*l).replace(&entries);
+            }
+        } else {
+            p.answered = true;
+            self.put_back(cid, p);
         }
     }
 
@@ -1041,28 +1089,22 @@ impl Monitor {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_reply(
-        &mut self,
-        cid: usize,
-        line: usize,
-        mut p: Pending,
-        list: Option<List>,
-        version: u32,
-        handle: &[u8],
-        name: &[u8],
-    ) {
+    /// The reply to ADD `p` (§3.2, §14): echo, version, the ADD error precedence (201, 215,
+    /// 219); after ADD FL, the follow-up it owes.
+    fn add_reply(&mut self, cid: usize, line: usize, p: Pending, a: &Add<'static>) {
         let Exp::Add {
             list: asked,
             handle: h,
             name: n,
-            after,
-        } = &mut p.exp
+            ..
+        } = &p.exp
         else {
             return;
         };
-        let asked = *asked;
-        if list != Some(asked) || handle != h.as_slice() || name != n.as_slice() {
+        let (asked, hv, nv) = (*asked, h.clone(), n.clone());
+        let (h, n) = (hv.as_slice(), nv.as_slice());
+        let (list, version) = (a.list.known(), a.version);
+        if list != Some(asked) || a.handle.as_bytes() != h || a.name.as_bytes() != n {
             self.violate(
                 cid,
                 line,
@@ -1112,38 +1154,46 @@ impl Monitor {
             self.privacy_changed(&key);
         }
         if asked == List::Forward {
-            if let Some(me) = self.own_handle(cid) {
-                let online = self.ns_conns_with_status(h);
-                if self.ns_conns_of(h).is_empty() {
-                    // The contact's RL changes while it is offline: nothing shows it.
-                    self.account(h).list_mut(List::Reverse).forget(&me);
-                }
-                if online.is_empty() {
-                    self.version_moved_unseen(h);
-                }
-                for other in online {
-                    self.owe(
-                        other,
-                        line,
-                        super::notify::Want::ReverseAdd { about: me.clone() },
-                    );
-                }
+            self.add_fl_followup(cid, line, p, h, version);
+        }
+    }
+
+    /// ADD FL of `h` accepted (§14): the contact is owed ADD 0 RL, and the user's connection
+    /// BPR lines (after SYN) and an ILN (contact online and visible to the user).
+    fn add_fl_followup(&mut self, cid: usize, line: usize, mut p: Pending, h: &[u8], version: u32) {
+        if let Some(me) = self.own_handle(cid) {
+            let online = self.ns_conns_with_status(h);
+            if self.ns_conns_of(h).is_empty() {
+                // The contact's RL changes while it is offline: nothing shows it.
+                self.account(h).list_mut(List::Reverse).forget(&me);
             }
-            let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
-            let me = self.own_handle(cid);
-            // While the contact has a list command outstanding (BLP, ADD/REM AL/BL) whether it
-            // allows the user is not known: the server may have processed it already.
-            let changing = self.list_command_unanswered(h);
-            let iln_required = match (self.accounts.get(h.as_slice()), me) {
-                // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
-                (Some(c), Some(me)) if c.real && me.as_slice() != h.as_slice() => {
-                    c.seen.visible() == Some(true)
-                        && c.requested.is_none_or(Status::is_visible_online)
-                        && !changing
-                        && c.allows(&me) == Some(true)
-                }
-                _ => false,
-            };
+            if online.is_empty() {
+                self.version_moved_unseen(h);
+            }
+            for other in online {
+                self.owe(
+                    other,
+                    line,
+                    super::notify::Want::ReverseAdd { about: me.clone() },
+                );
+            }
+        }
+        let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
+        let me = self.own_handle(cid);
+        // While the contact has a list command outstanding (BLP, ADD/REM AL/BL) whether it
+        // allows the user is not known: the server may have processed it already.
+        let changing = self.list_command_unanswered(h);
+        let iln_required = match (self.accounts.get(h), me) {
+            // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
+            (Some(c), Some(me)) if c.real && me.as_slice() != h => {
+                c.seen.visible() == Some(true)
+                    && c.requested.is_none_or(Status::is_visible_online)
+                    && !changing
+                    && c.allows(&me) == Some(true)
+            }
+            _ => false,
+        };
+        if let Exp::Add { after, .. } = &mut p.exp {
             *after = Some(AddAfter {
                 version,
                 bprs: 0,
@@ -1151,9 +1201,9 @@ impl Monitor {
                 iln: false,
                 iln_required,
             });
-            p.answered = true;
-            self.put_back(cid, p);
         }
+        p.answered = true;
+        self.put_back(cid, p);
     }
 
     /// A BPR: inside a SYN reply, after an ADD FL, or pushed.

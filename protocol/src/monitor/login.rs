@@ -6,7 +6,8 @@ use super::state::{Exp, Family, Pending, Phase, Seen};
 use super::{Monitor, is_address, lossy};
 use crate::auth::{is_digest_shape, login_digest};
 use crate::commands::Command;
-use crate::commands::login::{UsrOk, Ver, XfrNotification};
+use crate::commands::login::{UsrInitial, UsrOk, UsrOther, UsrResponse, Ver, XfrNotification};
+use crate::commands::services::UrlRequest;
 use crate::message::Message;
 use crate::types::{Dialect, ServerKind, UrlService};
 
@@ -52,6 +53,44 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
 impl Monitor {
     // ----- client lines on the DS/NS -----------------------------------------------------------
 
+    /// CLIENT-ORDER: a command that needs login before the login completed: the server owes a
+    /// disconnect or 302 (§14); after a referral the connection is no longer the login's.
+    fn client_before_login(
+        &mut self,
+        cid: usize,
+        line: usize,
+        trid: u32,
+        verb: &'static str,
+        phase: &Phase,
+    ) {
+        if *phase == Phase::Referred {
+            self.violate(
+                cid,
+                line,
+                R::ClientOrder,
+                format!("{verb} after the server referred the client elsewhere"),
+            );
+            self.push(cid, line, trid, verb, Exp::Opaque);
+        } else {
+            self.violate(
+                cid,
+                line,
+                R::ClientOrder,
+                format!("{verb} before the login completed"),
+            );
+            self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::Close {
+                    allowed: &[302],
+                    why: format!("{verb} before login"),
+                },
+            );
+        }
+    }
+
     pub(super) fn client_ns(&mut self, cid: usize, line: usize, cmd: Command<'static>) {
         let Some(c) = self.conns.get_mut(cid) else {
             return;
@@ -75,32 +114,7 @@ impl Monitor {
                 | Command::Unknown(_)
         );
         if !login_free && !logged {
-            if phase == Phase::Referred {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientOrder,
-                    format!("{verb} after the server referred the client elsewhere"),
-                );
-                self.push(cid, line, trid, verb, Exp::Opaque);
-            } else {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientOrder,
-                    format!("{verb} before the login completed"),
-                );
-                self.push(
-                    cid,
-                    line,
-                    trid,
-                    verb,
-                    Exp::Close {
-                        allowed: &[302],
-                        why: format!("{verb} before login"),
-                    },
-                );
-            }
+            self.client_before_login(cid, line, trid, verb, &phase);
             return;
         }
         match cmd {
@@ -117,94 +131,9 @@ impl Monitor {
                     self.out_of_order(cid, line, trid, verb);
                 }
             }
-            Command::UsrInitial(u) => {
-                let handle = u.handle.as_bytes().to_vec();
-                match phase {
-                    Phase::Ver => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrI {
-                            handle,
-                            after_login: false,
-                        },
-                    ),
-                    Phase::Unknown => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrI {
-                            handle,
-                            after_login: true,
-                        },
-                    ),
-                    Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
-                    _ => self.out_of_order(cid, line, trid, verb),
-                }
-            }
-            Command::UsrResponse(u) => {
-                let digest = u.digest.expose().as_bytes().to_vec();
-                if !is_digest_shape(&digest) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ClientDigest,
-                        "the USR S digest is not 32 lower-case hex digits",
-                    );
-                }
-                match phase {
-                    Phase::Salt { .. } => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrS {
-                            digest,
-                            after_login: false,
-                        },
-                    ),
-                    Phase::Unknown => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrS {
-                            digest,
-                            after_login: true,
-                        },
-                    ),
-                    Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
-                    _ => self.out_of_order(cid, line, trid, verb),
-                }
-            }
-            Command::UsrOther(u) => {
-                let ctp = u.package.as_bytes() == b"CTP";
-                let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
-                if phase == Phase::LoggedIn {
-                    self.push(cid, line, trid, verb, Exp::Usr207);
-                } else if ctp && dialect.version() == 2 {
-                    self.push(cid, line, trid, verb, Exp::Opaque);
-                } else {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ClientValue,
-                        format!("USR package `{}` is not MD5", u.package),
-                    );
-                    self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::Close {
-                            allowed: &[],
-                            why: "unknown USR package".to_owned(),
-                        },
-                    );
-                }
-            }
+            Command::UsrInitial(u) => self.client_usr_initial(cid, line, &u),
+            Command::UsrResponse(u) => self.client_usr_response(cid, line, &u),
+            Command::UsrOther(u) => self.client_usr_other(cid, line, &u),
             Command::Cvr(_) | Command::Cvq(_) => self.push(cid, line, trid, verb, Exp::Cvr),
             Command::Out(_) => self.client_out(cid, line),
             Command::Png(_) => {
@@ -226,18 +155,7 @@ impl Monitor {
                 Some(_) => self.push(cid, line, trid, verb, Exp::Ims(i.state.as_bytes().to_vec())),
                 None => self.client_bad_value(cid, line, trid, verb, &i.state.to_string(), &[]),
             },
-            Command::UrlRequest(u) => {
-                let dialect = self.conns.get(cid).map_or(5, |c| c.dialect.version());
-                let refusable = match u.service.known() {
-                    None | Some(UrlService::Password) => true,
-                    Some(UrlService::Mobile | UrlService::ChangeMobile) => dialect < 5,
-                    Some(UrlService::Profile | UrlService::N2pAccount | UrlService::N2pFund) => {
-                        dialect < 6
-                    }
-                    Some(_) => false,
-                };
-                self.push(cid, line, trid, verb, Exp::Url { refusable });
-            }
+            Command::UrlRequest(u) => self.client_url(cid, line, &u),
             Command::FndRequest(_) => self.push(
                 cid,
                 line,
@@ -274,6 +192,132 @@ impl Monitor {
             }
             _ => self.push(cid, line, trid, verb, Exp::Opaque),
         }
+    }
+
+    /// USR I (§3.1, §8): in order after VER (and INF), once; after login the server owes 207.
+    fn client_usr_initial(&mut self, cid: usize, line: usize, u: &UsrInitial<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let handle = u.handle.as_bytes().to_vec();
+        match phase {
+            Phase::Ver => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrI {
+                    handle,
+                    after_login: false,
+                },
+            ),
+            Phase::Unknown => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrI {
+                    handle,
+                    after_login: true,
+                },
+            ),
+            Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
+            _ => self.out_of_order(cid, line, trid, verb),
+        }
+    }
+
+    /// USR S (§3.1, §9): after the salt; the digest is checked when the password is known.
+    fn client_usr_response(&mut self, cid: usize, line: usize, u: &UsrResponse<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let digest = u.digest.expose().as_bytes().to_vec();
+        if !is_digest_shape(&digest) {
+            self.violate(
+                cid,
+                line,
+                R::ClientDigest,
+                "the USR S digest is not 32 lower-case hex digits",
+            );
+        }
+        match phase {
+            Phase::Salt { .. } => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrS {
+                    digest,
+                    after_login: false,
+                },
+            ),
+            Phase::Unknown => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrS {
+                    digest,
+                    after_login: true,
+                },
+            ),
+            Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
+            _ => self.out_of_order(cid, line, trid, verb),
+        }
+    }
+
+    /// A USR with another security package: refused or disconnected (§3.1).
+    fn client_usr_other(&mut self, cid: usize, line: usize, u: &UsrOther<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let ctp = u.package.as_bytes() == b"CTP";
+        let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
+        if phase == Phase::LoggedIn {
+            self.push(cid, line, trid, verb, Exp::Usr207);
+        } else if ctp && dialect.version() == 2 {
+            self.push(cid, line, trid, verb, Exp::Opaque);
+        } else {
+            self.violate(
+                cid,
+                line,
+                R::ClientValue,
+                format!("USR package `{}` is not MD5", u.package),
+            );
+            self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::Close {
+                    allowed: &[],
+                    why: "unknown USR package".to_owned(),
+                },
+            );
+        }
+    }
+
+    /// URL (§3.4): a service the dialect in force does not document may be refused with 201.
+    fn client_url(&mut self, cid: usize, line: usize, u: &UrlRequest<'static>) {
+        let trid = u.trid.0;
+        let verb = "URL";
+        let dialect = self.conns.get(cid).map_or(5, |c| c.dialect.version());
+        let refusable = match u.service.known() {
+            None | Some(UrlService::Password) => true,
+            Some(UrlService::Mobile | UrlService::ChangeMobile) => dialect < 5,
+            Some(UrlService::Profile | UrlService::N2pAccount | UrlService::N2pFund) => dialect < 6,
+            Some(_) => false,
+        };
+        self.push(cid, line, trid, verb, Exp::Url { refusable });
     }
 
     /// A known command at the wrong point of the login: the server disconnects (§14).
