@@ -27,6 +27,14 @@ struct Reported<'v> {
     value: &'v str,
 }
 
+/// An LST line of a SYN reply with its list known.
+struct ListLine {
+    list: List,
+    index: u32,
+    total: u32,
+    entry: Option<(Bytes, Bytes)>,
+}
+
 /// One line of a SYN reply.
 enum BatchLine {
     Gtc(Option<crate::types::GtcMode>),
@@ -870,212 +878,283 @@ impl Monitor {
         bl: BatchLine,
         what: &str,
     ) -> bool {
-        let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
         if version != b.version && !matches!(bl, BatchLine::Bpr { .. }) {
             self.version_is(cid, line, version, b.version, what);
         }
-        let in_list = b.stage >= 3 && b.index < b.total;
         match bl {
-            BatchLine::Gtc(m) => {
-                if b.stage != 0 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("GTC where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                }
-                b.gtc = m;
-                b.stage = b.stage.max(1);
-            }
-            BatchLine::Blp(p) => {
-                if b.stage != 1 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("BLP where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                }
-                b.blp = p;
-                b.stage = b.stage.max(2);
-            }
-            BatchLine::Prp(property) => {
-                if dialect.version() < 5 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("PRP in a {dialect} SYN reply (PRP is MSNP5+)"),
-                    );
-                } else if b.stage != 2 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("PRP where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                } else if b.props.contains(&property) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("a second PRP {} in the SYN reply", lossy(&property)),
-                    );
-                }
-                b.props.push(property);
-            }
+            BatchLine::Gtc(m) => self.syn_gtc(cid, line, b, m),
+            BatchLine::Blp(p) => self.syn_blp(cid, line, b, p),
+            BatchLine::Prp(property) => self.syn_prp(cid, line, b, property),
             BatchLine::Lst {
-                list,
+                list: Some(list),
                 index,
                 total,
                 entry,
             } => {
-                let Some(list) = list else { return false };
-                let stage = u8::try_from(list_index(list))
-                    .unwrap_or(3)
-                    .saturating_add(3);
-                if in_list && stage == b.stage {
-                    if index != b.index.saturating_add(1) || total != b.total || entry.is_none() {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!(
-                                "LST {list} {index} {total} after entry {} of {}",
-                                b.index, b.total
-                            ),
-                        );
-                    }
-                } else {
-                    if in_list {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!(
-                                "LST {} stopped after entry {} of {}",
-                                stage_name(b.stage),
-                                b.index,
-                                b.total
-                            ),
-                        );
-                    }
-                    let next = self.next_stage(b);
-                    if next == 3 && b.stage <= 2 {
-                        if b.stage < 2 {
-                            self.violate(
-                                cid,
-                                line,
-                                R::SynOrder,
-                                format!("LST {list} before {}", stage_name(b.stage)),
-                            );
-                        } else if dialect.version() >= 5 {
-                            let missing: Vec<&str> = Property::ALL
-                                .iter()
-                                .map(|p| p.as_str())
-                                .filter(|p| !b.props.iter().any(|q| q.as_slice() == p.as_bytes()))
-                                .collect();
-                            if !missing.is_empty() {
-                                self.violate(
-                                    cid,
-                                    line,
-                                    R::SynOrder,
-                                    format!("no PRP for {} before the lists", missing.join(", ")),
-                                );
-                            }
-                        }
-                    }
-                    let bit = 1u8 << (stage - 3);
-                    let first_unseen = (3u8..7).find(|s| b.seen & (1 << (s - 3)) == 0).unwrap_or(7);
-                    if b.seen & bit != 0 {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SynOrder,
-                            format!("a second LST {list} in the SYN reply"),
-                        );
-                    } else if stage != first_unseen && b.stage >= 2 {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SynOrder,
-                            format!("LST {list} where {} was expected", stage_name(first_unseen)),
-                        );
-                    }
-                    let _ = next;
-                    b.seen |= bit;
-                    let starts = (index == 1 && total >= 1 && entry.is_some())
-                        || (index == 0 && total == 0 && entry.is_none());
-                    if !starts {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!("LST {list} starts with {index} {total}"),
-                        );
-                    }
-                    b.stage = stage;
-                    b.total = total;
-                }
-                if let Some(fl) = b.last_fl.take() {
-                    if dialect.version() >= 5 && b.bprs.len() < BPR_ORDER.len() {
-                        let msg = format!(
-                            "the FL entry {} got {} of its BPR lines PHH, PHW, PHM, MOB",
-                            lossy(&fl),
-                            b.bprs.len()
-                        );
-                        self.violate(cid, line, R::SynBpr, msg);
-                    }
-                }
-                b.index = index;
-                b.bprs.clear();
-                if let Some((h, n)) = entry {
-                    if list == List::Forward {
-                        b.last_fl = Some(h.clone());
-                    }
-                    if let Some(v) = b.lists.get_mut(list_index(list)) {
-                        v.push((h, n));
-                    }
-                }
-                if b.seen == 0b1111 && b.index >= b.total {
-                    b.stage = 7;
-                    return true;
-                }
+                let l = ListLine {
+                    list,
+                    index,
+                    total,
+                    entry,
+                };
+                return self.syn_lst(cid, line, b, l);
             }
+            BatchLine::Lst { list: None, .. } => {}
             BatchLine::Bpr { handle, property } => {
-                if version != b.version {
-                    self.version_is(cid, line, version, b.version, "BPR");
-                }
-                if dialect.version() < 5 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynBpr,
-                        format!("BPR in a {dialect} SYN reply (BPR is MSNP5+)"),
-                    );
-                } else if b.last_fl.as_deref() != Some(handle.as_slice()) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynBpr,
-                        format!("BPR for {} not right after its FL entry", lossy(&handle)),
-                    );
-                } else if BPR_ORDER.get(b.bprs.len()).copied() != Some(property.as_slice()) {
-                    let expected = BPR_ORDER
-                        .get(b.bprs.len())
-                        .map_or_else(|| "no more BPR".to_owned(), |p| format!("BPR {}", lossy(p)));
-                    let msg = format!(
-                        "BPR {} for {} where {expected} was expected",
-                        lossy(&property),
-                        lossy(&handle)
-                    );
-                    self.violate(cid, line, R::SynBpr, msg);
-                }
-                b.bprs.push(property);
+                self.syn_bpr(cid, line, b, version, &handle, property);
             }
         }
         false
+    }
+
+    fn dialect_of(&self, cid: usize) -> Dialect {
+        self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect)
+    }
+
+    /// SYN-ORDER: GTC opens the SYN reply (§3.2).
+    fn syn_gtc(&mut self, cid: usize, line: usize, b: &mut SynBatch, m: Option<GtcMode>) {
+        if b.stage != 0 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("GTC where {} was expected", stage_name(self.next_stage(b))),
+            );
+        }
+        b.gtc = m;
+        b.stage = b.stage.max(1);
+    }
+
+    /// SYN-ORDER: BLP follows GTC (§3.2).
+    fn syn_blp(&mut self, cid: usize, line: usize, b: &mut SynBatch, p: Option<Privacy>) {
+        if b.stage != 1 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("BLP where {} was expected", stage_name(self.next_stage(b))),
+            );
+        }
+        b.blp = p;
+        b.stage = b.stage.max(2);
+    }
+
+    /// SYN-ORDER: in MSNP5+, one PRP for each property after BLP (§3.2).
+    fn syn_prp(&mut self, cid: usize, line: usize, b: &mut SynBatch, property: Bytes) {
+        let dialect = self.dialect_of(cid);
+        if dialect.version() < 5 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("PRP in a {dialect} SYN reply (PRP is MSNP5+)"),
+            );
+        } else if b.stage != 2 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("PRP where {} was expected", stage_name(self.next_stage(b))),
+            );
+        } else if b.props.contains(&property) {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("a second PRP {} in the SYN reply", lossy(&property)),
+            );
+        }
+        b.props.push(property);
+    }
+
+    /// An LST line of a SYN reply (§3.2): the next entry of the list in progress, or the start
+    /// of the next list; the previous FL entry's BPR lines are complete (SYN-BPR). Returns
+    /// whether the reply is complete.
+    fn syn_lst(&mut self, cid: usize, line: usize, b: &mut SynBatch, l: ListLine) -> bool {
+        let ListLine {
+            list,
+            index,
+            total,
+            entry,
+        } = l;
+        let dialect = self.dialect_of(cid);
+        let in_list = b.stage >= 3 && b.index < b.total;
+        let stage = u8::try_from(list_index(list))
+            .unwrap_or(3)
+            .saturating_add(3);
+        if in_list && stage == b.stage {
+            if index != b.index.saturating_add(1) || total != b.total || entry.is_none() {
+                self.violate(
+                    cid,
+                    line,
+                    R::IndexTotal,
+                    format!(
+                        "LST {list} {index} {total} after entry {} of {}",
+                        b.index, b.total
+                    ),
+                );
+            }
+        } else {
+            self.syn_list_starts(
+                cid,
+                line,
+                b,
+                &ListLine {
+                    list,
+                    index,
+                    total,
+                    entry: entry.clone(),
+                },
+            );
+        }
+        if let Some(fl) = b.last_fl.take() {
+            if dialect.version() >= 5 && b.bprs.len() < BPR_ORDER.len() {
+                let msg = format!(
+                    "the FL entry {} got {} of its BPR lines PHH, PHW, PHM, MOB",
+                    lossy(&fl),
+                    b.bprs.len()
+                );
+                self.violate(cid, line, R::SynBpr, msg);
+            }
+        }
+        b.index = index;
+        b.bprs.clear();
+        if let Some((h, n)) = entry {
+            if list == List::Forward {
+                b.last_fl = Some(h.clone());
+            }
+            if let Some(v) = b.lists.get_mut(list_index(list)) {
+                v.push((h, n));
+            }
+        }
+        if b.seen == 0b1111 && b.index >= b.total {
+            b.stage = 7;
+            return true;
+        }
+        false
+    }
+
+    /// SYN-ORDER and INDEX-TOTAL: a list of the SYN reply starts (FL, AL, BL, RL in that order,
+    /// after GTC, BLP and the PRPs; `1 N` with an entry, or `0 0`).
+    fn syn_list_starts(&mut self, cid: usize, line: usize, b: &mut SynBatch, l: &ListLine) {
+        let (list, index, total, has_entry) = (l.list, l.index, l.total, l.entry.is_some());
+        let dialect = self.dialect_of(cid);
+        let in_list = b.stage >= 3 && b.index < b.total;
+        let stage = u8::try_from(list_index(list))
+            .unwrap_or(3)
+            .saturating_add(3);
+        if in_list {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!(
+                    "LST {} stopped after entry {} of {}",
+                    stage_name(b.stage),
+                    b.index,
+                    b.total
+                ),
+            );
+        }
+        let next = self.next_stage(b);
+        if next == 3 && b.stage <= 2 {
+            if b.stage < 2 {
+                self.violate(
+                    cid,
+                    line,
+                    R::SynOrder,
+                    format!("LST {list} before {}", stage_name(b.stage)),
+                );
+            } else if dialect.version() >= 5 {
+                let missing: Vec<&str> = Property::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .filter(|p| !b.props.iter().any(|q| q.as_slice() == p.as_bytes()))
+                    .collect();
+                if !missing.is_empty() {
+                    self.violate(
+                        cid,
+                        line,
+                        R::SynOrder,
+                        format!("no PRP for {} before the lists", missing.join(", ")),
+                    );
+                }
+            }
+        }
+        let bit = 1u8 << (stage - 3);
+        let first_unseen = (3u8..7).find(|s| b.seen & (1 << (s - 3)) == 0).unwrap_or(7);
+        if b.seen & bit != 0 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("a second LST {list} in the SYN reply"),
+            );
+        } else if stage != first_unseen && b.stage >= 2 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("LST {list} where {} was expected", stage_name(first_unseen)),
+            );
+        }
+        let _ = next;
+        b.seen |= bit;
+        let starts =
+            (index == 1 && total >= 1 && has_entry) || (index == 0 && total == 0 && !has_entry);
+        if !starts {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!("LST {list} starts with {index} {total}"),
+            );
+        }
+        b.stage = stage;
+        b.total = total;
+    }
+
+    /// SYN-BPR: in MSNP5+, BPR PHH, PHW, PHM, MOB right after their FL entry, with the SYN's
+    /// version (§3.2).
+    fn syn_bpr(
+        &mut self,
+        cid: usize,
+        line: usize,
+        b: &mut SynBatch,
+        version: u32,
+        handle: &[u8],
+        property: Bytes,
+    ) {
+        let dialect = self.dialect_of(cid);
+        if version != b.version {
+            self.version_is(cid, line, version, b.version, "BPR");
+        }
+        if dialect.version() < 5 {
+            self.violate(
+                cid,
+                line,
+                R::SynBpr,
+                format!("BPR in a {dialect} SYN reply (BPR is MSNP5+)"),
+            );
+        } else if b.last_fl.as_deref() != Some(handle) {
+            self.violate(
+                cid,
+                line,
+                R::SynBpr,
+                format!("BPR for {} not right after its FL entry", lossy(handle)),
+            );
+        } else if BPR_ORDER.get(b.bprs.len()).copied() != Some(property.as_slice()) {
+            let expected = BPR_ORDER
+                .get(b.bprs.len())
+                .map_or_else(|| "no more BPR".to_owned(), |p| format!("BPR {}", lossy(p)));
+            let msg = format!(
+                "BPR {} for {} where {expected} was expected",
+                lossy(&property),
+                lossy(handle)
+            );
+            self.violate(cid, line, R::SynBpr, msg);
+        }
+        b.bprs.push(property);
     }
 
     /// The SYN stage the next line should have.
