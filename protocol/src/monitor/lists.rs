@@ -1,6 +1,7 @@
 //! Contact lists and properties (reference §3.2, §6, §14 "Lists"): SYN and its reply, LST, GTC,
 //! BLP, ADD, REM, REA, PRP, BPR, the asynchronous ADD/REM RL; the list version.
 
+use super::notify::Want;
 use super::rules::R;
 use super::state::{AddAfter, Bytes, Exp, LISTS, Pending, SynBatch, list_index, stage_name};
 use super::{Family, Monitor, lossy};
@@ -115,6 +116,24 @@ impl Monitor {
 
     /// The list version of `contact` went up because its RL changed, and no line owed to it shows
     /// the change (§3.2).
+    /// The ADD/REM FL of line `cause`, answered at `line`, changed `contact`'s RL (§3.2): its
+    /// connections with a status are owed `want` (ADD/REM 0 RL); a notice that came early, also
+    /// to a connection without status, shows the new version; otherwise it moved unseen.
+    fn owe_rl_notice(&mut self, contact: &[u8], cause: usize, line: usize, want: &Want) {
+        let online = self.ns_conns_with_status(contact);
+        let mut told = false;
+        for o in self.ns_conns_of(contact) {
+            if self.claim_early(o, cause, want) {
+                told = true;
+            } else if online.contains(&o) {
+                self.owe(o, line, want.clone());
+            }
+        }
+        if online.is_empty() && !told {
+            self.version_moved_unseen(contact);
+        }
+    }
+
     fn version_moved_unseen(&mut self, contact: &[u8]) {
         if let Some(a) = self.accounts.get_mut(contact) {
             a.version_moved = true;
@@ -450,21 +469,12 @@ impl Monitor {
             self.last_presence
                 .retain(|(o, h), _| h != handle || !own.contains(o));
             if let Some(me) = self.own_handle(cid) {
-                let online = self.ns_conns_with_status(handle);
                 if self.ns_conns_of(handle).is_empty() {
                     // The contact's RL changes while it is offline: nothing shows it.
                     self.account(handle).list_mut(List::Reverse).remove(&me);
                 }
-                if online.is_empty() {
-                    self.version_moved_unseen(handle);
-                }
-                for other in online {
-                    self.owe(
-                        other,
-                        line,
-                        super::notify::Want::ReverseRemove { about: me.clone() },
-                    );
-                }
+                let want = super::notify::Want::ReverseRemove { about: me.clone() };
+                self.owe_rl_notice(handle, p.line, line, &want);
             }
         }
     }
@@ -1241,21 +1251,12 @@ impl Monitor {
     /// BPR lines (after SYN) and an ILN (contact online and visible to the user).
     fn add_fl_followup(&mut self, cid: usize, line: usize, mut p: Pending, h: &[u8], version: u32) {
         if let Some(me) = self.own_handle(cid) {
-            let online = self.ns_conns_with_status(h);
             if self.ns_conns_of(h).is_empty() {
                 // The contact's RL changes while it is offline: nothing shows it.
                 self.account(h).list_mut(List::Reverse).forget(&me);
             }
-            if online.is_empty() {
-                self.version_moved_unseen(h);
-            }
-            for other in online {
-                self.owe(
-                    other,
-                    line,
-                    super::notify::Want::ReverseAdd { about: me.clone() },
-                );
-            }
+            let want = super::notify::Want::ReverseAdd { about: me.clone() };
+            self.owe_rl_notice(h, p.line, line, &want);
         }
         let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
         let me = self.own_handle(cid);

@@ -109,6 +109,8 @@ pub struct Monitor {
     next_position: Option<usize>,
     /// Lines owed to connections because of other connections' lines.
     expected: Vec<notify::Expected>,
+    /// Lines that came before the reply that decides they are owed (`since`: where they came).
+    early: Vec<notify::Expected>,
     /// The last presence line each connection got about each contact.
     last_presence: BTreeMap<(usize, Bytes), notify::Heard>,
     /// Switchboard session ids and the connections in them.
@@ -144,6 +146,7 @@ impl Monitor {
             position: 0,
             next_position: None,
             expected: Vec::new(),
+            early: Vec::new(),
             last_presence: BTreeMap::new(),
             sessions: BTreeMap::new(),
             invitations: BTreeMap::new(),

@@ -411,7 +411,7 @@ impl Monitor {
             None => {
                 let online_now =
                     seen.visible() == Some(true) && requested.is_none_or(Status::is_visible_online);
-                if online_now && allows == Some(true) {
+                if online_now && allows == Some(true) && !self.closing(handle) {
                     self.violate(
                         cid,
                         line,

@@ -373,7 +373,7 @@ impl Monitor {
             self.uninvite(cid, &me);
             self.sessions.entry(s).or_default().insert(cid);
             for o in self.others(cid) {
-                self.owe(o, line, Want::Joi { who: me.clone() });
+                self.owe_caused(o, p.line, line, Want::Joi { who: me.clone() });
             }
         }
     }
@@ -558,14 +558,11 @@ impl Monitor {
             self.sessions.entry(s.clone()).or_default().insert(cid);
             if let Some(me) = self.conns.get(cid).and_then(|c| c.sb.me.clone()) {
                 for other in self.ns_conns_of(&h) {
-                    self.owe(
-                        other,
-                        line,
-                        Want::Rng {
-                            session: s.clone(),
-                            inviter: me.clone(),
-                        },
-                    );
+                    let want = Want::Rng {
+                        session: s.clone(),
+                        inviter: me.clone(),
+                    };
+                    self.owe_caused(other, p.line, line, want);
                 }
             }
         }
@@ -608,8 +605,17 @@ impl Monitor {
         else {
             return;
         };
+        // The cause: the client line the server closes on, or the client's OUT.
+        let cause = self.conns.get(cid).map_or(line, |c| {
+            c.pending
+                .iter()
+                .find(|p| matches!(p.exp, Exp::Close { .. }))
+                .map(|p| p.line)
+                .or(c.client_out)
+                .unwrap_or(line)
+        });
         for o in self.others(cid) {
-            self.owe(o, line, Want::Bye { who: me.clone() });
+            self.owe_caused(o, cause, line, Want::Bye { who: me.clone() });
         }
         for members in self.sessions.values_mut() {
             members.remove(&cid);
@@ -749,7 +755,10 @@ impl Monitor {
             session: r.session.as_bytes().to_vec(),
             inviter: r.handle.as_bytes().to_vec(),
         };
-        if !self.deliver(cid, line, &want) && self.sessions.contains_key(r.session.as_bytes()) {
+        if !self.deliver(cid, line, &want)
+            && !self.may_come_early(cid, &want)
+            && self.sessions.contains_key(r.session.as_bytes())
+        {
             self.violate(
                 cid,
                 line,
