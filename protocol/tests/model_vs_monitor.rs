@@ -15,7 +15,8 @@
 //!    * `reply-dropped`: the reply to a client command is removed; expected at the first later
 //!      server line on that connection that could not follow it, or at the connection's close
 //!      after the client's OUT, or else at the file's last line. Lines that could not follow: any line while the connection's login is not complete;
-//!      a line with a non-zero TrID (a reply to that or a later command); the asynchronous lines
+//!      a line with a non-zero TrID (a reply to that or a later command); a QNG answering a PNG
+//!      sent after the command; the asynchronous lines
 //!      the server sends only in the state the dropped reply reports (after the first CHG echo:
 //!      presence lines; after the echo that made the user visible: RNG);
 //!    * `reply-duplicated`: a line with a non-zero TrID is repeated right after itself;
@@ -771,12 +772,36 @@ impl<'t> Predicted<'t> {
         let login_phase = self.ok_line.get(&s.conn).is_none_or(|&ok| s.line <= ok);
         let depends = self.dependents(i);
         let mut client_out = false;
-        for (k, l) in self.kinds.iter().enumerate().skip(s.line - 1 + span) {
+        // The PNGs of the connection not yet answered by a QNG: a QNG for a PNG sent after the
+        // command places the omission (replies in order, §14).
+        let mut pngs = std::collections::VecDeque::new();
+        for (k, l) in self.kinds.iter().enumerate() {
+            let skip = k < s.line - 1 + span;
+            match l {
+                FileLine::Client { conn, text } if *conn == s.conn && text == "PNG" => {
+                    pngs.push_back(k + 1);
+                }
+                FileLine::Server(j) if skip => {
+                    let o = &self.traced.server_lines[*j];
+                    if o.conn == s.conn && matches!(o.command, Command::Qng(_)) {
+                        pngs.pop_front();
+                    }
+                }
+                _ => {}
+            }
+            if skip {
+                continue;
+            }
             match l {
                 FileLine::Server(j) => {
                     let o = &self.traced.server_lines[*j];
                     if o.conn != s.conn {
                         continue;
+                    }
+                    if matches!(o.command, Command::Qng(_))
+                        && pngs.pop_front().is_some_and(|png| png > command_line)
+                    {
+                        return Some(k + 1 - span);
                     }
                     if matches!(o.command, Command::Out(_)) {
                         // The server may close (shutdown, OUT OTH, challenge timeout) before it

@@ -138,7 +138,7 @@ impl Monitor {
             Command::Out(_) => self.client_out(cid, line),
             Command::Png(_) => {
                 if let Some(c) = self.conns.get_mut(cid) {
-                    c.png = c.png.saturating_add(1);
+                    c.png.push_back(line);
                 }
             }
             Command::XfrRequest(x) => self.client_xfr(cid, line, trid, &x),
@@ -486,16 +486,10 @@ impl Monitor {
                 }
                 self.close(cid, line, "the server sent OUT");
             }
-            Command::Qng(_) => {
-                let had = self.conns.get_mut(cid).is_some_and(|c| {
-                    let had = c.png > 0;
-                    c.png = c.png.saturating_sub(1);
-                    had
-                });
-                if !had {
-                    self.violate(cid, line, R::PngQng, "QNG without an unanswered PNG");
-                }
-            }
+            Command::Qng(_) => match self.conns.get_mut(cid).and_then(|c| c.png.pop_front()) {
+                Some(png) => self.done_before(cid, line, png),
+                None => self.violate(cid, line, R::PngQng, "QNG without an unanswered PNG"),
+            },
             Command::Syn(_)
             | Command::Lst(_)
             | Command::Gtc(_)

@@ -552,6 +552,21 @@ impl Monitor {
         self.conns.get_mut(cid)?.pending.pop_front()
     }
 
+    /// The server answered the client line `before` (QNG for a PNG, §3.1): it read every command
+    /// sent before it, and replies come in order, so what they still miss is missing (reported
+    /// at `line`).
+    fn done_before(&mut self, cid: usize, line: usize, before: usize) {
+        while let Some(p) = self.conns.get_mut(cid).and_then(|c| {
+            c.pending
+                .front()
+                .is_some_and(|p| p.line < before && !matches!(p.exp, Exp::Close { .. }))
+                .then(|| c.pending.pop_front())
+                .flatten()
+        }) {
+            self.finalize(cid, line, &p);
+        }
+    }
+
     /// Puts an entry back at the front (its reply continues).
     fn put_back(&mut self, cid: usize, p: Pending) {
         if let Some(c) = self.conns.get_mut(cid) {
@@ -560,7 +575,7 @@ impl Monitor {
     }
 
     fn finalize(&mut self, cid: usize, line: usize, p: &Pending) {
-        if let Some((r, msg)) = p.missing() {
+        for (r, msg) in p.missing() {
             self.violate(cid, line, r, msg);
         }
         // The server read the command, so it may have applied it: the mode it sets is unknown
@@ -626,9 +641,6 @@ impl Monitor {
 
     /// Everything still owed at the end of the observation is missing (reported at `last`).
     fn owed(&mut self, last: usize) {
-        if !self.tagged() {
-            return;
-        }
         for cid in 0..self.conns.len() {
             let Some(c) = self.conns.get_mut(cid) else {
                 continue;
@@ -637,7 +649,7 @@ impl Monitor {
                 continue;
             }
             let pending: Vec<Pending> = c.pending.drain(..).collect();
-            let png = core::mem::take(&mut c.png);
+            let png = core::mem::take(&mut c.png).len();
             for p in pending {
                 if matches!(p.exp, Exp::Close { .. }) {
                     continue;
