@@ -1210,6 +1210,7 @@ impl Monitor {
             List::Block => acct.list(List::Allow).contains(h),
             _ => Some(false),
         };
+        let wrongly_accepted = !is_email(h) || on == Some(true) || opposite == Some(true);
         if !is_email(h) {
             self.violate(
                 cid,
@@ -1242,7 +1243,22 @@ impl Monitor {
         if matches!(asked, List::Allow | List::Block) {
             self.privacy_changed(&key);
         }
-        if asked == List::Forward {
+        if asked == List::Forward && wrongly_accepted {
+            // Root causes once: the ADD should have been refused, so nothing that only an
+            // accepted ADD owes is demanded (the lines that follow it are accepted either way).
+            let mut p = p;
+            if let Exp::Add { after, .. } = &mut p.exp {
+                *after = Some(AddAfter {
+                    version,
+                    bprs: 0,
+                    bpr: None,
+                    iln: false,
+                    iln_required: false,
+                });
+            }
+            p.answered = true;
+            self.put_back(cid, p);
+        } else if asked == List::Forward {
             self.add_fl_followup(cid, line, p, h, version);
         }
     }
