@@ -345,8 +345,7 @@ impl World {
                 step,
             );
         };
-        let expected =
-            crate::auth::login_digest_string(salt.as_bytes(), account.password.as_bytes());
+        let expected = super::md5::digest(salt.as_bytes(), account.password.as_bytes());
         if expected.as_bytes() != digest {
             return self.reply_and_close(
                 conn,

@@ -13,9 +13,10 @@
 //! scenario must be predicted with the seed it was generated with: [`Scenario::seed`].
 
 use super::accounts::{AccountSpec, Verification};
+use super::md5::digest;
 use super::rng::SplitMix64;
 use super::world::{ConnName, Event, Phase, World};
-use crate::auth::{KeyPair, login_digest_string, qry_response_string};
+use crate::auth::KeyPair;
 use crate::commands::challenge::{ChlRequest, Qry};
 use crate::commands::lists::{
     AddRequest, BlpRequest, GtcRequest, LstRequest, PrpRequest, ReaRequest, RemRequest, Syn,
@@ -375,7 +376,7 @@ impl Generator {
                 } else {
                     "wrong".to_owned()
                 };
-                let digest = login_digest_string(salt.as_bytes(), password.as_bytes());
+                let digest = digest(salt.as_bytes(), password.as_bytes());
                 self.send(
                     conn,
                     Command::UsrResponse(UsrResponse {
@@ -412,9 +413,9 @@ impl Generator {
         };
         let private = key.private_key.unwrap_or("");
         let answer = if right {
-            qry_response_string(challenge.as_bytes(), private.as_bytes())
+            digest(challenge.as_bytes(), private.as_bytes())
         } else {
-            qry_response_string(b"0", private.as_bytes())
+            digest(b"0", private.as_bytes())
         };
         let frame = Command::Qry(Qry {
             trid: t,

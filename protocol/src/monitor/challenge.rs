@@ -4,8 +4,9 @@
 use super::Monitor;
 use super::rules::R;
 use super::state::Exp;
-use crate::auth::{KeyPair, is_digest_shape, qry_response};
+use crate::auth::KeyPair;
 use crate::commands::challenge::{Chl, Qry};
+use crate::model::md5::{digest, is_digest_shape};
 
 impl Monitor {
     pub(super) fn server_chl(&mut self, cid: usize, line: usize, c: &Chl<'static>) {
@@ -72,11 +73,10 @@ impl Monitor {
                 private_key: Some(private),
                 ..
             }) => {
-                let right = challenges.iter().rev().any(|ch| {
-                    let mut out = [0u8; 32];
-                    qry_response(ch, private.as_bytes(), &mut out);
-                    out == response
-                });
+                let right = challenges
+                    .iter()
+                    .rev()
+                    .any(|ch| digest(ch, private.as_bytes()).as_bytes() == response);
                 if right {
                     (
                         Some(true),

@@ -4,11 +4,11 @@
 use super::rules::R;
 use super::state::{Exp, Family, Pending, Phase, Seen};
 use super::{Monitor, is_address, lossy};
-use crate::auth::{is_digest_shape, login_digest};
 use crate::commands::Command;
 use crate::commands::login::{UsrInitial, UsrOk, UsrOther, UsrResponse, Ver, XfrNotification};
 use crate::commands::services::UrlRequest;
 use crate::message::Message;
+use crate::model::md5::{digest as md5_digest, is_digest_shape};
 use crate::types::{Dialect, ServerKind, UrlService};
 
 /// Error codes after which the server closes the connection (reference §3.1, §3.4, §3.5).
@@ -686,9 +686,8 @@ impl Monitor {
             }
             if let (Exp::UsrS { digest, .. }, Some(password)) = (&p.exp, self.opts.password(&asked))
             {
-                let mut right = [0u8; 32];
-                login_digest(&salt, password.as_bytes(), &mut right);
-                if digest.as_slice() != right {
+                let right = md5_digest(&salt, password.as_bytes());
+                if digest.as_slice() != right.as_bytes() {
                     self.violate(
                         cid,
                         line,
@@ -817,9 +816,8 @@ impl Monitor {
                 let Some(password) = self.opts.password(&handle) else {
                     return;
                 };
-                let mut right = [0u8; 32];
-                login_digest(&salt, password.as_bytes(), &mut right);
-                let correct = digest.as_slice() == right;
+                let right = md5_digest(&salt, password.as_bytes());
+                let correct = digest.as_slice() == right.as_bytes();
                 if correct && code == 911 {
                     self.violate(
                         cid,
