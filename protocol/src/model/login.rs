@@ -89,11 +89,18 @@ impl World {
 
     /// MODEL-VER-CHOOSE / MODEL-VER-CVR0 / MODEL-VER-REFUSE.
     fn ver(&mut self, conn: &str, v: &Ver<'_>, step: &mut Step) {
-        let supported: &[Dialect] = match self.kind(conn) {
-            Some(ServerKind::Dispatch) => &[Dialect::Msnp6, Dialect::Cvr0],
-            _ => &[Dialect::Msnp6],
+        // The model's own reading of §3.1 VER (not the codec's `negotiate`): the server names
+        // one offered dialect it speaks; the model's servers speak MSNP6, and a DS also CVR0
+        // (the client-update sub-protocol); nothing in common is refused with VER 0.
+        let offered = |name: &[u8]| v.dialects.iter().any(|d| d == name);
+        let dispatch = self.kind(conn) == Some(ServerKind::Dispatch);
+        let chosen = if offered(b"MSNP6") {
+            Some(Dialect::Msnp6)
+        } else if dispatch && offered(b"CVR0") {
+            Some(Dialect::Cvr0)
+        } else {
+            None
         };
-        let chosen = crate::validate::negotiate(v, supported);
         let (phase, name, rule) = match chosen {
             Some(Dialect::Msnp6) => (Phase::Versioned, "MSNP6", rules::VER_CHOOSE),
             Some(_) => (Phase::Cvr0, "CVR0", rules::VER_CVR0),

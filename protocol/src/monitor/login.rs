@@ -32,8 +32,9 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
         Exp::Add { .. } => &[201, 205, 210, 215, 219],
         Exp::Rem { .. } => &[216],
         Exp::Rea { .. } => &[209, 216, 800],
-        // 201 for PRP MOB other than Y/N, for PAG to a malformed handle and for an unknown URL
-        // service: the codec's documented decisions (`msnp6::validate`).
+        // 201 ("invalid parameter", §4) for a parameter outside its documented values: PRP MOB
+        // other than Y/N (§3.2 PRP), PAG to a malformed handle, a URL service the dialect does
+        // not document (§3.4): the monitor's reading, not the codec's `validate`.
         Exp::Prp { .. } => &[715, 201],
         Exp::Chg {
             status: crate::types::Status::Offline,
