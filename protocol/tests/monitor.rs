@@ -706,3 +706,30 @@ fn the_docs_list_every_rule() {
         );
     }
 }
+
+/// docs/monitor.md, "SYN with the current version": a SYN reply above the version the monitor
+/// knows is accepted when the full lists follow; equal to the client's, nothing may follow.
+#[test]
+fn a_syn_may_raise_a_current_version_only_with_the_lists() {
+    let start = "# server: NS\nC: GTC 1 N\nS: GTC 1 8 N\n";
+    let lists = |v: u32| {
+        let mut s = format!("S: GTC 2 {v} N\nS: BLP 2 {v} AL\n");
+        for p in ["PHH", "PHW", "PHM", "MOB N", "MBE N"] {
+            s.push_str(&format!("S: PRP 2 {v} {p}\n"));
+        }
+        for l in ["FL", "AL", "BL", "RL"] {
+            s.push_str(&format!("S: LST 2 {l} {v} 0 0\n"));
+        }
+        s
+    };
+    let run = |text: String| -> Vec<(usize, &'static str)> {
+        let r = verify_bytes(text.as_bytes(), &VerifyOptions::default());
+        r.server_violations().map(|v| (v.line, v.rule)).collect()
+    };
+    let raised = format!("{start}C: SYN 2 8\nS: SYN 2 9\n{}", lists(9));
+    assert_eq!(run(raised), []);
+    let raised_alone = format!("{start}C: SYN 2 8\nS: SYN 2 9\n");
+    assert_eq!(run(raised_alone), [(5, "SYN-ORDER")]);
+    let current_with_lists = format!("{start}C: SYN 2 8\nS: SYN 2 8\n{}", lists(8));
+    assert_eq!(run(current_with_lists)[0], (6, "SYN-CURRENT"));
+}
