@@ -5,10 +5,10 @@ use super::accounts::server_token;
 use super::rng::ServerValue;
 use super::rules;
 use super::world::{ConnName, Phase, Step, World, error};
+use crate::Payload;
 use crate::commands::Command;
 use crate::commands::login::{Inf, Out, UsrOk, UsrSalt, Ver, VersionAdvice, XfrNotification};
 use crate::commands::switchboard::Msg;
-use crate::grammar::Payload;
 use crate::types::{
     Dialect, ErrorCode, FriendlyName, Handle, OutReason, ServerKind, Token, TokenList, TrId,
     Verified,

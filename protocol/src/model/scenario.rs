@@ -16,6 +16,7 @@ use super::accounts::{AccountSpec, Verification};
 use super::md5::digest;
 use super::rng::SplitMix64;
 use super::world::{ConnName, Event, Phase, World};
+use crate::Payload;
 use crate::auth::KeyPair;
 use crate::commands::challenge::{ChlRequest, Qry};
 use crate::commands::lists::{
@@ -28,7 +29,6 @@ use crate::commands::presence::{Chg, ImsRequest, Nln};
 use crate::commands::services::{FndFields, FndRequest, Pag, Sdc, UrlRequest};
 use crate::commands::switchboard::{Ans, Cal, MsgSend};
 use crate::commands::{Bare, Command, Unknown};
-use crate::grammar::Payload;
 use crate::types::{
     AckMode, FriendlyName, GtcMode, Handle, ImsState, List, Privacy, Property, Secret, ServerKind,
     Status, Token, TokenList, TrId, TransferKind, UrlService, Value,
