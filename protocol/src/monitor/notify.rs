@@ -11,7 +11,7 @@
 //! kept as *early* and claimed by the reply, provided it came after the cause (the command). It is reported missing (REPLY-MISSING or
 //! PRESENCE-WATCHER) at the first reply on that connection to a client command sent after the
 //! cause — the server had processed the cause before reading that command, so it would have queued
-//! the notice first — or, in a tagged file, at the file's last line.
+//! the notice first — or at the end of the observation (`Monitor::finish`).
 
 use super::rules::R;
 use super::state::{Bytes, Family, Phase, Seen};
@@ -235,7 +235,7 @@ impl Monitor {
         }
     }
 
-    /// At the end of a tagged file, everything still owed is missing.
+    /// At the end of the observation, everything still owed is missing.
     pub(super) fn owed_at_end(&mut self, last: usize) {
         let late = core::mem::take(&mut self.expected);
         for e in late {
