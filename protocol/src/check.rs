@@ -12,10 +12,10 @@
 //! ```
 
 use crate::commands::Command;
-use crate::decode::{Decoder, Mode};
 use crate::error::{DecodeError, Warning};
 use crate::transcript::{PayloadJoin, ProtocolLine, Transcript};
 use crate::types::{Dialect, Direction, ServerKind};
+use crate::{Decoder, Mode};
 
 /// What to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -80,21 +80,62 @@ pub fn check(t: &Transcript, options: &CheckOptions) -> Vec<LineReport> {
         .collect()
 }
 
-/// One attempt at one line with one decoder.
-struct Attempt {
-    command: String,
-    warnings: Vec<Warning>,
-    payload_len: Option<usize>,
-    payload_join: Option<PayloadJoin>,
-    /// `Err` when the bytes re-encode differently.
-    reencoded: Result<(), String>,
+/// One line (or frame) decoded by one decoder: what [`decode_line`] and [`decode_frame`] give.
+/// `transcript check` reports it; the monitor's transcript front end judges `command`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDecoded {
+    /// The command, owned.
+    pub command: Command<'static>,
+    /// Lenient-mode warnings.
+    pub warnings: Vec<Warning>,
+    /// For a payload command: the declared length.
+    pub payload_len: Option<usize>,
+    /// For a payload command read from a transcript: which join rule rebuilt the payload.
+    pub payload_join: Option<PayloadJoin>,
+    /// `Err` (with the byte offset) when the frame re-encodes to other bytes or decoding used
+    /// only part of it.
+    pub reencoded: Result<(), String>,
 }
 
-fn attempt(line: &ProtocolLine, decoder: &Decoder) -> Result<Attempt, (String, bool)> {
-    let misplaced = |e: &DecodeError| matches!(e, DecodeError::Misplaced { .. });
+impl LineDecoded {
+    /// Decoded strictly, with no warning, and re-encoded to the same bytes.
+    pub fn exact(&self) -> bool {
+        self.reencoded.is_ok() && self.warnings.is_empty()
+    }
+}
+
+/// Why a line or frame did not decode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    /// What went wrong, with the byte offset for decode errors.
+    pub message: String,
+    /// The verb is known but may not be sent in this direction or on this server (§3.6).
+    pub misplaced: bool,
+}
+
+impl LineError {
+    fn decode(e: &DecodeError) -> Self {
+        LineError {
+            message: e.to_string(),
+            misplaced: matches!(e, DecodeError::Misplaced { .. }),
+        }
+    }
+
+    fn other(message: String) -> Self {
+        LineError {
+            message,
+            misplaced: false,
+        }
+    }
+}
+
+/// Decodes one transcript line with `decoder`: the payload is rebuilt from the payload lines by
+/// the join rules of `transcript-format.md`, then the frame goes through [`decode_frame`]. The one
+/// line decoder of `transcript check` and `transcript verify`.
+pub fn decode_line(line: &ProtocolLine, decoder: &Decoder) -> Result<LineDecoded, LineError> {
     let declared = decoder
         .payload_length(&line.text)
-        .map_err(|e| (e.to_string(), misplaced(&e)))?;
+        .map_err(|e| LineError::decode(&e))?;
     let mut frame = line.text.clone();
     frame.extend_from_slice(b"\r\n");
     let mut join = None;
@@ -102,26 +143,27 @@ fn attempt(line: &ProtocolLine, decoder: &Decoder) -> Result<Attempt, (String, b
         Some(n) => {
             let (payload, j) = line
                 .rebuild_payload(n)
-                .map_err(|m| (format!("payload: {m}"), false))?;
+                .map_err(|m| LineError::other(format!("payload: {m}")))?;
             frame.extend_from_slice(&payload);
             join = Some(j);
         }
         None if !line.payload_lines.is_empty() => {
             let first = line.payload_lines.first().map_or(0, |p| p.line);
-            return Err((
-                format!("line {first} follows a command that has no payload"),
-                false,
-            ));
+            return Err(LineError::other(format!(
+                "line {first} follows a command that has no payload"
+            )));
         }
         None => {}
     }
-    let decoded = decoder
-        .decode(&frame)
-        .map_err(|e| (e.to_string(), misplaced(&e)))?;
-    let command = match &decoded.command {
-        Command::Error(e) => e.code.to_string(),
-        c => c.verb().to_owned(),
-    };
+    let mut decoded = decode_frame(&frame, decoder)?;
+    decoded.payload_join = join;
+    decoded.payload_len = declared;
+    Ok(decoded)
+}
+
+/// Decodes one whole frame (command line, CR LF, payload) with `decoder` and re-encodes it.
+pub fn decode_frame(frame: &[u8], decoder: &Decoder) -> Result<LineDecoded, LineError> {
+    let decoded = decoder.decode(frame).map_err(|e| LineError::decode(&e))?;
     let reencoded = if decoded.consumed != frame.len() {
         Err(format!(
             "decoding used {} of {} bytes",
@@ -135,17 +177,17 @@ fn attempt(line: &ProtocolLine, decoder: &Decoder) -> Result<Attempt, (String, b
         } else {
             let at = again
                 .iter()
-                .zip(&frame)
+                .zip(frame)
                 .position(|(a, b)| a != b)
                 .unwrap_or(again.len().min(frame.len()));
             Err(format!("re-encoding differs from the input at byte {at}"))
         }
     };
-    Ok(Attempt {
-        command,
+    Ok(LineDecoded {
+        payload_len: decoded.command.payload().map(|p| p.as_bytes().len()),
         warnings: decoded.warnings.iter().collect(),
-        payload_len: declared,
-        payload_join: join,
+        command: decoded.command.into_owned(),
+        payload_join: None,
         reencoded,
     })
 }
@@ -174,10 +216,13 @@ fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> Li
             let decoder = Decoder::new(line.direction, kind)
                 .with_dialect(options.dialect)
                 .with_mode(mode);
-            match attempt(line, &decoder) {
+            match decode_line(line, &decoder) {
                 Ok(a) => {
                     report.server = Some(kind);
-                    report.command = Some(a.command);
+                    report.command = Some(match &a.command {
+                        Command::Error(e) => e.code.to_string(),
+                        c => c.verb().to_owned(),
+                    });
                     report.payload_len = a.payload_len;
                     report.payload_join = a.payload_join;
                     report.outcome = match (a.reencoded, mode, a.warnings.is_empty()) {
@@ -188,7 +233,7 @@ fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> Li
                     report.warnings = a.warnings;
                     return report;
                 }
-                Err((message, misplaced)) => {
+                Err(LineError { message, misplaced }) => {
                     let better = match &first_error {
                         None => true,
                         Some((_, _, was_misplaced)) => {

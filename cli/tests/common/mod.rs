@@ -25,7 +25,10 @@ pub(crate) fn over_the_corpus_but_the_defective_session(subcommand: &str) -> Com
     for dir in ["examples", "sessions"] {
         for e in std::fs::read_dir(corpus(dir)).expect("dir") {
             let p = e.expect("entry").path();
-            if !p.ends_with("msnp6-login-ns.txt") {
+            // 3.1-xfr.txt stops after a client VER that the excerpt never answers: `verify`
+            // reports it at the end (issue 17 §3).
+            let unanswered = subcommand == "verify" && p.ends_with("3.1-xfr.txt");
+            if !p.ends_with("msnp6-login-ns.txt") && !unanswered {
                 cmd.arg(p);
             }
         }

@@ -2,10 +2,11 @@
 //! 50-second timeout (in [`World::apply`](super::World::apply)'s tick).
 
 use super::accounts::server_token;
+use super::md5::digest;
 use super::rng::ServerValue;
 use super::rules;
 use super::world::{Challenge, ConnName, Step, World, error};
-use crate::auth::{KeyPair, qry_response};
+use crate::auth::KeyPair;
 use crate::commands::Command;
 use crate::commands::challenge::{Chl, Qry, QryOk};
 use crate::types::{ErrorCode, TrId};
@@ -57,14 +58,9 @@ impl World {
         let answer = q.payload.as_bytes();
         let matched = private.and_then(|key| {
             let challenges = &self.conns.get(conn)?.challenges;
-            challenges.iter().rposition(|ch| {
-                let mut expected = [0u8; 32];
-                // The model's challenges are tokens (20 digits).
-                crate::auth::Challenge::new(ch.text.as_bytes()).is_ok_and(|challenge| {
-                    qry_response(challenge, key, &mut expected);
-                    expected.as_slice() == answer
-                })
-            })
+            challenges
+                .iter()
+                .rposition(|ch| digest(ch.text.as_bytes(), key.as_bytes()).as_bytes() == answer)
         });
         match matched {
             Some(i) => {

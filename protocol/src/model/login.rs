@@ -5,10 +5,10 @@ use super::accounts::server_token;
 use super::rng::ServerValue;
 use super::rules;
 use super::world::{ConnName, Phase, Step, World, error};
+use crate::Payload;
 use crate::commands::Command;
 use crate::commands::login::{Inf, Out, UsrOk, UsrSalt, Ver, VersionAdvice, XfrNotification};
 use crate::commands::switchboard::Msg;
-use crate::grammar::Payload;
 use crate::types::{
     Dialect, ErrorCode, FriendlyName, Handle, OutReason, ServerKind, Token, TokenList, TrId,
     Verified,
@@ -89,11 +89,18 @@ impl World {
 
     /// MODEL-VER-CHOOSE / MODEL-VER-CVR0 / MODEL-VER-REFUSE.
     fn ver(&mut self, conn: &str, v: &Ver<'_>, step: &mut Step) {
-        let supported: &[Dialect] = match self.kind(conn) {
-            Some(ServerKind::Dispatch) => &[Dialect::Msnp6, Dialect::Cvr0],
-            _ => &[Dialect::Msnp6],
+        // The model's own reading of §3.1 VER (not the codec's `negotiate`): the server names
+        // one offered dialect it speaks; the model's servers speak MSNP6, and a DS also CVR0
+        // (the client-update sub-protocol); nothing in common is refused with VER 0.
+        let offered = |name: &[u8]| v.dialects.iter().any(|d| d == name);
+        let dispatch = self.kind(conn) == Some(ServerKind::Dispatch);
+        let chosen = if offered(b"MSNP6") {
+            Some(Dialect::Msnp6)
+        } else if dispatch && offered(b"CVR0") {
+            Some(Dialect::Cvr0)
+        } else {
+            None
         };
-        let chosen = crate::validate::negotiate(v, supported);
         let (phase, name, rule) = match chosen {
             Some(Dialect::Msnp6) => (Phase::Versioned, "MSNP6", rules::VER_CHOOSE),
             Some(_) => (Phase::Cvr0, "CVR0", rules::VER_CVR0),
@@ -345,13 +352,7 @@ impl World {
                 step,
             );
         };
-        // The model's salts are tokens (digits and a dot); none other could be sent.
-        let expected = crate::auth::Salt::new(salt.as_bytes()).map_or(String::new(), |salt| {
-            crate::auth::login_digest_string(
-                salt,
-                crate::auth::Password::new(account.password.as_bytes()),
-            )
-        });
+        let expected = super::md5::digest(salt.as_bytes(), account.password.as_bytes());
         if expected.as_bytes() != digest {
             return self.reply_and_close(
                 conn,

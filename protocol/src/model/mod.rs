@@ -36,6 +36,7 @@ mod accounts;
 mod challenge;
 mod lists;
 mod login;
+pub(crate) mod md5;
 mod presence;
 pub mod rng;
 pub mod rules;

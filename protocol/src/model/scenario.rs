@@ -13,9 +13,11 @@
 //! scenario must be predicted with the seed it was generated with: [`Scenario::seed`].
 
 use super::accounts::{AccountSpec, Verification};
+use super::md5::digest;
 use super::rng::SplitMix64;
 use super::world::{ConnName, Event, Phase, World};
-use crate::auth::{Challenge, KeyPair, Password, Salt, login_digest_string, qry_response_string};
+use crate::Payload;
+use crate::auth::KeyPair;
 use crate::commands::challenge::{ChlRequest, Qry};
 use crate::commands::lists::{
     AddRequest, BlpRequest, GtcRequest, LstRequest, PrpRequest, ReaRequest, RemRequest, Syn,
@@ -27,7 +29,6 @@ use crate::commands::presence::{Chg, ImsRequest, Nln};
 use crate::commands::services::{FndFields, FndRequest, Pag, Sdc, UrlRequest};
 use crate::commands::switchboard::{Ans, Cal, MsgSend};
 use crate::commands::{Bare, Command, Unknown};
-use crate::grammar::Payload;
 use crate::types::{
     AckMode, FriendlyName, GtcMode, Handle, ImsState, List, Privacy, Property, Secret, ServerKind,
     Status, Token, TokenList, TrId, TransferKind, UrlService, Value,
@@ -375,10 +376,7 @@ impl Generator {
                 } else {
                     "wrong".to_owned()
                 };
-                // The model's salts are tokens (digits and a dot).
-                let digest = Salt::new(salt.as_bytes()).map_or(String::new(), |salt| {
-                    login_digest_string(salt, Password::new(password.as_bytes()))
-                });
+                let digest = digest(salt.as_bytes(), password.as_bytes());
                 self.send(
                     conn,
                     Command::UsrResponse(UsrResponse {
@@ -413,12 +411,11 @@ impl Generator {
         } else {
             pairs[self.r.index(pairs.len())]
         };
-        // Every pair kept above has its private key; the model's challenges are 20 digits. A
-        // wrong answer is the response to the challenge `0`.
-        let text = if right { challenge.as_bytes() } else { b"0" };
-        let answer = match (key.private_key, Challenge::new(text)) {
-            (Some(private), Ok(challenge)) => qry_response_string(challenge, private),
-            _ => String::new(),
+        let private = key.private_key.map_or(&b""[..], |k| k.as_bytes());
+        let answer = if right {
+            digest(challenge.as_bytes(), private)
+        } else {
+            digest(b"0", private)
         };
         let frame = Command::Qry(Qry {
             trid: t,

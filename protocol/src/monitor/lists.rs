@@ -1,18 +1,40 @@
 //! Contact lists and properties (reference §3.2, §6, §14 "Lists"): SYN and its reply, LST, GTC,
 //! BLP, ADD, REM, REA, PRP, BPR, the asynchronous ADD/REM RL; the list version.
 
+use super::notify::Want;
 use super::rules::R;
 use super::state::{AddAfter, Bytes, Exp, LISTS, Pending, SynBatch, list_index, stage_name};
 use super::{Family, Monitor, lossy};
 use crate::commands::Command;
+use crate::commands::lists::{Add, Lst, Rea, Rem, ReverseAdd, ReverseRemove};
 use crate::commands::services::Fnd;
-use crate::types::{Dialect, Enumerated, Handle, List, Property, Status};
+use crate::types::{Dialect, Enumerated, GtcMode, Handle, List, Privacy, Property, Status};
 
 /// The BPR lines after an FL entry (SYN reply, §3.2) and after ADD FL (§14), in order.
 const BPR_ORDER: [&[u8]; 4] = [b"PHH", b"PHW", b"PHM", b"MOB"];
 
 /// The FL/AL/BL limit of §14 (March 2003).
 const LIST_LIMIT: usize = 150;
+
+/// A GTC, BLP, PRP or LST line as the server sent it: what [`Monitor::batch_or`] judges.
+struct Reported<'v> {
+    trid: u32,
+    version: u32,
+    body: BatchLine,
+    /// Whether an outstanding command is the one this line answers on its own.
+    own: fn(&Exp) -> bool,
+    verb: &'static str,
+    /// The values the line echoes (REPLY-ECHO).
+    value: &'v str,
+}
+
+/// An LST line of a SYN reply with its list known.
+struct ListLine {
+    list: List,
+    index: u32,
+    total: u32,
+    entry: Option<(Bytes, Bytes)>,
+}
 
 /// One line of a SYN reply.
 enum BatchLine {
@@ -35,7 +57,7 @@ fn is_email(h: &[u8]) -> bool {
     Handle::new(h).is_ok_and(|h| h.is_email())
 }
 
-impl Monitor<'_> {
+impl Monitor {
     // ----- the list version ------------------------------------------------------------------
 
     /// A list-changing line: its version must be greater than the account's last one.
@@ -94,6 +116,24 @@ impl Monitor<'_> {
 
     /// The list version of `contact` went up because its RL changed, and no line owed to it shows
     /// the change (§3.2).
+    /// The ADD/REM FL of line `cause`, answered at `line`, changed `contact`'s RL (§3.2): its
+    /// connections with a status are owed `want` (ADD/REM 0 RL); a notice that came early, also
+    /// to a connection without status, shows the new version; otherwise it moved unseen.
+    fn owe_rl_notice(&mut self, contact: &[u8], cause: usize, line: usize, want: &Want) {
+        let online = self.ns_conns_with_status(contact);
+        let mut told = false;
+        for o in self.ns_conns_of(contact) {
+            if self.claim_early(o, cause, want) {
+                told = true;
+            } else if online.contains(&o) {
+                self.owe(o, line, want.clone());
+            }
+        }
+        if online.is_empty() && !told {
+            self.version_moved_unseen(contact);
+        }
+    }
+
     fn version_moved_unseen(&mut self, contact: &[u8]) {
         if let Some(a) = self.accounts.get_mut(contact) {
             a.version_moved = true;
@@ -266,22 +306,26 @@ impl Monitor<'_> {
             Command::Gtc(g) => self.batch_or(
                 cid,
                 line,
-                g.trid.0,
-                g.version,
-                BatchLine::Gtc(g.mode.known()),
-                |e| matches!(e, Exp::Gtc(_)),
-                "GTC",
-                &g.mode.to_string(),
+                Reported {
+                    trid: g.trid.0,
+                    version: g.version,
+                    body: BatchLine::Gtc(g.mode.known()),
+                    own: |e| matches!(e, Exp::Gtc(_)),
+                    verb: "GTC",
+                    value: &g.mode.to_string(),
+                },
             ),
             Command::Blp(b) => self.batch_or(
                 cid,
                 line,
-                b.trid.0,
-                b.version,
-                BatchLine::Blp(b.privacy.known()),
-                |e| matches!(e, Exp::Blp(_)),
-                "BLP",
-                &b.privacy.to_string(),
+                Reported {
+                    trid: b.trid.0,
+                    version: b.version,
+                    body: BatchLine::Blp(b.privacy.known()),
+                    own: |e| matches!(e, Exp::Blp(_)),
+                    verb: "BLP",
+                    value: &b.privacy.to_string(),
+                },
             ),
             Command::Prp(p) => {
                 let value = p.value.as_ref().map_or_else(String::new, |v| v.to_string());
@@ -289,205 +333,20 @@ impl Monitor<'_> {
                 self.batch_or(
                     cid,
                     line,
-                    p.trid.0,
-                    p.version,
-                    BatchLine::Prp(p.property.as_bytes().to_vec()),
-                    |e| matches!(e, Exp::Prp { .. }),
-                    "PRP",
-                    pv.trim_end(),
+                    Reported {
+                        trid: p.trid.0,
+                        version: p.version,
+                        body: BatchLine::Prp(p.property.as_bytes().to_vec()),
+                        own: |e| matches!(e, Exp::Prp { .. }),
+                        verb: "PRP",
+                        value: pv.trim_end(),
+                    },
                 );
             }
-            Command::Lst(l) => {
-                let entry = l
-                    .entry
-                    .as_ref()
-                    .map(|e| (e.handle.as_bytes().to_vec(), e.name.as_bytes().to_vec()));
-                let bl = BatchLine::Lst {
-                    list: l.list.known(),
-                    index: l.index,
-                    total: l.total,
-                    entry,
-                };
-                self.batch_or(
-                    cid,
-                    line,
-                    l.trid.0,
-                    l.version,
-                    bl,
-                    |e| matches!(e, Exp::Lst { .. }),
-                    "LST",
-                    "",
-                );
-            }
-            Command::Add(a) => {
-                let t = a.trid.0;
-                if a.list.known() == Some(List::Reverse) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::TridAsync,
-                        format!("ADD {t} RL: the reverse-list notice uses TrID 0"),
-                    );
-                    return;
-                }
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Add { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "ADD");
-                    return;
-                };
-                self.add_reply(
-                    cid,
-                    line,
-                    p,
-                    a.list.known(),
-                    a.version,
-                    a.handle.as_bytes(),
-                    a.name.as_bytes(),
-                );
-            }
-            Command::Rem(r) => {
-                let t = r.trid.0;
-                if r.list.known() == Some(List::Reverse) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::TridAsync,
-                        format!("REM {t} RL: the reverse-list notice uses TrID 0"),
-                    );
-                    return;
-                }
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Rem { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "REM");
-                    return;
-                };
-                let Exp::Rem { list, handle } = &p.exp else {
-                    return;
-                };
-                if r.list.known() != Some(*list) || r.handle.as_bytes() != handle.as_slice() {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "REM reply {} {} does not echo {} {}",
-                            r.list,
-                            r.handle,
-                            list,
-                            lossy(handle)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, r.version, "REM");
-                let key = self.key(cid);
-                if self.account(&key).list(*list).contains(handle) == Some(false) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::List216,
-                        format!(
-                            "REM of {} which is not on {list}: 216 expected",
-                            lossy(handle)
-                        ),
-                    );
-                }
-                self.account(&key).list_mut(*list).remove(handle);
-                if matches!(*list, List::Allow | List::Block) {
-                    self.privacy_changed(&key);
-                }
-                if *list == List::Forward {
-                    // The user no longer watches the contact: a later presence line about it
-                    // (after a new ADD FL) is not a repetition of the last one.
-                    let own: Vec<usize> = (0..self.conns.len())
-                        .filter(|&o| self.conns.get(o).is_some_and(|c| c.ns.account == key))
-                        .collect();
-                    self.last_presence
-                        .retain(|(o, h), _| h != handle || !own.contains(o));
-                    if let Some(me) = self.own_handle(cid) {
-                        let online = self.ns_conns_with_status(handle);
-                        if self.ns_conns_of(handle).is_empty() {
-                            // The contact's RL changes while it is offline: nothing shows it.
-                            self.account(handle).list_mut(List::Reverse).remove(&me);
-                        }
-                        if online.is_empty() {
-                            self.version_moved_unseen(handle);
-                        }
-                        for other in online {
-                            self.owe(
-                                other,
-                                line,
-                                super::notify::Want::ReverseRemove { about: me.clone() },
-                            );
-                        }
-                    }
-                }
-            }
-            Command::Rea(r) => {
-                let t = r.trid.0;
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Rea { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "REA");
-                    return;
-                };
-                let Exp::Rea { handle, name } = &p.exp else {
-                    return;
-                };
-                if r.handle.as_bytes() != handle.as_slice() || r.name.as_bytes() != name.as_slice()
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "REA reply {} {} does not echo {} {}",
-                            r.handle,
-                            r.name,
-                            lossy(handle),
-                            lossy(name)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, r.version, "REA");
-                let own = self.own_handle(cid);
-                let key = self.key(cid);
-                if own.as_deref() == Some(handle.as_slice()) {
-                    let acct = self.account(&key);
-                    let renamed = acct.name.as_ref() != Some(name);
-                    acct.name = Some(name.clone());
-                    acct.pending_name = None;
-                    if renamed {
-                        acct.changes = acct.changes.wrapping_add(1);
-                        let seen = acct.seen;
-                        self.broadcast(&key, line, seen, true);
-                    }
-                } else {
-                    let acct = self.account(&key);
-                    if own.is_some()
-                        && LISTS
-                            .iter()
-                            .all(|l| acct.list(*l).contains(handle) == Some(false))
-                    {
-                        self.violate(
-                            cid,
-                            line,
-                            R::List216,
-                            format!(
-                                "REA of {} which is on none of the lists: 216 expected",
-                                lossy(handle)
-                            ),
-                        );
-                    }
-                    let acct = self.account(&key);
-                    for l in &mut acct.lists {
-                        if let Some(n) = l.members.get_mut(handle) {
-                            n.clone_from(name);
-                        }
-                    }
-                }
-            }
+            Command::Lst(l) => self.lst_line(cid, line, &l),
+            Command::Add(a) => self.add_line(cid, line, &a),
+            Command::Rem(r) => self.rem_reply(cid, line, &r),
+            Command::Rea(r) => self.rea_reply(cid, line, &r),
             Command::Bpr(b) => self.bpr(
                 cid,
                 line,
@@ -495,61 +354,251 @@ impl Monitor<'_> {
                 b.handle.as_bytes(),
                 b.property.as_bytes(),
             ),
-            Command::ReverseAdd(a) => {
-                self.version_change(cid, line, a.version, "ADD 0 RL");
-                let key = self.key(cid);
-                let h = a.handle.as_bytes();
-                if self.account(&key).list(List::Reverse).contains(h) == Some(true) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ListRl,
-                        format!("ADD 0 RL {}, which is already on RL", a.handle),
-                    );
-                }
-                if let Some(me) = self.own_handle(cid) {
-                    if self.never_added(h, &me) {
-                        self.violate(
-                            cid,
-                            line,
-                            R::ListRl,
-                            format!(
-                                "ADD 0 RL {}, but {} has not added the user to its FL",
-                                a.handle, a.handle
-                            ),
-                        );
-                    }
-                }
-                self.account(&key)
-                    .list_mut(List::Reverse)
-                    .insert(h, a.name.as_bytes());
-                self.deliver(
-                    cid,
-                    line,
-                    &super::notify::Want::ReverseAdd { about: h.to_vec() },
-                );
-            }
-            Command::ReverseRemove(r) => {
-                self.version_change(cid, line, r.version, "REM 0 RL");
-                let key = self.key(cid);
-                let h = r.handle.as_bytes();
-                if self.account(&key).list(List::Reverse).contains(h) == Some(false) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ListRl,
-                        format!("REM 0 RL {}, which is not on RL", r.handle),
-                    );
-                }
-                self.account(&key).list_mut(List::Reverse).remove(h);
-                self.deliver(
-                    cid,
-                    line,
-                    &super::notify::Want::ReverseRemove { about: h.to_vec() },
-                );
-            }
+            Command::ReverseAdd(a) => self.reverse_add(cid, line, &a),
+            Command::ReverseRemove(r) => self.reverse_remove(cid, line, &r),
             _ => {}
         }
+    }
+
+    /// A LST line: part of a SYN reply or of a stand-alone LST reply (§3.2).
+    fn lst_line(&mut self, cid: usize, line: usize, l: &Lst<'static>) {
+        let entry = l
+            .entry
+            .as_ref()
+            .map(|e| (e.handle.as_bytes().to_vec(), e.name.as_bytes().to_vec()));
+        let bl = BatchLine::Lst {
+            list: l.list.known(),
+            index: l.index,
+            total: l.total,
+            entry,
+        };
+        self.batch_or(
+            cid,
+            line,
+            Reported {
+                trid: l.trid.0,
+                version: l.version,
+                body: bl,
+                own: |e| matches!(e, Exp::Lst { .. }),
+                verb: "LST",
+                value: "",
+            },
+        );
+    }
+
+    /// A reply to ADD (§3.2); ADD with RL and a TrID is TRID-ASYNC.
+    fn add_line(&mut self, cid: usize, line: usize, a: &Add<'static>) {
+        let t = a.trid.0;
+        if a.list.known() == Some(List::Reverse) {
+            self.violate(
+                cid,
+                line,
+                R::TridAsync,
+                format!("ADD {t} RL: the reverse-list notice uses TrID 0"),
+            );
+            return;
+        }
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Add { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "ADD");
+            return;
+        };
+        self.add_reply(cid, line, p, a);
+    }
+
+    /// A reply to REM (§3.2): echo, version, LIST-216, and what a REM FL owes the contact
+    /// (REM 0 RL).
+    fn rem_reply(&mut self, cid: usize, line: usize, r: &Rem<'static>) {
+        let t = r.trid.0;
+        if r.list.known() == Some(List::Reverse) {
+            self.violate(
+                cid,
+                line,
+                R::TridAsync,
+                format!("REM {t} RL: the reverse-list notice uses TrID 0"),
+            );
+            return;
+        }
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Rem { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "REM");
+            return;
+        };
+        let Exp::Rem { list, handle } = &p.exp else {
+            return;
+        };
+        if r.list.known() != Some(*list) || r.handle.as_bytes() != handle.as_slice() {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "REM reply {} {} does not echo {} {}",
+                    r.list,
+                    r.handle,
+                    list,
+                    lossy(handle)
+                ),
+            );
+        }
+        self.version_change(cid, line, r.version, "REM");
+        let key = self.key(cid);
+        if self.account(&key).list(*list).contains(handle) == Some(false) {
+            self.violate(
+                cid,
+                line,
+                R::List216,
+                format!(
+                    "REM of {} which is not on {list}: 216 expected",
+                    lossy(handle)
+                ),
+            );
+        }
+        self.account(&key).list_mut(*list).remove(handle);
+        if matches!(*list, List::Allow | List::Block) {
+            self.privacy_changed(&key);
+        }
+        if *list == List::Forward {
+            // The user no longer watches the contact: a later presence line about it
+            // (after a new ADD FL) is not a repetition of the last one.
+            let own: Vec<usize> = (0..self.conns.len())
+                .filter(|&o| self.conns.get(o).is_some_and(|c| c.ns.account == key))
+                .collect();
+            self.last_presence
+                .retain(|(o, h), _| h != handle || !own.contains(o));
+            if let Some(me) = self.own_handle(cid) {
+                if self.ns_conns_of(handle).is_empty() {
+                    // The contact's RL changes while it is offline: nothing shows it.
+                    self.account(handle).list_mut(List::Reverse).remove(&me);
+                }
+                let want = super::notify::Want::ReverseRemove { about: me.clone() };
+                self.owe_rl_notice(handle, p.line, line, &want);
+            }
+        }
+    }
+
+    /// A reply to REA (§3.2): echo, version, LIST-216; renaming oneself is broadcast (§14).
+    fn rea_reply(&mut self, cid: usize, line: usize, r: &Rea<'static>) {
+        let t = r.trid.0;
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Rea { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "REA");
+            return;
+        };
+        let Exp::Rea { handle, name } = &p.exp else {
+            return;
+        };
+        if r.handle.as_bytes() != handle.as_slice() || r.name.as_bytes() != name.as_slice() {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "REA reply {} {} does not echo {} {}",
+                    r.handle,
+                    r.name,
+                    lossy(handle),
+                    lossy(name)
+                ),
+            );
+        }
+        self.version_change(cid, line, r.version, "REA");
+        let own = self.own_handle(cid);
+        let key = self.key(cid);
+        if own.as_deref() == Some(handle.as_slice()) {
+            let acct = self.account(&key);
+            let renamed = acct.name.as_ref() != Some(name);
+            acct.name = Some(name.clone());
+            acct.pending_name = None;
+            if renamed {
+                acct.changes = acct.changes.wrapping_add(1);
+                let seen = acct.seen;
+                self.broadcast(&key, line, seen, true);
+            }
+        } else {
+            let acct = self.account(&key);
+            if own.is_some()
+                && LISTS
+                    .iter()
+                    .all(|l| acct.list(*l).contains(handle) == Some(false))
+            {
+                self.violate(
+                    cid,
+                    line,
+                    R::List216,
+                    format!(
+                        "REA of {} which is on none of the lists: 216 expected",
+                        lossy(handle)
+                    ),
+                );
+            }
+            let acct = self.account(&key);
+            for l in &mut acct.lists {
+                if let Some(n) = l.members.get_mut(handle) {
+                    n.clone_from(name);
+                }
+            }
+        }
+    }
+
+    /// ADD 0 RL (§3.2): LIST-RL, and the notice owed because a contact added the user.
+    fn reverse_add(&mut self, cid: usize, line: usize, a: &ReverseAdd<'static>) {
+        self.version_change(cid, line, a.version, "ADD 0 RL");
+        let key = self.key(cid);
+        let h = a.handle.as_bytes();
+        if self.account(&key).list(List::Reverse).contains(h) == Some(true) {
+            self.violate(
+                cid,
+                line,
+                R::ListRl,
+                format!("ADD 0 RL {}, which is already on RL", a.handle),
+            );
+        }
+        if let Some(me) = self.own_handle(cid) {
+            if self.never_added(h, &me) {
+                self.violate(
+                    cid,
+                    line,
+                    R::ListRl,
+                    format!(
+                        "ADD 0 RL {}, but {} has not added the user to its FL",
+                        a.handle, a.handle
+                    ),
+                );
+            }
+        }
+        self.account(&key)
+            .list_mut(List::Reverse)
+            .insert(h, a.name.as_bytes());
+        self.deliver(
+            cid,
+            line,
+            &super::notify::Want::ReverseAdd { about: h.to_vec() },
+        );
+    }
+
+    /// REM 0 RL (§3.2): LIST-RL, and the notice owed because a contact removed the user.
+    fn reverse_remove(&mut self, cid: usize, line: usize, r: &ReverseRemove<'static>) {
+        self.version_change(cid, line, r.version, "REM 0 RL");
+        let key = self.key(cid);
+        let h = r.handle.as_bytes();
+        if self.account(&key).list(List::Reverse).contains(h) == Some(false) {
+            self.violate(
+                cid,
+                line,
+                R::ListRl,
+                format!("REM 0 RL {}, which is not on RL", r.handle),
+            );
+        }
+        self.account(&key).list_mut(List::Reverse).remove(h);
+        self.deliver(
+            cid,
+            line,
+            &super::notify::Want::ReverseRemove { about: h.to_vec() },
+        );
     }
 
     /// Whether the file shows that `adder` has not put `me` on its FL (and is not doing so).
@@ -588,24 +637,14 @@ impl Monitor<'_> {
     }
 
     /// A GTC/BLP/PRP/LST line: part of a SYN reply, or the reply to its own command.
-    #[allow(clippy::too_many_arguments)]
-    fn batch_or(
-        &mut self,
-        cid: usize,
-        line: usize,
-        trid: u32,
-        version: u32,
-        bl: BatchLine,
-        own: fn(&Exp) -> bool,
-        what: &str,
-        value: &str,
-    ) {
+    fn batch_or(&mut self, cid: usize, line: usize, r: Reported<'_>) {
         let own_open = |p: &Pending| match &p.exp {
             Exp::Lst { total, got, .. } => total.is_none_or(|t| (got.len() as u64) < u64::from(t)),
             _ => !p.answered,
         };
+        let (trid, what, version) = (r.trid, r.verb, r.version);
         let Some(mut p) = self.answer(cid, line, trid, |p| {
-            (matches!(p.exp, Exp::Syn { .. }) && p.answered) || (own(&p.exp) && own_open(p))
+            (matches!(p.exp, Exp::Syn { .. }) && p.answered) || ((r.own)(&p.exp) && own_open(p))
         }) else {
             self.opaque_or(cid, line, trid, what);
             return;
@@ -620,165 +659,195 @@ impl Monitor<'_> {
                 self.violate(cid, line, R::SynCurrent, format!("{what} after SYN {trid} {client}: the client's version is current, nothing follows"));
                 self.put_back(cid, p);
             }
-            Exp::Syn { batch: Some(b), .. } => {
-                let mut b = core::mem::take(b);
-                let done = self.batch_line(cid, line, &mut b, version, bl, what);
-                if done {
-                    let key = self.key(cid);
-                    let acct = self.account(&key);
-                    for (i, l) in acct.lists.iter_mut().enumerate() {
-                        if let Some(entries) = b.lists.get(i) {
-                            l.replace(entries);
-                        }
-                    }
-                    acct.gtc = b.gtc.or(acct.gtc);
-                    acct.blp = b.blp.or(acct.blp);
-                } else if let Exp::Syn { batch, .. } = &mut p.exp {
-                    *batch = Some(b);
-                    self.put_back(cid, p);
-                }
-            }
+            Exp::Syn { batch: Some(_), .. } => self.syn_batch_line(cid, line, p, r),
             Exp::Gtc(mode) => {
                 let mode = *mode;
-                if mode.as_str() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!("GTC reply `{value}` does not echo `{mode}`"),
-                    );
-                }
-                self.version_change(cid, line, version, "GTC");
-                let key = self.key(cid);
-                if self.account(&key).gtc == Some(mode)
-                    && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Gtc(m) if *m != mode))
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::Mode218,
-                        format!("GTC {mode} is the current value: 218 expected"),
-                    );
-                }
-                self.account(&key).gtc = Some(mode);
+                self.gtc_reply(cid, line, mode, r.value, version);
             }
             Exp::Blp(privacy) => {
                 let privacy = *privacy;
-                if privacy.as_str() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!("BLP reply `{value}` does not echo `{privacy}`"),
-                    );
-                }
-                self.version_change(cid, line, version, "BLP");
-                let key = self.key(cid);
-                if self.account(&key).blp == Some(privacy)
-                    && !self.mode_in_flight(
-                        cid,
-                        &key,
-                        |e| matches!(e, Exp::Blp(v) if *v != privacy),
-                    )
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::Mode218,
-                        format!("BLP {privacy} is the current value: 218 expected"),
-                    );
-                }
-                self.account(&key).blp = Some(privacy);
-                self.privacy_changed(&key);
+                self.blp_reply(cid, line, privacy, r.value, version);
             }
-            Exp::Prp {
-                property,
-                value: asked,
-                known,
-            } => {
-                let asked_text = format!(
-                    "{} {}",
-                    lossy(property),
-                    asked.as_deref().map(lossy).unwrap_or_default()
-                );
-                if asked_text.trim_end() != value {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "PRP reply `{value}` does not echo `{}`",
-                            asked_text.trim_end()
-                        ),
-                    );
+            Exp::Prp { .. } => self.prp_reply(cid, line, &p, r.value, version),
+            Exp::Lst { .. } => self.lst_reply(cid, line, p, r.body, version),
+            _ => {}
+        }
+    }
+
+    /// A line inside a full SYN reply (§3.2); the lists are learned when it completes.
+    fn syn_batch_line(&mut self, cid: usize, line: usize, mut p: Pending, r: Reported<'_>) {
+        let Exp::Syn { batch: Some(b), .. } = &mut p.exp else {
+            return;
+        };
+        let (version, bl, what) = (r.version, r.body, r.verb);
+        let mut b = core::mem::take(b);
+        let done = self.batch_line(cid, line, &mut b, version, bl, what);
+        if done {
+            let key = self.key(cid);
+            let acct = self.account(&key);
+            for (i, l) in acct.lists.iter_mut().enumerate() {
+                if let Some(entries) = b.lists.get(i) {
+                    l.replace(entries);
                 }
-                if !*known {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ErrorDocumented,
-                        format!(
-                            "PRP of the undocumented property {} is accepted: 715 expected",
-                            lossy(property)
-                        ),
-                    );
-                }
-                self.version_change(cid, line, version, "PRP");
             }
-            Exp::Lst {
-                list: asked,
-                got,
-                total,
-                version: first,
-            } => {
-                let BatchLine::Lst {
-                    list,
-                    index,
-                    total: n,
-                    entry,
-                } = bl
-                else {
-                    return;
-                };
-                if list != *asked {
+            acct.gtc = b.gtc.or(acct.gtc);
+            acct.blp = b.blp.or(acct.blp);
+        } else if let Exp::Syn { batch, .. } = &mut p.exp {
+            *batch = Some(b);
+            self.put_back(cid, p);
+        }
+    }
+
+    /// The reply to GTC (§3.2): echo, version, MODE-218.
+    fn gtc_reply(&mut self, cid: usize, line: usize, mode: GtcMode, value: &str, version: u32) {
+        if mode.as_str() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!("GTC reply `{value}` does not echo `{mode}`"),
+            );
+        }
+        self.version_change(cid, line, version, "GTC");
+        let key = self.key(cid);
+        if self.account(&key).gtc == Some(mode)
+            && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Gtc(m) if *m != mode))
+        {
+            self.violate(
+                cid,
+                line,
+                R::Mode218,
+                format!("GTC {mode} is the current value: 218 expected"),
+            );
+        }
+        self.account(&key).gtc = Some(mode);
+    }
+
+    /// The reply to BLP (§3.2): echo, version, MODE-218; who may see the user changed.
+    fn blp_reply(&mut self, cid: usize, line: usize, privacy: Privacy, value: &str, version: u32) {
+        if privacy.as_str() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!("BLP reply `{value}` does not echo `{privacy}`"),
+            );
+        }
+        self.version_change(cid, line, version, "BLP");
+        let key = self.key(cid);
+        if self.account(&key).blp == Some(privacy)
+            && !self.mode_in_flight(cid, &key, |e| matches!(e, Exp::Blp(v) if *v != privacy))
+        {
+            self.violate(
+                cid,
+                line,
+                R::Mode218,
+                format!("BLP {privacy} is the current value: 218 expected"),
+            );
+        }
+        self.account(&key).blp = Some(privacy);
+        self.privacy_changed(&key);
+    }
+
+    /// The reply to PRP (§3.2): echo, version; an undocumented property is owed 715.
+    fn prp_reply(&mut self, cid: usize, line: usize, p: &Pending, value: &str, version: u32) {
+        let Exp::Prp {
+            property,
+            value: asked,
+            known,
+        } = &p.exp
+        else {
+            return;
+        };
+        let asked_text = format!(
+            "{} {}",
+            lossy(property),
+            asked.as_deref().map(lossy).unwrap_or_default()
+        );
+        if asked_text.trim_end() != value {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "PRP reply `{value}` does not echo `{}`",
+                    asked_text.trim_end()
+                ),
+            );
+        }
+        if !*known {
+            self.violate(
+                cid,
+                line,
+                R::ErrorDocumented,
+                format!(
+                    "PRP of the undocumented property {} is accepted: 715 expected",
+                    lossy(property)
+                ),
+            );
+        }
+        self.version_change(cid, line, version, "PRP");
+    }
+
+    /// A line of the reply to a stand-alone LST (§3.2): echo, INDEX-TOTAL, the current version.
+    fn lst_reply(&mut self, cid: usize, line: usize, mut p: Pending, bl: BatchLine, version: u32) {
+        let Exp::Lst {
+            list: asked,
+            got,
+            total,
+            version: first,
+        } = &mut p.exp
+        else {
+            return;
+        };
+        let BatchLine::Lst {
+            list,
+            index,
+            total: n,
+            entry,
+        } = bl
+        else {
+            return;
+        };
+        if list != *asked {
+            self.violate(
+                cid,
+                line,
+                R::ReplyEcho,
+                format!(
+                    "LST reply for another list than {}",
+                    asked.map_or("?", |l| l.as_str())
+                ),
+            );
+        }
+        let expected_index = u32::try_from(got.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
+        let ok = match (*total, entry.is_some()) {
+            (None, false) => index == 0 && n == 0,
+            (None, true) => index == 1 && n >= 1,
+            (Some(t), true) => index == expected_index && n == t,
+            (Some(_), false) => false,
+        };
+        if !ok {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!("LST {index} {n} where entry {expected_index} was expected"),
+            );
+        }
+        let key = self.key(cid);
+        let (current, moved) = {
+            let a = self.account(&key);
+            (a.version, a.version_moved)
+        };
+        match (*first, current) {
+            (Some(f), _) => self.version_is(cid, line, version, f, "LST"),
+            (None, Some(f)) if moved => {
+                // The version went up unseen: the current one is only known to be above f.
+                if version <= f {
                     self.violate(
-                        cid,
-                        line,
-                        R::ReplyEcho,
-                        format!(
-                            "LST reply for another list than {}",
-                            asked.map_or("?", |l| l.as_str())
-                        ),
-                    );
-                }
-                let expected_index = u32::try_from(got.len())
-                    .unwrap_or(u32::MAX)
-                    .saturating_add(1);
-                let ok = match (*total, entry.is_some()) {
-                    (None, false) => index == 0 && n == 0,
-                    (None, true) => index == 1 && n >= 1,
-                    (Some(t), true) => index == expected_index && n == t,
-                    (Some(_), false) => false,
-                };
-                if !ok {
-                    self.violate(
-                        cid,
-                        line,
-                        R::IndexTotal,
-                        format!("LST {index} {n} where entry {expected_index} was expected"),
-                    );
-                }
-                let key = self.key(cid);
-                let (current, moved) = {
-                    let a = self.account(&key);
-                    (a.version, a.version_moved)
-                };
-                match (*first, current) {
-                    (Some(f), _) => self.version_is(cid, line, version, f, "LST"),
-                    (None, Some(f)) if moved => {
-                        // The version went up unseen: the current one is only known to be above f.
-                        if version <= f {
-                            self.violate(
                                 cid,
                                 line,
                                 R::ListVersionCurrent,
@@ -786,29 +855,26 @@ impl Monitor<'_> {
                                     "LST carries list version {version}, but the lists changed since version {f}: above {f} expected"
                                 ),
                             );
-                        }
-                        self.learn_version(&key, current, version);
-                    }
-                    (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
-                    (None, None) => self.version_not_less(cid, line, version, "LST"),
                 }
-                *first = Some(version);
-                *total = Some(n);
-                if let Some(e) = entry {
-                    got.push(e);
-                }
-                let finished = (got.len() as u64) >= u64::from(n);
-                if finished {
-                    if let Some(l) = asked {
-                        let entries = got.clone();
-                        self.account(&key).list_mut(*l).replace(&entries);
-                    }
-                } else {
-                    p.answered = true;
-                    self.put_back(cid, p);
-                }
+                self.learn_version(&key, current, version);
             }
-            _ => {}
+            (None, Some(f)) => self.version_is(cid, line, version, f, "LST"),
+            (None, None) => self.version_not_less(cid, line, version, "LST"),
+        }
+        *first = Some(version);
+        *total = Some(n);
+        if let Some(e) = entry {
+            got.push(e);
+        }
+        let finished = (got.len() as u64) >= u64::from(n);
+        if finished {
+            if let Some(l) = asked {
+                let entries = got.clone();
+                self.account(&key).list_mut(*l).replace(&entries);
+            }
+        } else {
+            p.answered = true;
+            self.put_back(cid, p);
         }
     }
 
@@ -822,212 +888,283 @@ impl Monitor<'_> {
         bl: BatchLine,
         what: &str,
     ) -> bool {
-        let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
         if version != b.version && !matches!(bl, BatchLine::Bpr { .. }) {
             self.version_is(cid, line, version, b.version, what);
         }
-        let in_list = b.stage >= 3 && b.index < b.total;
         match bl {
-            BatchLine::Gtc(m) => {
-                if b.stage != 0 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("GTC where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                }
-                b.gtc = m;
-                b.stage = b.stage.max(1);
-            }
-            BatchLine::Blp(p) => {
-                if b.stage != 1 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("BLP where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                }
-                b.blp = p;
-                b.stage = b.stage.max(2);
-            }
-            BatchLine::Prp(property) => {
-                if dialect.version() < 5 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("PRP in a {dialect} SYN reply (PRP is MSNP5+)"),
-                    );
-                } else if b.stage != 2 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("PRP where {} was expected", stage_name(self.next_stage(b))),
-                    );
-                } else if b.props.contains(&property) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynOrder,
-                        format!("a second PRP {} in the SYN reply", lossy(&property)),
-                    );
-                }
-                b.props.push(property);
-            }
+            BatchLine::Gtc(m) => self.syn_gtc(cid, line, b, m),
+            BatchLine::Blp(p) => self.syn_blp(cid, line, b, p),
+            BatchLine::Prp(property) => self.syn_prp(cid, line, b, property),
             BatchLine::Lst {
-                list,
+                list: Some(list),
                 index,
                 total,
                 entry,
             } => {
-                let Some(list) = list else { return false };
-                let stage = u8::try_from(list_index(list))
-                    .unwrap_or(3)
-                    .saturating_add(3);
-                if in_list && stage == b.stage {
-                    if index != b.index.saturating_add(1) || total != b.total || entry.is_none() {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!(
-                                "LST {list} {index} {total} after entry {} of {}",
-                                b.index, b.total
-                            ),
-                        );
-                    }
-                } else {
-                    if in_list {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!(
-                                "LST {} stopped after entry {} of {}",
-                                stage_name(b.stage),
-                                b.index,
-                                b.total
-                            ),
-                        );
-                    }
-                    let next = self.next_stage(b);
-                    if next == 3 && b.stage <= 2 {
-                        if b.stage < 2 {
-                            self.violate(
-                                cid,
-                                line,
-                                R::SynOrder,
-                                format!("LST {list} before {}", stage_name(b.stage)),
-                            );
-                        } else if dialect.version() >= 5 {
-                            let missing: Vec<&str> = Property::ALL
-                                .iter()
-                                .map(|p| p.as_str())
-                                .filter(|p| !b.props.iter().any(|q| q.as_slice() == p.as_bytes()))
-                                .collect();
-                            if !missing.is_empty() {
-                                self.violate(
-                                    cid,
-                                    line,
-                                    R::SynOrder,
-                                    format!("no PRP for {} before the lists", missing.join(", ")),
-                                );
-                            }
-                        }
-                    }
-                    let bit = 1u8 << (stage - 3);
-                    let first_unseen = (3u8..7).find(|s| b.seen & (1 << (s - 3)) == 0).unwrap_or(7);
-                    if b.seen & bit != 0 {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SynOrder,
-                            format!("a second LST {list} in the SYN reply"),
-                        );
-                    } else if stage != first_unseen && b.stage >= 2 {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SynOrder,
-                            format!("LST {list} where {} was expected", stage_name(first_unseen)),
-                        );
-                    }
-                    let _ = next;
-                    b.seen |= bit;
-                    let starts = (index == 1 && total >= 1 && entry.is_some())
-                        || (index == 0 && total == 0 && entry.is_none());
-                    if !starts {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!("LST {list} starts with {index} {total}"),
-                        );
-                    }
-                    b.stage = stage;
-                    b.total = total;
-                }
-                if let Some(fl) = b.last_fl.take() {
-                    if dialect.version() >= 5 && b.bprs.len() < BPR_ORDER.len() {
-                        let msg = format!(
-                            "the FL entry {} got {} of its BPR lines PHH, PHW, PHM, MOB",
-                            lossy(&fl),
-                            b.bprs.len()
-                        );
-                        self.violate(cid, line, R::SynBpr, msg);
-                    }
-                }
-                b.index = index;
-                b.bprs.clear();
-                if let Some((h, n)) = entry {
-                    if list == List::Forward {
-                        b.last_fl = Some(h.clone());
-                    }
-                    if let Some(v) = b.lists.get_mut(list_index(list)) {
-                        v.push((h, n));
-                    }
-                }
-                if b.seen == 0b1111 && b.index >= b.total {
-                    b.stage = 7;
-                    return true;
-                }
+                let l = ListLine {
+                    list,
+                    index,
+                    total,
+                    entry,
+                };
+                return self.syn_lst(cid, line, b, l);
             }
+            BatchLine::Lst { list: None, .. } => {}
             BatchLine::Bpr { handle, property } => {
-                if version != b.version {
-                    self.version_is(cid, line, version, b.version, "BPR");
-                }
-                if dialect.version() < 5 {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynBpr,
-                        format!("BPR in a {dialect} SYN reply (BPR is MSNP5+)"),
-                    );
-                } else if b.last_fl.as_deref() != Some(handle.as_slice()) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SynBpr,
-                        format!("BPR for {} not right after its FL entry", lossy(&handle)),
-                    );
-                } else if BPR_ORDER.get(b.bprs.len()).copied() != Some(property.as_slice()) {
-                    let expected = BPR_ORDER
-                        .get(b.bprs.len())
-                        .map_or_else(|| "no more BPR".to_owned(), |p| format!("BPR {}", lossy(p)));
-                    let msg = format!(
-                        "BPR {} for {} where {expected} was expected",
-                        lossy(&property),
-                        lossy(&handle)
-                    );
-                    self.violate(cid, line, R::SynBpr, msg);
-                }
-                b.bprs.push(property);
+                self.syn_bpr(cid, line, b, version, &handle, property);
             }
         }
         false
+    }
+
+    fn dialect_of(&self, cid: usize) -> Dialect {
+        self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect)
+    }
+
+    /// SYN-ORDER: GTC opens the SYN reply (§3.2).
+    fn syn_gtc(&mut self, cid: usize, line: usize, b: &mut SynBatch, m: Option<GtcMode>) {
+        if b.stage != 0 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("GTC where {} was expected", stage_name(self.next_stage(b))),
+            );
+        }
+        b.gtc = m;
+        b.stage = b.stage.max(1);
+    }
+
+    /// SYN-ORDER: BLP follows GTC (§3.2).
+    fn syn_blp(&mut self, cid: usize, line: usize, b: &mut SynBatch, p: Option<Privacy>) {
+        if b.stage != 1 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("BLP where {} was expected", stage_name(self.next_stage(b))),
+            );
+        }
+        b.blp = p;
+        b.stage = b.stage.max(2);
+    }
+
+    /// SYN-ORDER: in MSNP5+, one PRP for each property after BLP (§3.2).
+    fn syn_prp(&mut self, cid: usize, line: usize, b: &mut SynBatch, property: Bytes) {
+        let dialect = self.dialect_of(cid);
+        if dialect.version() < 5 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("PRP in a {dialect} SYN reply (PRP is MSNP5+)"),
+            );
+        } else if b.stage != 2 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("PRP where {} was expected", stage_name(self.next_stage(b))),
+            );
+        } else if b.props.contains(&property) {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("a second PRP {} in the SYN reply", lossy(&property)),
+            );
+        }
+        b.props.push(property);
+    }
+
+    /// An LST line of a SYN reply (§3.2): the next entry of the list in progress, or the start
+    /// of the next list; the previous FL entry's BPR lines are complete (SYN-BPR). Returns
+    /// whether the reply is complete.
+    fn syn_lst(&mut self, cid: usize, line: usize, b: &mut SynBatch, l: ListLine) -> bool {
+        let ListLine {
+            list,
+            index,
+            total,
+            entry,
+        } = l;
+        let dialect = self.dialect_of(cid);
+        let in_list = b.stage >= 3 && b.index < b.total;
+        let stage = u8::try_from(list_index(list))
+            .unwrap_or(3)
+            .saturating_add(3);
+        if in_list && stage == b.stage {
+            if index != b.index.saturating_add(1) || total != b.total || entry.is_none() {
+                self.violate(
+                    cid,
+                    line,
+                    R::IndexTotal,
+                    format!(
+                        "LST {list} {index} {total} after entry {} of {}",
+                        b.index, b.total
+                    ),
+                );
+            }
+        } else {
+            self.syn_list_starts(
+                cid,
+                line,
+                b,
+                &ListLine {
+                    list,
+                    index,
+                    total,
+                    entry: entry.clone(),
+                },
+            );
+        }
+        if let Some(fl) = b.last_fl.take() {
+            if dialect.version() >= 5 && b.bprs.len() < BPR_ORDER.len() {
+                let msg = format!(
+                    "the FL entry {} got {} of its BPR lines PHH, PHW, PHM, MOB",
+                    lossy(&fl),
+                    b.bprs.len()
+                );
+                self.violate(cid, line, R::SynBpr, msg);
+            }
+        }
+        b.index = index;
+        b.bprs.clear();
+        if let Some((h, n)) = entry {
+            if list == List::Forward {
+                b.last_fl = Some(h.clone());
+            }
+            if let Some(v) = b.lists.get_mut(list_index(list)) {
+                v.push((h, n));
+            }
+        }
+        if b.seen == 0b1111 && b.index >= b.total {
+            b.stage = 7;
+            return true;
+        }
+        false
+    }
+
+    /// SYN-ORDER and INDEX-TOTAL: a list of the SYN reply starts (FL, AL, BL, RL in that order,
+    /// after GTC, BLP and the PRPs; `1 N` with an entry, or `0 0`).
+    fn syn_list_starts(&mut self, cid: usize, line: usize, b: &mut SynBatch, l: &ListLine) {
+        let (list, index, total, has_entry) = (l.list, l.index, l.total, l.entry.is_some());
+        let dialect = self.dialect_of(cid);
+        let in_list = b.stage >= 3 && b.index < b.total;
+        let stage = u8::try_from(list_index(list))
+            .unwrap_or(3)
+            .saturating_add(3);
+        if in_list {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!(
+                    "LST {} stopped after entry {} of {}",
+                    stage_name(b.stage),
+                    b.index,
+                    b.total
+                ),
+            );
+        }
+        let next = self.next_stage(b);
+        if next == 3 && b.stage <= 2 {
+            if b.stage < 2 {
+                self.violate(
+                    cid,
+                    line,
+                    R::SynOrder,
+                    format!("LST {list} before {}", stage_name(b.stage)),
+                );
+            } else if dialect.version() >= 5 {
+                let missing: Vec<&str> = Property::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .filter(|p| !b.props.iter().any(|q| q.as_slice() == p.as_bytes()))
+                    .collect();
+                if !missing.is_empty() {
+                    self.violate(
+                        cid,
+                        line,
+                        R::SynOrder,
+                        format!("no PRP for {} before the lists", missing.join(", ")),
+                    );
+                }
+            }
+        }
+        let bit = 1u8 << (stage - 3);
+        let first_unseen = (3u8..7).find(|s| b.seen & (1 << (s - 3)) == 0).unwrap_or(7);
+        if b.seen & bit != 0 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("a second LST {list} in the SYN reply"),
+            );
+        } else if stage != first_unseen && b.stage >= 2 {
+            self.violate(
+                cid,
+                line,
+                R::SynOrder,
+                format!("LST {list} where {} was expected", stage_name(first_unseen)),
+            );
+        }
+        let _ = next;
+        b.seen |= bit;
+        let starts =
+            (index == 1 && total >= 1 && has_entry) || (index == 0 && total == 0 && !has_entry);
+        if !starts {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!("LST {list} starts with {index} {total}"),
+            );
+        }
+        b.stage = stage;
+        b.total = total;
+    }
+
+    /// SYN-BPR: in MSNP5+, BPR PHH, PHW, PHM, MOB right after their FL entry, with the SYN's
+    /// version (§3.2).
+    fn syn_bpr(
+        &mut self,
+        cid: usize,
+        line: usize,
+        b: &mut SynBatch,
+        version: u32,
+        handle: &[u8],
+        property: Bytes,
+    ) {
+        let dialect = self.dialect_of(cid);
+        if version != b.version {
+            self.version_is(cid, line, version, b.version, "BPR");
+        }
+        if dialect.version() < 5 {
+            self.violate(
+                cid,
+                line,
+                R::SynBpr,
+                format!("BPR in a {dialect} SYN reply (BPR is MSNP5+)"),
+            );
+        } else if b.last_fl.as_deref() != Some(handle) {
+            self.violate(
+                cid,
+                line,
+                R::SynBpr,
+                format!("BPR for {} not right after its FL entry", lossy(handle)),
+            );
+        } else if BPR_ORDER.get(b.bprs.len()).copied() != Some(property.as_slice()) {
+            let expected = BPR_ORDER
+                .get(b.bprs.len())
+                .map_or_else(|| "no more BPR".to_owned(), |p| format!("BPR {}", lossy(p)));
+            let msg = format!(
+                "BPR {} for {} where {expected} was expected",
+                lossy(&property),
+                lossy(handle)
+            );
+            self.violate(cid, line, R::SynBpr, msg);
+        }
+        b.bprs.push(property);
     }
 
     /// The SYN stage the next line should have.
@@ -1041,28 +1178,22 @@ impl Monitor<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_reply(
-        &mut self,
-        cid: usize,
-        line: usize,
-        mut p: Pending,
-        list: Option<List>,
-        version: u32,
-        handle: &[u8],
-        name: &[u8],
-    ) {
+    /// The reply to ADD `p` (§3.2, §14): echo, version, the ADD error precedence (201, 215,
+    /// 219); after ADD FL, the follow-up it owes.
+    fn add_reply(&mut self, cid: usize, line: usize, p: Pending, a: &Add<'static>) {
         let Exp::Add {
             list: asked,
             handle: h,
             name: n,
-            after,
-        } = &mut p.exp
+            ..
+        } = &p.exp
         else {
             return;
         };
-        let asked = *asked;
-        if list != Some(asked) || handle != h.as_slice() || name != n.as_slice() {
+        let (asked, hv, nv) = (*asked, h.clone(), n.clone());
+        let (h, n) = (hv.as_slice(), nv.as_slice());
+        let (list, version) = (a.list.known(), a.version);
+        if list != Some(asked) || a.handle.as_bytes() != h || a.name.as_bytes() != n {
             self.violate(
                 cid,
                 line,
@@ -1079,6 +1210,7 @@ impl Monitor<'_> {
             List::Block => acct.list(List::Allow).contains(h),
             _ => Some(false),
         };
+        let wrongly_accepted = !is_email(h) || on == Some(true) || opposite == Some(true);
         if !is_email(h) {
             self.violate(
                 cid,
@@ -1111,39 +1243,53 @@ impl Monitor<'_> {
         if matches!(asked, List::Allow | List::Block) {
             self.privacy_changed(&key);
         }
-        if asked == List::Forward {
-            if let Some(me) = self.own_handle(cid) {
-                let online = self.ns_conns_with_status(h);
-                if self.ns_conns_of(h).is_empty() {
-                    // The contact's RL changes while it is offline: nothing shows it.
-                    self.account(h).list_mut(List::Reverse).forget(&me);
-                }
-                if online.is_empty() {
-                    self.version_moved_unseen(h);
-                }
-                for other in online {
-                    self.owe(
-                        other,
-                        line,
-                        super::notify::Want::ReverseAdd { about: me.clone() },
-                    );
-                }
+        if asked == List::Forward && wrongly_accepted {
+            // Root causes once: the ADD should have been refused, so nothing that only an
+            // accepted ADD owes is demanded (the lines that follow it are accepted either way).
+            let mut p = p;
+            if let Exp::Add { after, .. } = &mut p.exp {
+                *after = Some(AddAfter {
+                    version,
+                    bprs: 0,
+                    bpr: None,
+                    iln: false,
+                    iln_required: false,
+                });
             }
-            let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
-            let me = self.own_handle(cid);
-            // While the contact has a list command outstanding (BLP, ADD/REM AL/BL) whether it
-            // allows the user is not known: the server may have processed it already.
-            let changing = self.list_command_unanswered(h);
-            let iln_required = match (self.accounts.get(h.as_slice()), me) {
-                // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
-                (Some(c), Some(me)) if c.real && me.as_slice() != h.as_slice() => {
-                    c.seen.visible() == Some(true)
-                        && c.requested.is_none_or(Status::is_visible_online)
-                        && !changing
-                        && c.allows(&me) == Some(true)
-                }
-                _ => false,
-            };
+            p.answered = true;
+            self.put_back(cid, p);
+        } else if asked == List::Forward {
+            self.add_fl_followup(cid, line, p, h, version);
+        }
+    }
+
+    /// ADD FL of `h` accepted (§14): the contact is owed ADD 0 RL, and the user's connection
+    /// BPR lines (after SYN) and an ILN (contact online and visible to the user).
+    fn add_fl_followup(&mut self, cid: usize, line: usize, mut p: Pending, h: &[u8], version: u32) {
+        if let Some(me) = self.own_handle(cid) {
+            if self.ns_conns_of(h).is_empty() {
+                // The contact's RL changes while it is offline: nothing shows it.
+                self.account(h).list_mut(List::Reverse).forget(&me);
+            }
+            let want = super::notify::Want::ReverseAdd { about: me.clone() };
+            self.owe_rl_notice(h, p.line, line, &want);
+        }
+        let bpr = self.conns.get(cid).and_then(|c| c.ns.syn);
+        let me = self.own_handle(cid);
+        // While the contact has a list command outstanding (BLP, ADD/REM AL/BL) whether it
+        // allows the user is not known: the server may have processed it already.
+        let changing = self.list_command_unanswered(h);
+        let iln_required = match (self.accounts.get(h), me) {
+            // visible(C→U) requires C ≠ U (reference §14): no ILN for adding oneself.
+            (Some(c), Some(me)) if c.real && me.as_slice() != h => {
+                c.seen.visible() == Some(true)
+                    && c.requested.is_none_or(Status::is_visible_online)
+                    && !changing
+                    && c.allows(&me) == Some(true)
+            }
+            _ => false,
+        };
+        if let Exp::Add { after, .. } = &mut p.exp {
             *after = Some(AddAfter {
                 version,
                 bprs: 0,
@@ -1151,9 +1297,9 @@ impl Monitor<'_> {
                 iln: false,
                 iln_required,
             });
-            p.answered = true;
-            self.put_back(cid, p);
         }
+        p.answered = true;
+        self.put_back(cid, p);
     }
 
     /// A BPR: inside a SYN reply, after an ADD FL, or pushed.

@@ -4,10 +4,11 @@
 use super::rules::R;
 use super::state::{Exp, Family, Pending, Phase, Seen};
 use super::{Monitor, is_address, lossy};
-use crate::auth::{Password, Salt, is_digest_shape, login_digest};
 use crate::commands::Command;
-use crate::commands::login::{UsrOk, Ver, XfrNotification};
+use crate::commands::login::{UsrInitial, UsrOk, UsrOther, UsrResponse, Ver, XfrNotification};
+use crate::commands::services::UrlRequest;
 use crate::message::Message;
+use crate::model::md5::{digest as md5_digest, is_digest_shape};
 use crate::types::{Dialect, ServerKind, UrlService};
 
 /// Error codes after which the server closes the connection (reference §3.1, §3.4, §3.5).
@@ -31,8 +32,9 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
         Exp::Add { .. } => &[201, 205, 210, 215, 219],
         Exp::Rem { .. } => &[216],
         Exp::Rea { .. } => &[209, 216, 800],
-        // 201 for PRP MOB other than Y/N, for PAG to a malformed handle and for an unknown URL
-        // service: the codec's documented decisions (`msnp6::validate`).
+        // 201 ("invalid parameter", §4) for a parameter outside its documented values: PRP MOB
+        // other than Y/N (§3.2 PRP), PAG to a malformed handle, a URL service the dialect does
+        // not document (§3.4): the monitor's reading, not the codec's `validate`.
         Exp::Prp { .. } => &[715, 201],
         Exp::Chg {
             status: crate::types::Status::Offline,
@@ -49,8 +51,46 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
     }
 }
 
-impl Monitor<'_> {
+impl Monitor {
     // ----- client lines on the DS/NS -----------------------------------------------------------
+
+    /// CLIENT-ORDER: a command that needs login before the login completed: the server owes a
+    /// disconnect or 302 (§14); after a referral the connection is no longer the login's.
+    fn client_before_login(
+        &mut self,
+        cid: usize,
+        line: usize,
+        trid: u32,
+        verb: &'static str,
+        phase: &Phase,
+    ) {
+        if *phase == Phase::Referred {
+            self.violate(
+                cid,
+                line,
+                R::ClientOrder,
+                format!("{verb} after the server referred the client elsewhere"),
+            );
+            self.push(cid, line, trid, verb, Exp::Opaque);
+        } else {
+            self.violate(
+                cid,
+                line,
+                R::ClientOrder,
+                format!("{verb} before the login completed"),
+            );
+            self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::Close {
+                    allowed: &[302],
+                    why: format!("{verb} before login"),
+                },
+            );
+        }
+    }
 
     pub(super) fn client_ns(&mut self, cid: usize, line: usize, cmd: Command<'static>) {
         let Some(c) = self.conns.get_mut(cid) else {
@@ -75,32 +115,7 @@ impl Monitor<'_> {
                 | Command::Unknown(_)
         );
         if !login_free && !logged {
-            if phase == Phase::Referred {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientOrder,
-                    format!("{verb} after the server referred the client elsewhere"),
-                );
-                self.push(cid, line, trid, verb, Exp::Opaque);
-            } else {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientOrder,
-                    format!("{verb} before the login completed"),
-                );
-                self.push(
-                    cid,
-                    line,
-                    trid,
-                    verb,
-                    Exp::Close {
-                        allowed: &[302],
-                        why: format!("{verb} before login"),
-                    },
-                );
-            }
+            self.client_before_login(cid, line, trid, verb, &phase);
             return;
         }
         match cmd {
@@ -117,99 +132,14 @@ impl Monitor<'_> {
                     self.out_of_order(cid, line, trid, verb);
                 }
             }
-            Command::UsrInitial(u) => {
-                let handle = u.handle.as_bytes().to_vec();
-                match phase {
-                    Phase::Ver => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrI {
-                            handle,
-                            after_login: false,
-                        },
-                    ),
-                    Phase::Unknown => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrI {
-                            handle,
-                            after_login: true,
-                        },
-                    ),
-                    Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
-                    _ => self.out_of_order(cid, line, trid, verb),
-                }
-            }
-            Command::UsrResponse(u) => {
-                let digest = u.digest.expose().as_bytes().to_vec();
-                if !is_digest_shape(&digest) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ClientDigest,
-                        "the USR S digest is not 32 lower-case hex digits",
-                    );
-                }
-                match phase {
-                    Phase::Salt { .. } => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrS {
-                            digest,
-                            after_login: false,
-                        },
-                    ),
-                    Phase::Unknown => self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::UsrS {
-                            digest,
-                            after_login: true,
-                        },
-                    ),
-                    Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
-                    _ => self.out_of_order(cid, line, trid, verb),
-                }
-            }
-            Command::UsrOther(u) => {
-                let ctp = u.package.as_bytes() == b"CTP";
-                let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
-                if phase == Phase::LoggedIn {
-                    self.push(cid, line, trid, verb, Exp::Usr207);
-                } else if ctp && dialect.version() == 2 {
-                    self.push(cid, line, trid, verb, Exp::Opaque);
-                } else {
-                    self.violate(
-                        cid,
-                        line,
-                        R::ClientValue,
-                        format!("USR package `{}` is not MD5", u.package),
-                    );
-                    self.push(
-                        cid,
-                        line,
-                        trid,
-                        verb,
-                        Exp::Close {
-                            allowed: &[],
-                            why: "unknown USR package".to_owned(),
-                        },
-                    );
-                }
-            }
+            Command::UsrInitial(u) => self.client_usr_initial(cid, line, &u),
+            Command::UsrResponse(u) => self.client_usr_response(cid, line, &u),
+            Command::UsrOther(u) => self.client_usr_other(cid, line, &u),
             Command::Cvr(_) | Command::Cvq(_) => self.push(cid, line, trid, verb, Exp::Cvr),
             Command::Out(_) => self.client_out(cid, line),
             Command::Png(_) => {
                 if let Some(c) = self.conns.get_mut(cid) {
-                    c.png = c.png.saturating_add(1);
+                    c.png.push_back(line);
                 }
             }
             Command::XfrRequest(x) => self.client_xfr(cid, line, trid, &x),
@@ -226,18 +156,7 @@ impl Monitor<'_> {
                 Some(_) => self.push(cid, line, trid, verb, Exp::Ims(i.state.as_bytes().to_vec())),
                 None => self.client_bad_value(cid, line, trid, verb, &i.state.to_string(), &[]),
             },
-            Command::UrlRequest(u) => {
-                let dialect = self.conns.get(cid).map_or(5, |c| c.dialect.version());
-                let refusable = match u.service.known() {
-                    None | Some(UrlService::Password) => true,
-                    Some(UrlService::Mobile | UrlService::ChangeMobile) => dialect < 5,
-                    Some(UrlService::Profile | UrlService::N2pAccount | UrlService::N2pFund) => {
-                        dialect < 6
-                    }
-                    Some(_) => false,
-                };
-                self.push(cid, line, trid, verb, Exp::Url { refusable });
-            }
+            Command::UrlRequest(u) => self.client_url(cid, line, &u),
             Command::FndRequest(_) => self.push(
                 cid,
                 line,
@@ -274,6 +193,132 @@ impl Monitor<'_> {
             }
             _ => self.push(cid, line, trid, verb, Exp::Opaque),
         }
+    }
+
+    /// USR I (§3.1, §8): in order after VER (and INF), once; after login the server owes 207.
+    fn client_usr_initial(&mut self, cid: usize, line: usize, u: &UsrInitial<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let handle = u.handle.as_bytes().to_vec();
+        match phase {
+            Phase::Ver => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrI {
+                    handle,
+                    after_login: false,
+                },
+            ),
+            Phase::Unknown => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrI {
+                    handle,
+                    after_login: true,
+                },
+            ),
+            Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
+            _ => self.out_of_order(cid, line, trid, verb),
+        }
+    }
+
+    /// USR S (§3.1, §9): after the salt; the digest is checked when the password is known.
+    fn client_usr_response(&mut self, cid: usize, line: usize, u: &UsrResponse<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let digest = u.digest.expose().as_bytes().to_vec();
+        if !is_digest_shape(&digest) {
+            self.violate(
+                cid,
+                line,
+                R::ClientDigest,
+                "the USR S digest is not 32 lower-case hex digits",
+            );
+        }
+        match phase {
+            Phase::Salt { .. } => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrS {
+                    digest,
+                    after_login: false,
+                },
+            ),
+            Phase::Unknown => self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::UsrS {
+                    digest,
+                    after_login: true,
+                },
+            ),
+            Phase::LoggedIn => self.push(cid, line, trid, verb, Exp::Usr207),
+            _ => self.out_of_order(cid, line, trid, verb),
+        }
+    }
+
+    /// A USR with another security package: refused or disconnected (§3.1).
+    fn client_usr_other(&mut self, cid: usize, line: usize, u: &UsrOther<'static>) {
+        let trid = u.trid.0;
+        let phase = self
+            .conns
+            .get(cid)
+            .map_or(Phase::Unknown, |c| c.ns.phase.clone());
+        let verb = "USR";
+        let ctp = u.package.as_bytes() == b"CTP";
+        let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
+        if phase == Phase::LoggedIn {
+            self.push(cid, line, trid, verb, Exp::Usr207);
+        } else if ctp && dialect.version() == 2 {
+            self.push(cid, line, trid, verb, Exp::Opaque);
+        } else {
+            self.violate(
+                cid,
+                line,
+                R::ClientValue,
+                format!("USR package `{}` is not MD5", u.package),
+            );
+            self.push(
+                cid,
+                line,
+                trid,
+                verb,
+                Exp::Close {
+                    allowed: &[],
+                    why: "unknown USR package".to_owned(),
+                },
+            );
+        }
+    }
+
+    /// URL (§3.4): a service the dialect in force does not document may be refused with 201.
+    fn client_url(&mut self, cid: usize, line: usize, u: &UrlRequest<'static>) {
+        let trid = u.trid.0;
+        let verb = "URL";
+        let dialect = self.conns.get(cid).map_or(5, |c| c.dialect.version());
+        let refusable = match u.service.known() {
+            None | Some(UrlService::Password) => true,
+            Some(UrlService::Mobile | UrlService::ChangeMobile) => dialect < 5,
+            Some(UrlService::Profile | UrlService::N2pAccount | UrlService::N2pFund) => dialect < 6,
+            Some(_) => false,
+        };
+        self.push(cid, line, trid, verb, Exp::Url { refusable });
     }
 
     /// A known command at the wrong point of the login: the server disconnects (§14).
@@ -442,16 +487,10 @@ impl Monitor<'_> {
                 }
                 self.close(cid, line, "the server sent OUT");
             }
-            Command::Qng(_) => {
-                let had = self.conns.get_mut(cid).is_some_and(|c| {
-                    let had = c.png > 0;
-                    c.png = c.png.saturating_sub(1);
-                    had
-                });
-                if !had {
-                    self.violate(cid, line, R::PngQng, "QNG without an unanswered PNG");
-                }
-            }
+            Command::Qng(_) => match self.conns.get_mut(cid).and_then(|c| c.png.pop_front()) {
+                Some(png) => self.done_before(cid, line, png),
+                None => self.violate(cid, line, R::PngQng, "QNG without an unanswered PNG"),
+            },
             Command::Syn(_)
             | Command::Lst(_)
             | Command::Gtc(_)
@@ -646,13 +685,10 @@ impl Monitor<'_> {
                     ),
                 );
             }
-            // The salt was learned from a decoded token, so it is a salt.
-            if let (Exp::UsrS { digest, .. }, Some(password), Ok(salt)) =
-                (&p.exp, self.opts.password(&asked), Salt::new(&salt))
+            if let (Exp::UsrS { digest, .. }, Some(password)) = (&p.exp, self.opts.password(&asked))
             {
-                let mut right = [0u8; 32];
-                login_digest(salt, Password::new(password.as_bytes()), &mut right);
-                if digest.as_slice() != right {
+                let right = md5_digest(&salt, password.as_bytes());
+                if digest.as_slice() != right.as_bytes() {
                     self.violate(
                         cid,
                         line,
@@ -781,13 +817,8 @@ impl Monitor<'_> {
                 let Some(password) = self.opts.password(&handle) else {
                     return;
                 };
-                // The salt was learned from a decoded token, so it is a salt.
-                let Ok(salt_in) = Salt::new(&salt) else {
-                    return;
-                };
-                let mut right = [0u8; 32];
-                login_digest(salt_in, Password::new(password.as_bytes()), &mut right);
-                let correct = digest.as_slice() == right;
+                let right = md5_digest(&salt, password.as_bytes());
+                let correct = digest.as_slice() == right.as_bytes();
                 if correct && code == 911 {
                     self.violate(
                         cid,

@@ -14,6 +14,15 @@
 //! Client mistakes are reported too, as [`Side::Client`] violations; they do not affect
 //! [`Report::conforms`].
 //!
+//! Two ways in:
+//! * **Live**: a [`Monitor`] observes frames one at a time as they cross connections (which
+//!   connection and its server kind, which direction, the decoded command or the decode error,
+//!   the time), reports each violation as soon as it is certain, and [`Monitor::finish`] reports
+//!   what is still owed. No text, no file: see [`live`].
+//! * **Transcripts**: [`verify`] reads a transcript file and feeds its lines and events to a
+//!   [`Monitor`]; lines are decoded by [`crate::check::decode_line`], the decoder of
+//!   `transcript check`.
+//!
 //! ```
 //! use msnp6::monitor::{verify, VerifyOptions};
 //! use msnp6::transcript::parse;
@@ -26,8 +35,8 @@
 //! ```
 
 mod challenge;
-mod decoding;
 mod lists;
+pub mod live;
 mod login;
 mod notify;
 mod presence;
@@ -35,15 +44,16 @@ mod report;
 mod rules;
 mod state;
 mod switchboard;
+mod transcript;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use live::{Observed, Undecodable};
 pub use report::{Report, Side, Violation};
 pub use rules::{RULES, Rule, rule};
+pub use transcript::{verify, verify_bytes};
 
 use crate::commands::Command;
-use crate::decode::Mode;
-use crate::transcript::{EventKind, ProtocolLine, Transcript};
 use crate::types::{Dialect, Direction, ServerKind};
 use rules::R;
 use state::{Account, Bytes, Closed, Conn, Cookie, Exp, Family, Pending, Phase, Seen};
@@ -74,40 +84,33 @@ impl VerifyOptions {
     }
 }
 
-/// Verifies a transcript. Never panics, whatever the transcript holds.
-pub fn verify(transcript: &Transcript, options: &VerifyOptions) -> Report {
-    let mut m = Monitor::new(options, transcript);
-    m.run(transcript);
-    let conforms = !m.violations.iter().any(|v| v.side == Side::Server);
-    Report {
-        violations: m.violations,
-        conforms,
-    }
-}
-
-/// Parses transcript bytes (see [`crate::transcript::parse`]) and verifies them.
-pub fn verify_bytes(input: &[u8], options: &VerifyOptions) -> Report {
-    verify(&crate::transcript::parse(input), options)
-}
-
-/// The monitor's state while it reads one transcript.
-pub(crate) struct Monitor<'o> {
-    opts: &'o VerifyOptions,
-    /// The file tags its lines (several-connections extension).
-    tagged: bool,
+/// The monitor: observes the frames of any number of connections and judges the server's.
+///
+/// Feed it with [`Monitor::connect`], [`Monitor::observe`] and [`Monitor::disconnect`] in the
+/// order the frames crossed the connections (see [`live`] for what order across connections
+/// means), then call [`Monitor::finish`]. Never panics, whatever it is fed.
+#[derive(Debug)]
+pub struct Monitor {
+    opts: VerifyOptions,
+    /// Set by the transcript front end for a file without connection tags.
+    untagged: Option<Untagged>,
     violations: Vec<Violation>,
+    /// How many of `violations` earlier calls have already returned.
+    returned: usize,
     conns: Vec<Conn>,
     index: BTreeMap<(String, Family), usize>,
     accounts: BTreeMap<Bytes, Account>,
     cookies: BTreeMap<Bytes, Cookie>,
-    /// Seconds of `# event: tick`.
+    /// Whole seconds since the observation began.
     now: u64,
-    /// Connection names of an untagged file: the `# server:` value.
-    untagged_name: String,
-    /// How many kinds an untagged file names with `/` (ambiguous kind).
-    ambiguous: bool,
+    /// The position of the current observation (a file line, or a count).
+    position: usize,
+    /// The position the next call reports at, when set with [`Monitor::at`].
+    next_position: Option<usize>,
     /// Lines owed to connections because of other connections' lines.
     expected: Vec<notify::Expected>,
+    /// Lines that came before the reply that decides they are owed (`since`: where they came).
+    early: Vec<notify::Expected>,
     /// The last presence line each connection got about each contact.
     last_presence: BTreeMap<(usize, Bytes), notify::Heard>,
     /// Switchboard session ids and the connections in them.
@@ -116,72 +119,56 @@ pub(crate) struct Monitor<'o> {
     /// An invitation belongs to the session, not to the inviter's connection: it outlives the
     /// inviter's departure (§3.5 CAL "already invited").
     invitations: BTreeMap<Bytes, BTreeSet<Bytes>>,
-    /// The file's last line.
-    last_line: usize,
 }
 
-/// The last line number of the file, for omissions found at the end.
-fn last_line(t: &Transcript) -> usize {
-    let mut last = 0;
-    for l in &t.lines {
-        last = last.max(l.line);
-        if let Some(p) = l.payload_lines.last() {
-            last = last.max(p.line);
-        }
-    }
-    for e in &t.events {
-        last = last.max(e.line);
-    }
-    last
+/// A transcript without connection tags: one connection name, perhaps an ambiguous kind.
+#[derive(Debug, Clone)]
+struct Untagged {
+    /// The `# server:` value, the name of every connection.
+    name: String,
+    /// The header names several kinds with `/` (DS/NS): the exact kind is unknown.
+    ambiguous: bool,
 }
 
-impl<'o> Monitor<'o> {
-    fn new(opts: &'o VerifyOptions, t: &Transcript) -> Self {
-        let server = t.header.server.as_ref();
+impl Monitor {
+    /// A monitor that has observed nothing yet.
+    pub fn new(options: VerifyOptions) -> Self {
         Monitor {
-            opts,
-            tagged: t.lines.first().is_some_and(|l| l.connection.is_some()),
+            opts: options,
+            untagged: None,
             violations: Vec::new(),
+            returned: 0,
             conns: Vec::new(),
             index: BTreeMap::new(),
             accounts: BTreeMap::new(),
             cookies: BTreeMap::new(),
             now: 0,
-            untagged_name: server.map_or_else(|| "?".to_owned(), |s| s.raw.clone()),
-            ambiguous: server.is_some_and(|s| !s.both_connections && s.kinds.len() > 1),
+            position: 0,
+            next_position: None,
             expected: Vec::new(),
+            early: Vec::new(),
             last_presence: BTreeMap::new(),
             sessions: BTreeMap::new(),
             invitations: BTreeMap::new(),
-            last_line: last_line(t),
         }
+    }
+
+    /// Whether connections are told apart (always, except for an untagged transcript).
+    fn tagged(&self) -> bool {
+        self.untagged.is_none()
     }
 
     fn initial_dialect(&self) -> Dialect {
         self.opts.dialect.unwrap_or_default()
     }
 
-    fn run(&mut self, t: &Transcript) {
-        let mut events = t.events.iter().peekable();
-        for line in &t.lines {
-            while let Some(e) = events.next_if(|e| e.line < line.line) {
-                self.event(t, e.line, &e.kind);
-            }
-            self.line(t, line);
-        }
-        for e in events {
-            self.event(t, e.line, &e.kind);
-        }
-        self.finish(self.last_line);
-    }
-
     // ----- reporting -------------------------------------------------------------------------
 
     fn violate(&mut self, cid: usize, line: usize, r: R, message: impl Into<String>) {
-        let name = self
-            .conns
-            .get(cid)
-            .map_or_else(|| self.untagged_name.clone(), |c| c.name.clone());
+        let name = self.conns.get(cid).map_or_else(
+            || self.untagged.as_ref().map_or("?", |u| &u.name).to_owned(),
+            |c| c.name.clone(),
+        );
         self.violate_on(name, line, r, message.into());
     }
 
@@ -205,7 +192,8 @@ impl<'o> Monitor<'o> {
         if let Some(&i) = self.index.get(&(name.to_owned(), family)) {
             return i;
         }
-        let exact = if self.ambiguous { None } else { Some(kind) };
+        let ambiguous = self.untagged.as_ref().is_some_and(|u| u.ambiguous);
+        let exact = if ambiguous { None } else { Some(kind) };
         let i = self.conns.len();
         self.conns.push(Conn::new(
             name,
@@ -290,123 +278,74 @@ impl<'o> Monitor<'o> {
             .unwrap_or_default()
     }
 
-    fn event(&mut self, t: &Transcript, at: usize, kind: &EventKind) {
-        match kind {
-            EventKind::Tick(s) => self.now = self.now.saturating_add(*s),
-            EventKind::Connect(name) => {
-                let Some(decl) = t.connection(name) else {
-                    return;
-                };
-                let cid = self.conn(name, decl.kind);
-                self.reopen(cid, true);
+    // ----- observations ----------------------------------------------------------------------
+
+    /// A client opened connection `name` to a server of `kind`: its start is observed.
+    fn opened(&mut self, name: &str, kind: ServerKind) {
+        let cid = self.conn(name, kind);
+        self.reopen(cid, true);
+    }
+
+    /// Connection `name` closed (every kind of that name), by either side.
+    fn closed(&mut self, name: &str) {
+        let at = self.position;
+        let ids: Vec<usize> = self
+            .index
+            .iter()
+            .filter(|((n, _), _)| n == name)
+            .map(|(_, &i)| i)
+            .collect();
+        for cid in ids {
+            let Some(c) = self.conns.get_mut(cid) else {
+                continue;
+            };
+            if c.closed.is_some() {
+                continue;
             }
-            EventKind::Disconnect(name) => {
-                let ids: Vec<usize> = self
-                    .index
+            if c.client_out.is_some() {
+                // The server read OUT after these commands: their replies were due first.
+                let pending: Vec<Pending> = c.pending.drain(..).collect();
+                for p in pending
                     .iter()
-                    .filter(|((n, _), _)| n == name)
-                    .map(|(_, &i)| i)
-                    .collect();
-                for cid in ids {
-                    let Some(c) = self.conns.get_mut(cid) else {
-                        continue;
-                    };
-                    if c.closed.is_some() {
-                        continue;
-                    }
-                    if c.client_out.is_some() {
-                        // The server read OUT after these commands: their replies were due first.
-                        let pending: Vec<Pending> = c.pending.drain(..).collect();
-                        let last = self.last_line;
-                        for p in pending
-                            .iter()
-                            .filter(|p| !matches!(p.exp, Exp::Close { .. }))
-                        {
-                            self.finalize(cid, last, p);
-                        }
-                    }
-                    self.close(cid, at, "the connection closed (event)");
+                    .filter(|p| !matches!(p.exp, Exp::Close { .. }))
+                {
+                    self.finalize(cid, at, p);
                 }
             }
+            self.close(cid, at, "the connection closed (event)");
         }
     }
 
-    // ----- lines -----------------------------------------------------------------------------
-
-    fn line(&mut self, t: &Transcript, line: &ProtocolLine) {
-        let kinds = t.server_kinds(line);
-        let name = line
-            .connection
-            .clone()
-            .unwrap_or_else(|| self.untagged_name.clone());
-        if kinds.is_empty() {
-            let r = if line.direction == Direction::ServerToClient {
-                R::TranscriptConnection
-            } else {
-                R::ClientSyntax
-            };
-            self.violate_on(
-                name,
-                line.line,
-                r,
-                "the file names no connection for this line".to_owned(),
-            );
-            return;
-        }
-        let mut failure: Option<(usize, decoding::Failure)> = None;
-        for mode in [Mode::Strict, Mode::Lenient] {
-            for &kind in kinds {
-                let cid = self.conn(&name, kind);
-                let dialect = self
-                    .conns
-                    .get(cid)
-                    .map_or_else(|| self.initial_dialect(), |c| c.dialect);
-                match decoding::decode(line, kind, dialect, mode) {
-                    Ok(cmd) => {
-                        if mode == Mode::Lenient {
-                            let why = failure
-                                .as_ref()
-                                .map_or_else(String::new, |(_, f)| f.message.clone());
-                            let r = if line.direction == Direction::ServerToClient {
-                                R::LineSyntax
-                            } else {
-                                R::ClientSyntax
-                            };
-                            self.violate(
-                                cid,
-                                line.line,
-                                r,
-                                format!("decodes only leniently: {why}"),
-                            );
-                        }
-                        self.dispatch(cid, line.line, line.direction, cmd);
-                        return;
-                    }
-                    Err(f) => {
-                        let better = match &failure {
-                            None => true,
-                            Some((_, old)) => old.misplaced && !f.misplaced && mode == Mode::Strict,
-                        };
-                        if better {
-                            failure = Some((cid, f));
-                        }
-                    }
-                }
+    /// One observed frame.
+    fn frame(&mut self, o: Observed<'_>) {
+        let cid = self.conn(o.connection, o.kind);
+        let at = self.position;
+        match o.frame {
+            Ok(cmd) => self.dispatch(cid, at, o.direction, cmd),
+            Err(Undecodable {
+                lenient: Some(cmd),
+                message,
+                ..
+            }) => {
+                let r = if o.direction == Direction::ServerToClient {
+                    R::LineSyntax
+                } else {
+                    R::ClientSyntax
+                };
+                self.violate(cid, at, r, format!("decodes only leniently: {message}"));
+                self.dispatch(cid, at, o.direction, *cmd);
             }
-        }
-        if let Some((cid, f)) = failure {
-            self.undecodable(cid, line, f);
+            Err(u) => self.undecodable(cid, at, o.direction, u),
         }
     }
 
     /// A line no decoder accepts.
-    fn undecodable(&mut self, cid: usize, line: &ProtocolLine, f: decoding::Failure) {
-        let n = line.line;
-        if !self.enter(cid, n, line.direction, None) {
+    fn undecodable(&mut self, cid: usize, n: usize, direction: Direction, f: Undecodable) {
+        if !self.enter(cid, n, direction, None) {
             return;
         }
-        let trid = decoding::raw_trid(&line.text);
-        match line.direction {
+        let trid = f.trid;
+        match direction {
             Direction::ServerToClient => {
                 let r = if f.misplaced {
                     R::VerbPlace
@@ -429,7 +368,7 @@ impl<'o> Monitor<'o> {
             }
             Direction::ClientToServer => {
                 self.violate(cid, n, R::ClientSyntax, f.message);
-                let verb = decoding::raw_verb(&line.text).unwrap_or("???");
+                let verb = f.verb.unwrap_or("???");
                 if f.misplaced {
                     // A known verb the client may not send here: documented disconnect.
                     self.push(
@@ -483,7 +422,7 @@ impl<'o> Monitor<'o> {
                 closed.is_none() && dir == Direction::ServerToClient && replies_pending;
             if reply_after_out {
                 // A reply to a command sent before the client's OUT.
-            } else if !self.tagged {
+            } else if !self.tagged() {
                 // Untagged files cannot record reconnections: a line after the close starts a
                 // new connection (documentation excerpts hold several exchanges).
                 let fresh = dir == Direction::ClientToServer && cmd.is_some_and(|c| is_start(c));
@@ -613,6 +552,21 @@ impl<'o> Monitor<'o> {
         self.conns.get_mut(cid)?.pending.pop_front()
     }
 
+    /// The server answered the client line `before` (QNG for a PNG, §3.1): it read every command
+    /// sent before it, and replies come in order, so what they still miss is missing (reported
+    /// at `line`).
+    fn done_before(&mut self, cid: usize, line: usize, before: usize) {
+        while let Some(p) = self.conns.get_mut(cid).and_then(|c| {
+            c.pending
+                .front()
+                .is_some_and(|p| p.line < before && !matches!(p.exp, Exp::Close { .. }))
+                .then(|| c.pending.pop_front())
+                .flatten()
+        }) {
+            self.finalize(cid, line, &p);
+        }
+    }
+
     /// Puts an entry back at the front (its reply continues).
     fn put_back(&mut self, cid: usize, p: Pending) {
         if let Some(c) = self.conns.get_mut(cid) {
@@ -621,7 +575,7 @@ impl<'o> Monitor<'o> {
     }
 
     fn finalize(&mut self, cid: usize, line: usize, p: &Pending) {
-        if let Some((r, msg)) = p.missing() {
+        for (r, msg) in p.missing() {
             self.violate(cid, line, r, msg);
         }
         // The server read the command, so it may have applied it: the mode it sets is unknown
@@ -685,10 +639,8 @@ impl<'o> Monitor<'o> {
         }
     }
 
-    fn finish(&mut self, last: usize) {
-        if !self.tagged {
-            return;
-        }
+    /// Everything still owed at the end of the observation is missing (reported at `last`).
+    fn owed(&mut self, last: usize) {
         for cid in 0..self.conns.len() {
             let Some(c) = self.conns.get_mut(cid) else {
                 continue;
@@ -697,7 +649,7 @@ impl<'o> Monitor<'o> {
                 continue;
             }
             let pending: Vec<Pending> = c.pending.drain(..).collect();
-            let png = core::mem::take(&mut c.png);
+            let png = core::mem::take(&mut c.png).len();
             for p in pending {
                 if matches!(p.exp, Exp::Close { .. }) {
                     continue;

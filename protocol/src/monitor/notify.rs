@@ -2,11 +2,16 @@
 //! (NLN/FLN), the reverse-list notices ADD/REM 0 RL, RNG to a called user, and on a switchboard
 //! the JOI, relayed MSG and BYE every other participant gets.
 //!
-//! Each is recorded as an expectation on the receiving connection when its cause is read. It is
-//! met by the matching server line on that connection. It is reported missing (REPLY-MISSING or
+//! Each is recorded as an expectation on the receiving connection when its cause is read, or, for
+//! the lines a reply decides (ADD/REM 0 RL after the ADD/REM FL reply, RNG after CAL RINGING,
+//! JOI after ANS OK, OUT OTH after USR OK, BYE after a close the server decides), when that
+//! reply or close comes. It is met by the matching
+//! server line on that connection. Across connections only "sent before received" orders lines
+//! (reference §1.2): such a line may come before the reply on the sender's connection; it is then
+//! kept as *early* and claimed by the reply, provided it came after the cause (the command). It is reported missing (REPLY-MISSING or
 //! PRESENCE-WATCHER) at the first reply on that connection to a client command sent after the
 //! cause — the server had processed the cause before reading that command, so it would have queued
-//! the notice first — or, in a tagged file, at the file's last line.
+//! the notice first — or at the end of the observation (`Monitor::finish`).
 
 use super::rules::R;
 use super::state::{Bytes, Family, Phase, Seen};
@@ -99,9 +104,64 @@ pub(crate) struct Heard {
     pub(crate) line: usize,
 }
 
-impl Monitor<'_> {
+/// Whether a line may come before the reply that decides it is owed (see the module's doc).
+fn decided_by_a_reply(want: &Want) -> bool {
+    matches!(
+        want,
+        Want::ReverseAdd { .. }
+            | Want::ReverseRemove { .. }
+            | Want::Rng { .. }
+            | Want::Joi { .. }
+            | Want::Bye { .. }
+            | Want::OutOth
+    )
+}
+
+impl Monitor {
     pub(super) fn owe(&mut self, conn: usize, since: usize, want: Want) {
         self.expected.push(Expected { conn, since, want });
+    }
+
+    /// `want` is owed to `conn` because of the client command of line `cause`, as the reply at
+    /// `line` shows: met already if it came early (after the cause), else owed from `line` on.
+    pub(super) fn owe_caused(&mut self, conn: usize, cause: usize, line: usize, want: Want) {
+        if !self.claim_early(conn, cause, &want) {
+            self.owe(conn, line, want);
+        }
+    }
+
+    /// Takes the early line on `conn` that meets `want` and came after line `cause`, if any.
+    pub(super) fn claim_early(&mut self, conn: usize, cause: usize, want: &Want) -> bool {
+        let early = self
+            .early
+            .iter()
+            .position(|e| e.conn == conn && e.since > cause && meets(&e.want, want));
+        early.map(|i| self.early.remove(i)).is_some()
+    }
+
+    /// Keeps a line that met no expectation and may be claimed by a later reply; forgets early
+    /// lines no unanswered command can claim any more.
+    fn keep_early(&mut self, conn: usize, line: usize, want: &Want) {
+        let oldest = self
+            .conns
+            .iter()
+            .filter_map(|c| c.pending.front().map(|p| p.line))
+            .min()
+            .unwrap_or(line);
+        self.early.retain(|e| e.since > oldest);
+        if decided_by_a_reply(want) && oldest < line {
+            self.early.push(Expected {
+                conn,
+                since: line,
+                want: want.clone(),
+            });
+        }
+    }
+
+    /// Whether an unanswered command on another connection may still decide that `want` is owed
+    /// (the line came early, see the module's doc).
+    pub(super) fn may_come_early(&self, conn: usize, want: &Want) -> bool {
+        self.early.iter().any(|e| e.conn == conn && e.want == *want)
     }
 
     /// Meets the first expectation on `conn` that `want` matches; returns whether there was one.
@@ -133,7 +193,10 @@ impl Monitor<'_> {
                 self.expected.remove(i);
                 true
             }
-            None => false,
+            None => {
+                self.keep_early(conn, line, want);
+                false
+            }
         }
     }
 
@@ -161,7 +224,7 @@ impl Monitor<'_> {
         let (gone, keep): (Vec<Expected>, Vec<Expected>) =
             self.expected.drain(..).partition(|e| e.conn == conn);
         self.expected = keep;
-        let last = self.last_line;
+        let last = self.position;
         for e in gone.into_iter().filter(|e| e.want == Want::OutOth) {
             let msg = format!(
                 "{} was owed because of the login of line {} and never came",
@@ -172,7 +235,7 @@ impl Monitor<'_> {
         }
     }
 
-    /// At the end of a tagged file, everything still owed is missing.
+    /// At the end of the observation, everything still owed is missing.
     pub(super) fn owed_at_end(&mut self, last: usize) {
         let late = core::mem::take(&mut self.expected);
         for e in late {
@@ -212,6 +275,34 @@ impl Monitor<'_> {
         } else {
             Vec::new()
         }
+    }
+
+    /// Whether a session of `handle` is ending: a connection of it is owed a disconnect (an
+    /// outstanding command, or a QRY that is not known to be right: 540 closes), or a second login of the account awaits its USR OK (the
+    /// older session gets OUT OTH, §14). The FLN the end causes may reach a watcher before the
+    /// end is seen, since only "sent before received" orders connections (§1.2).
+    pub(super) fn closing(&self, handle: &[u8]) -> bool {
+        let owed_close = self.ns_conns_of(handle).iter().any(|&o| {
+            self.conns.get(o).is_some_and(|c| {
+                c.pending.iter().any(|p| {
+                    matches!(
+                        p.exp,
+                        super::state::Exp::Close { .. }
+                            | super::state::Exp::Qry {
+                                accept: Some(false) | None,
+                                ..
+                            }
+                    )
+                })
+            })
+        });
+        let second_login = self.conns.iter().any(|c| {
+            matches!(&c.ns.phase, Phase::Salt { handle: h, .. } if h == handle)
+                && c.pending
+                    .iter()
+                    .any(|p| matches!(p.exp, super::state::Exp::UsrS { .. }))
+        });
+        owed_close || second_login
     }
 
     /// Whether `handle` has a list command outstanding (its effect on presence may cross

@@ -10,7 +10,7 @@ use crate::commands::login::{XfrRequest, XfrSwitchboard};
 use crate::commands::presence::{Chg, Fln, Iln, Nln};
 use crate::types::{Enumerated, List, Status, TransferKind};
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn client_chg(&mut self, cid: usize, line: usize, trid: u32, c: &Chg<'static>) {
         let Some(status) = c.status.known() else {
             self.client_bad_value(cid, line, trid, "CHG", &c.status.to_string(), &[]);
@@ -411,7 +411,7 @@ impl Monitor<'_> {
             None => {
                 let online_now =
                     seen.visible() == Some(true) && requested.is_none_or(Status::is_visible_online);
-                if online_now && allows == Some(true) {
+                if online_now && allows == Some(true) && !self.closing(handle) {
                     self.violate(
                         cid,
                         line,

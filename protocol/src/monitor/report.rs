@@ -30,9 +30,11 @@ impl fmt::Display for Side {
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Violation {
-    /// The 1-based file line it is reported at.
+    /// Where it is reported: the 1-based file line (transcripts), or the position of the live
+    /// call that found it (see [`Monitor::at`](super::Monitor::at)).
     pub line: usize,
-    /// The connection: its tag name, or the `# server:` value of an untagged file.
+    /// The connection: the name given to the live monitor (a transcript's tag name), or the
+    /// `# server:` value of an untagged file.
     pub connection: String,
     /// Whose line broke the rule.
     pub side: Side,

@@ -253,7 +253,7 @@ pub(crate) struct Conn {
     /// The client sent OUT (line).
     pub(crate) client_out: Option<usize>,
     pub(crate) pending: VecDeque<Pending>,
-    pub(crate) png: usize,
+    pub(crate) png: std::collections::VecDeque<usize>,
     pub(crate) trids: BTreeSet<u32>,
     pub(crate) ns: NsConn,
     pub(crate) sb: SbConn,
@@ -276,7 +276,7 @@ impl Conn {
             closed: None,
             client_out: None,
             pending: VecDeque::new(),
-            png: 0,
+            png: std::collections::VecDeque::new(),
             trids: BTreeSet::new(),
             ns: NsConn {
                 phase: Phase::Unknown,
@@ -483,7 +483,41 @@ pub(crate) enum Exp {
 
 impl Pending {
     /// The rule and message for this command's missing reply, when it required one.
-    pub(crate) fn missing(&self) -> Option<(R, String)> {
+    /// Every part of the reply that never came: the reply, or the missing parts of a reply
+    /// that came (one missing part does not hide another).
+    pub(crate) fn missing(&self) -> Vec<(R, String)> {
+        let at = self.line;
+        if let Exp::Add {
+            after: Some(a),
+            handle,
+            ..
+        } = &self.exp
+        {
+            let handle = String::from_utf8_lossy(handle);
+            let mut parts = Vec::new();
+            if a.bpr == Some(true) && a.bprs < 4 {
+                parts.push((
+                    R::AddFollowup,
+                    format!(
+                        "after ADD FL {handle} (line {at}) only {} of the BPR lines PHH, PHW, PHM, MOB came",
+                        a.bprs
+                    ),
+                ));
+            }
+            if a.iln_required && !a.iln {
+                parts.push((
+                    R::PresenceWatcher,
+                    format!(
+                        "after ADD FL {handle} (line {at}) no ILN came although the contact is online and visible"
+                    ),
+                ));
+            }
+            return parts;
+        }
+        self.missing_reply().into_iter().collect()
+    }
+
+    fn missing_reply(&self) -> Option<(R, String)> {
         let at = self.line;
         let verb = self.verb;
         let none = || {
@@ -513,21 +547,6 @@ impl Pending {
             Exp::Fnd { got, total: Some(t) } if got < t => Some((
                 R::IndexTotal,
                 format!("the FND reply to line {at} stopped after {got} of {t} results"),
-            )),
-            Exp::Add { after: Some(a), handle, .. } if a.bpr == Some(true) && a.bprs < 4 => Some((
-                R::AddFollowup,
-                format!(
-                    "after ADD FL {} (line {at}) only {} of the BPR lines PHH, PHW, PHM, MOB came",
-                    String::from_utf8_lossy(handle),
-                    a.bprs
-                ),
-            )),
-            Exp::Add { after: Some(a), handle, .. } if a.iln_required && !a.iln => Some((
-                R::PresenceWatcher,
-                format!(
-                    "after ADD FL {} (line {at}) no ILN came although the contact is online and visible",
-                    String::from_utf8_lossy(handle)
-                ),
             )),
             Exp::Chg { after: Some(a), .. } => {
                 let missing: Vec<String> =

@@ -6,7 +6,8 @@ use super::rules::R;
 use super::state::{Bytes, Cookie, Exp, Seen};
 use super::{Monitor, is_address, is_decimal, lossy};
 use crate::commands::Command;
-use crate::commands::switchboard::{CalRinging, Rng};
+use crate::commands::login::UsrSwitchboardOk;
+use crate::commands::switchboard::{AnsOk, Bye, CalRinging, Delivery, Iro, Joi, Msg, Rng};
 use crate::types::{AckMode, Handle, Status};
 
 /// A cookie is usable for this long (§14).
@@ -16,7 +17,7 @@ fn is_email(h: &[u8]) -> bool {
     Handle::new(h).is_ok_and(|h| h.is_email())
 }
 
-impl Monitor<'_> {
+impl Monitor {
     pub(super) fn client_sb(&mut self, cid: usize, line: usize, cmd: Command<'static>) {
         let trid = cmd.trid().map_or(0, |t| t.0);
         if let Some(c) = self.conns.get_mut(cid) {
@@ -201,266 +202,30 @@ impl Monitor<'_> {
         })
     }
 
+    /// SB-ORDER: a line that comes only after the switchboard login.
+    fn sb_before_login(&mut self, cid: usize, line: usize, what: &str) {
+        if self.conns.get(cid).and_then(|c| c.sb.joined) == Some(false) {
+            self.violate(
+                cid,
+                line,
+                R::SbOrder,
+                format!("{what} before the switchboard login completed"),
+            );
+        }
+    }
+
     pub(super) fn server_sb(&mut self, cid: usize, line: usize, cmd: Command<'static>) {
-        let joined = self.conns.get(cid).and_then(|c| c.sb.joined);
-        let me = self.conns.get(cid).and_then(|c| c.sb.me.clone());
-        let before_login = |m: &mut Self, what: &str| {
-            if joined == Some(false) {
-                m.violate(
-                    cid,
-                    line,
-                    R::SbOrder,
-                    format!("{what} before the switchboard login completed"),
-                );
-            }
-        };
         match cmd {
             Command::Error(e) => self.error_reply(cid, line, e.trid.0, e.code.get()),
-            Command::UsrSwitchboardOk(ok) => {
-                let t = ok.trid.0;
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::SbUsr { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "USR OK");
-                    return;
-                };
-                let Exp::SbUsr { handle, cookie } = &p.exp else {
-                    return;
-                };
-                if ok.handle.as_bytes() != handle.as_slice() {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbUsrOk,
-                        format!("USR OK names {} but {} logged in", ok.handle, lossy(handle)),
-                    );
-                }
-                let now = self.now;
-                let stale = self.cookies.get(cookie).and_then(|k| {
-                    if k.used {
-                        Some(format!(
-                            "the cookie was already used (XFR of line {})",
-                            k.line
-                        ))
-                    } else if now.saturating_sub(k.issued) > COOKIE_SECONDS {
-                        Some(format!(
-                            "the cookie of line {} expired ({} s old)",
-                            k.line,
-                            now.saturating_sub(k.issued)
-                        ))
-                    } else {
-                        None
-                    }
-                });
-                if let Some(why) = stale {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbCookie,
-                        format!("USR OK although {why}: 911 expected"),
-                    );
-                }
-                if let Some(k) = self.cookies.get_mut(cookie) {
-                    k.used = true;
-                }
-                if let Some(c) = self.conns.get_mut(cid) {
-                    c.sb.joined = Some(true);
-                    c.sb.roster.clear();
-                    c.sb.roster_complete = true;
-                }
-            }
+            Command::UsrSwitchboardOk(ok) => self.sb_usr_ok(cid, line, &ok),
             Command::CalRinging(r) => self.ringing(cid, line, &r),
-            Command::Iro(i) => {
-                let t = i.trid.0;
-                let Some(mut p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Ans { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "IRO");
-                    return;
-                };
-                if let Exp::Ans { handle, iro, total } = &mut p.exp {
-                    let expected = u32::try_from(iro.len())
-                        .unwrap_or(u32::MAX)
-                        .saturating_add(1);
-                    if i.index != expected
-                        || total.is_some_and(|n| n != i.total)
-                        || i.index > i.total
-                    {
-                        self.violate(
-                            cid,
-                            line,
-                            R::IndexTotal,
-                            format!(
-                                "IRO {} {} where participant {expected} was expected",
-                                i.index, i.total
-                            ),
-                        );
-                    }
-                    let h = i.handle.as_bytes().to_vec();
-                    if h == *handle {
-                        self.violate(cid, line, R::SbRoster, "IRO lists the joining user itself");
-                    } else if iro.contains(&h) {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SbRoster,
-                            format!("IRO lists {} twice", i.handle),
-                        );
-                    }
-                    iro.push(h);
-                    *total = Some(i.total);
-                }
-                self.put_back(cid, p);
-            }
-            Command::AnsOk(a) => {
-                let t = a.trid.0;
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Ans { .. })
-                }) else {
-                    self.opaque_or(cid, line, t, "ANS OK");
-                    return;
-                };
-                let Exp::Ans { iro, total, .. } = p.exp else {
-                    return;
-                };
-                if total.is_some_and(|n| (iro.len() as u64) < u64::from(n)) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::IndexTotal,
-                        format!(
-                            "ANS OK after {} of {} IRO lines",
-                            iro.len(),
-                            total.unwrap_or(0)
-                        ),
-                    );
-                }
-                if let Some(c) = self.conns.get_mut(cid) {
-                    c.sb.joined = Some(true);
-                    c.sb.roster = iro.into_iter().collect();
-                    c.sb.roster_complete = true;
-                }
-                let session = self.conns.get(cid).and_then(|c| c.sb.session.clone());
-                if let (Some(s), Some(me)) = (session, me) {
-                    self.uninvite(cid, &me);
-                    self.sessions.entry(s).or_default().insert(cid);
-                    for o in self.others(cid) {
-                        self.owe(o, line, Want::Joi { who: me.clone() });
-                    }
-                }
-            }
-            Command::Joi(j) => {
-                before_login(self, "JOI");
-                let h = j.handle.as_bytes().to_vec();
-                if me.as_ref() == Some(&h) {
-                    self.violate(cid, line, R::SbRoster, "JOI announces the user itself");
-                } else if self
-                    .conns
-                    .get(cid)
-                    .is_some_and(|c| c.sb.roster.contains(&h))
-                {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbRoster,
-                        format!("JOI {}, who is already a participant", j.handle),
-                    );
-                }
-                self.deliver(cid, line, &Want::Joi { who: h.clone() });
-                self.uninvite(cid, &h);
-                if let Some(c) = self.conns.get_mut(cid) {
-                    c.sb.invited.remove(&h);
-                    c.sb.roster.insert(h);
-                }
-            }
-            Command::Msg(m) => {
-                before_login(self, "MSG");
-                let h = m.handle.as_bytes().to_vec();
-                let (complete, present) = self.conns.get(cid).map_or((false, false), |c| {
-                    (c.sb.roster_complete, c.sb.roster.contains(&h))
-                });
-                self.deliver(cid, line, &Want::SbMsg { from: h.clone() });
-                if me.as_ref() == Some(&h) {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbMsgSender,
-                        "the user's own message is relayed back to it",
-                    );
-                } else if complete && !present {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbMsgSender,
-                        format!("MSG from {}, who is not a participant", m.handle),
-                    );
-                } else if let Some(c) = self.conns.get_mut(cid) {
-                    c.sb.roster.insert(h);
-                }
-            }
-            Command::Ack(d) | Command::Nak(d) => {
-                let is_ack = matches!(cmd, Command::Ack(_));
-                let what = if is_ack { "ACK" } else { "NAK" };
-                let t = d.trid.0;
-                let Some(p) = self.answer(cid, line, t, |p| {
-                    !p.answered && matches!(p.exp, Exp::Msg { .. })
-                }) else {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbAck,
-                        format!("{what} {t} answers no MSG A/N with TrID {t}"),
-                    );
-                    return;
-                };
-                let Exp::Msg { ack, alone, .. } = p.exp else {
-                    return;
-                };
-                match (ack, is_ack) {
-                    (AckMode::Unacknowledged, _) => self.violate(
-                        cid,
-                        line,
-                        R::SbAck,
-                        format!("{what} for MSG {t} U, which gets no reply"),
-                    ),
-                    (AckMode::NegativeOnly, true) => self.violate(
-                        cid,
-                        line,
-                        R::SbAck,
-                        format!("ACK for MSG {t} N, which only gets NAK"),
-                    ),
-                    (AckMode::Acknowledged, true) if alone == Some(true) => {
-                        self.violate(
-                            cid,
-                            line,
-                            R::SbAck,
-                            format!("ACK for MSG {t} A although nobody else is in the session"),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            Command::Bye(b) => {
-                before_login(self, "BYE");
-                let h = b.handle.as_bytes().to_vec();
-                let (complete, present) = self.conns.get(cid).map_or((false, false), |c| {
-                    (c.sb.roster_complete, c.sb.roster.contains(&h))
-                });
-                self.deliver(cid, line, &Want::Bye { who: h.clone() });
-                if me.as_ref() == Some(&h) {
-                    self.violate(cid, line, R::SbBye, "BYE names the user itself");
-                } else if complete && !present {
-                    self.violate(
-                        cid,
-                        line,
-                        R::SbBye,
-                        format!("BYE {}, who is not a participant", b.handle),
-                    );
-                }
-                if let Some(c) = self.conns.get_mut(cid) {
-                    c.sb.roster.remove(&h);
-                }
-            }
+            Command::Iro(i) => self.iro(cid, line, &i),
+            Command::AnsOk(a) => self.ans_ok(cid, line, &a),
+            Command::Joi(j) => self.joi(cid, line, &j),
+            Command::Msg(m) => self.relayed_msg(cid, line, &m),
+            Command::Ack(d) => self.delivery_reply(cid, line, &d, true),
+            Command::Nak(d) => self.delivery_reply(cid, line, &d, false),
+            Command::Bye(b) => self.bye(cid, line, &b),
             Command::Out(_) => self.close(cid, line, "the server sent OUT"),
             Command::Unknown(u) => self.violate(
                 cid,
@@ -474,6 +239,264 @@ impl Monitor<'_> {
                 R::VerbPlace,
                 format!("`{}` is not a server line on the switchboard", other.verb()),
             ),
+        }
+    }
+
+    /// The switchboard's USR OK (§3.5): SB-USR-OK, and the user joins the session.
+    fn sb_usr_ok(&mut self, cid: usize, line: usize, ok: &UsrSwitchboardOk<'static>) {
+        let t = ok.trid.0;
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::SbUsr { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "USR OK");
+            return;
+        };
+        let Exp::SbUsr { handle, cookie } = &p.exp else {
+            return;
+        };
+        if ok.handle.as_bytes() != handle.as_slice() {
+            self.violate(
+                cid,
+                line,
+                R::SbUsrOk,
+                format!("USR OK names {} but {} logged in", ok.handle, lossy(handle)),
+            );
+        }
+        let now = self.now;
+        let stale = self.cookies.get(cookie).and_then(|k| {
+            if k.used {
+                Some(format!(
+                    "the cookie was already used (XFR of line {})",
+                    k.line
+                ))
+            } else if now.saturating_sub(k.issued) > COOKIE_SECONDS {
+                Some(format!(
+                    "the cookie of line {} expired ({} s old)",
+                    k.line,
+                    now.saturating_sub(k.issued)
+                ))
+            } else {
+                None
+            }
+        });
+        if let Some(why) = stale {
+            self.violate(
+                cid,
+                line,
+                R::SbCookie,
+                format!("USR OK although {why}: 911 expected"),
+            );
+        }
+        if let Some(k) = self.cookies.get_mut(cookie) {
+            k.used = true;
+        }
+        if let Some(c) = self.conns.get_mut(cid) {
+            c.sb.joined = Some(true);
+            c.sb.roster.clear();
+            c.sb.roster_complete = true;
+        }
+    }
+
+    /// An IRO line of the reply to ANS (§3.5): INDEX-TOTAL and SB-ROSTER.
+    fn iro(&mut self, cid: usize, line: usize, i: &Iro<'static>) {
+        let t = i.trid.0;
+        let Some(mut p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Ans { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "IRO");
+            return;
+        };
+        if let Exp::Ans { handle, iro, total } = &mut p.exp {
+            let expected = u32::try_from(iro.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            if i.index != expected || total.is_some_and(|n| n != i.total) || i.index > i.total {
+                self.violate(
+                    cid,
+                    line,
+                    R::IndexTotal,
+                    format!(
+                        "IRO {} {} where participant {expected} was expected",
+                        i.index, i.total
+                    ),
+                );
+            }
+            let h = i.handle.as_bytes().to_vec();
+            if h == *handle {
+                self.violate(cid, line, R::SbRoster, "IRO lists the joining user itself");
+            } else if iro.contains(&h) {
+                self.violate(
+                    cid,
+                    line,
+                    R::SbRoster,
+                    format!("IRO lists {} twice", i.handle),
+                );
+            }
+            iro.push(h);
+            *total = Some(i.total);
+        }
+        self.put_back(cid, p);
+    }
+
+    /// ANS OK (§3.5): the end of the reply to ANS; the participants are owed the user's JOI.
+    fn ans_ok(&mut self, cid: usize, line: usize, a: &AnsOk) {
+        let me = self.conns.get(cid).and_then(|c| c.sb.me.clone());
+        let t = a.trid.0;
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Ans { .. })
+        }) else {
+            self.opaque_or(cid, line, t, "ANS OK");
+            return;
+        };
+        let Exp::Ans { iro, total, .. } = p.exp else {
+            return;
+        };
+        if total.is_some_and(|n| (iro.len() as u64) < u64::from(n)) {
+            self.violate(
+                cid,
+                line,
+                R::IndexTotal,
+                format!(
+                    "ANS OK after {} of {} IRO lines",
+                    iro.len(),
+                    total.unwrap_or(0)
+                ),
+            );
+        }
+        if let Some(c) = self.conns.get_mut(cid) {
+            c.sb.joined = Some(true);
+            c.sb.roster = iro.into_iter().collect();
+            c.sb.roster_complete = true;
+        }
+        let session = self.conns.get(cid).and_then(|c| c.sb.session.clone());
+        if let (Some(s), Some(me)) = (session, me) {
+            self.uninvite(cid, &me);
+            self.sessions.entry(s).or_default().insert(cid);
+            for o in self.others(cid) {
+                self.owe_caused(o, p.line, line, Want::Joi { who: me.clone() });
+            }
+        }
+    }
+
+    /// JOI (§3.5, SB-ROSTER): a user who is not a participant yet, never the user itself.
+    fn joi(&mut self, cid: usize, line: usize, j: &Joi<'static>) {
+        let me = self.conns.get(cid).and_then(|c| c.sb.me.clone());
+        self.sb_before_login(cid, line, "JOI");
+        let h = j.handle.as_bytes().to_vec();
+        if me.as_ref() == Some(&h) {
+            self.violate(cid, line, R::SbRoster, "JOI announces the user itself");
+        } else if self
+            .conns
+            .get(cid)
+            .is_some_and(|c| c.sb.roster.contains(&h))
+        {
+            self.violate(
+                cid,
+                line,
+                R::SbRoster,
+                format!("JOI {}, who is already a participant", j.handle),
+            );
+        }
+        self.deliver(cid, line, &Want::Joi { who: h.clone() });
+        self.uninvite(cid, &h);
+        if let Some(c) = self.conns.get_mut(cid) {
+            c.sb.invited.remove(&h);
+            c.sb.roster.insert(h);
+        }
+    }
+
+    /// A relayed MSG (§3.5, SB-MSG-SENDER): from a current participant other than the user.
+    fn relayed_msg(&mut self, cid: usize, line: usize, m: &Msg<'static>) {
+        let me = self.conns.get(cid).and_then(|c| c.sb.me.clone());
+        self.sb_before_login(cid, line, "MSG");
+        let h = m.handle.as_bytes().to_vec();
+        let (complete, present) = self.conns.get(cid).map_or((false, false), |c| {
+            (c.sb.roster_complete, c.sb.roster.contains(&h))
+        });
+        self.deliver(cid, line, &Want::SbMsg { from: h.clone() });
+        if me.as_ref() == Some(&h) {
+            self.violate(
+                cid,
+                line,
+                R::SbMsgSender,
+                "the user's own message is relayed back to it",
+            );
+        } else if complete && !present {
+            self.violate(
+                cid,
+                line,
+                R::SbMsgSender,
+                format!("MSG from {}, who is not a participant", m.handle),
+            );
+        } else if let Some(c) = self.conns.get_mut(cid) {
+            c.sb.roster.insert(h);
+        }
+    }
+
+    /// ACK or NAK (§3.5, §13.3, SB-ACK): only for MSG A/N with their TrID.
+    fn delivery_reply(&mut self, cid: usize, line: usize, d: &Delivery, is_ack: bool) {
+        let what = if is_ack { "ACK" } else { "NAK" };
+        let t = d.trid.0;
+        let Some(p) = self.answer(cid, line, t, |p| {
+            !p.answered && matches!(p.exp, Exp::Msg { .. })
+        }) else {
+            self.violate(
+                cid,
+                line,
+                R::SbAck,
+                format!("{what} {t} answers no MSG A/N with TrID {t}"),
+            );
+            return;
+        };
+        let Exp::Msg { ack, alone, .. } = p.exp else {
+            return;
+        };
+        match (ack, is_ack) {
+            (AckMode::Unacknowledged, _) => self.violate(
+                cid,
+                line,
+                R::SbAck,
+                format!("{what} for MSG {t} U, which gets no reply"),
+            ),
+            (AckMode::NegativeOnly, true) => self.violate(
+                cid,
+                line,
+                R::SbAck,
+                format!("ACK for MSG {t} N, which only gets NAK"),
+            ),
+            (AckMode::Acknowledged, true) if alone == Some(true) => {
+                self.violate(
+                    cid,
+                    line,
+                    R::SbAck,
+                    format!("ACK for MSG {t} A although nobody else is in the session"),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// BYE (§3.5, SB-BYE): a current participant other than the user left.
+    fn bye(&mut self, cid: usize, line: usize, b: &Bye<'static>) {
+        let me = self.conns.get(cid).and_then(|c| c.sb.me.clone());
+        self.sb_before_login(cid, line, "BYE");
+        let h = b.handle.as_bytes().to_vec();
+        let (complete, present) = self.conns.get(cid).map_or((false, false), |c| {
+            (c.sb.roster_complete, c.sb.roster.contains(&h))
+        });
+        self.deliver(cid, line, &Want::Bye { who: h.clone() });
+        if me.as_ref() == Some(&h) {
+            self.violate(cid, line, R::SbBye, "BYE names the user itself");
+        } else if complete && !present {
+            self.violate(
+                cid,
+                line,
+                R::SbBye,
+                format!("BYE {}, who is not a participant", b.handle),
+            );
+        }
+        if let Some(c) = self.conns.get_mut(cid) {
+            c.sb.roster.remove(&h);
         }
     }
 
@@ -535,14 +558,11 @@ impl Monitor<'_> {
             self.sessions.entry(s.clone()).or_default().insert(cid);
             if let Some(me) = self.conns.get(cid).and_then(|c| c.sb.me.clone()) {
                 for other in self.ns_conns_of(&h) {
-                    self.owe(
-                        other,
-                        line,
-                        Want::Rng {
-                            session: s.clone(),
-                            inviter: me.clone(),
-                        },
-                    );
+                    let want = Want::Rng {
+                        session: s.clone(),
+                        inviter: me.clone(),
+                    };
+                    self.owe_caused(other, p.line, line, want);
                 }
             }
         }
@@ -585,8 +605,17 @@ impl Monitor<'_> {
         else {
             return;
         };
+        // The cause: the client line the server closes on, or the client's OUT.
+        let cause = self.conns.get(cid).map_or(line, |c| {
+            c.pending
+                .iter()
+                .find(|p| matches!(p.exp, Exp::Close { .. }))
+                .map(|p| p.line)
+                .or(c.client_out)
+                .unwrap_or(line)
+        });
         for o in self.others(cid) {
-            self.owe(o, line, Want::Bye { who: me.clone() });
+            self.owe_caused(o, cause, line, Want::Bye { who: me.clone() });
         }
         for members in self.sessions.values_mut() {
             members.remove(&cid);
@@ -726,7 +755,10 @@ impl Monitor<'_> {
             session: r.session.as_bytes().to_vec(),
             inviter: r.handle.as_bytes().to_vec(),
         };
-        if !self.deliver(cid, line, &want) && self.sessions.contains_key(r.session.as_bytes()) {
+        if !self.deliver(cid, line, &want)
+            && !self.may_come_early(cid, &want)
+            && self.sessions.contains_key(r.session.as_bytes())
+        {
             self.violate(
                 cid,
                 line,
