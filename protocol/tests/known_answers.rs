@@ -22,7 +22,7 @@ use msnp6::commands::login::{
 };
 use msnp6::commands::presence::{Chg, Fln, Iln, Ims, ImsRequest, Nln};
 use msnp6::commands::services::{
-    Fnd, FndFields, FndRequest, InviteOk, Notification, Pag, Sdc, SndRequest, Url, UrlRequest,
+    Fnd, FndFields, FndRequest, InviteOk, Notice, Pag, Sdc, SndRequest, Url, UrlRequest,
 };
 use msnp6::commands::switchboard::{
     Ans, AnsOk, Bye, Cal, CalRinging, Delivery, Iro, Joi, Msg, MsgSend, Rng,
@@ -465,8 +465,8 @@ fn rows() -> Vec<Row> {
         row(S, ON_NS, "503 2", err(503, 2), "§3.4 SDC"),
         // --- PAG, NOT, IPG (§3.4) ---
         row_p(C, ON_NS, "PAG 1 anotheruser@hotmail.com 61", PAGE, Command::Pag(Pag { trid: id(1), handle: h("anotheruser@hotmail.com"), payload: pl(PAGE) }), "§3.4 PAG"),
-        row_p(S, ON_NS, &format!("NOT {}", NOT_BODY.len()), NOT_BODY, Command::Not(Notification { payload: pl(NOT_BODY) }), "§3.4 NOT, §11 (own payload)"),
-        row_p(S, ON_NS, "IPG 478", IPG_478, Command::Ipg(Notification { payload: pl(IPG_478) }), "§3.4 IPG, §8 (length as documented; payload of our own)"),
+        row_p(S, ON_NS, &format!("NOT {}", NOT_BODY.len()), NOT_BODY, Command::Not(Notice { payload: pl(NOT_BODY) }), "§3.4 NOT, §11 (own payload)"),
+        row_p(S, ON_NS, "IPG 478", IPG_478, Command::Ipg(Notice { payload: pl(IPG_478) }), "§3.4 IPG, §8 (length as documented; payload of our own)"),
         // --- CHL, QRY (§3.4, §8, §9) ---
         row(S, ON_NS, "CHL 0 12345678901234567890", Command::Chl(Chl { trid: id(0), challenge: t("12345678901234567890") }), "§3.4 CHL"),
         row(C, ON_NS, "CHL 1", Command::ChlRequest(ChlRequest { trid: id(1) }), "§3.4 CHL"),

@@ -489,10 +489,10 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 handle: handle(u)?,
                 payload: payload(u, SB_PAYLOAD_MAX)?,
             }),
-            54 => Command::Not(Notification {
+            54 => Command::Not(Notice {
                 payload: payload(u, NOTIFICATION_MAX)?,
             }),
-            55 => Command::Ipg(Notification {
+            55 => Command::Ipg(Notice {
                 payload: payload(u, NOTIFICATION_MAX)?,
             }),
             56 => Command::ChlRequest(ChlRequest { trid: trid(u)? }),

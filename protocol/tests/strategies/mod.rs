@@ -27,7 +27,7 @@ use msnp6::commands::login::{
 };
 use msnp6::commands::presence::{Chg, Fln, Iln, Ims, ImsRequest, Nln};
 use msnp6::commands::services::{
-    Fnd, FndFields, FndRequest, InviteOk, Notification, Pag, Sdc, SndRequest, Url, UrlRequest,
+    Fnd, FndFields, FndRequest, InviteOk, Notice, Pag, Sdc, SndRequest, Url, UrlRequest,
 };
 use msnp6::commands::switchboard::{
     Ans, AnsOk, Bye, Cal, CalRinging, Delivery, Iro, Joi, Msg, MsgSend, Rng,
@@ -1076,13 +1076,13 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
         add(
             "Not",
             payload(Limits::default().max_notification)
-                .prop_map(|payload| Command::Not(Notification { payload }))
+                .prop_map(|payload| Command::Not(Notice { payload }))
                 .boxed(),
         );
         add(
             "Ipg",
             payload(Limits::default().max_notification)
-                .prop_map(|payload| Command::Ipg(Notification { payload }))
+                .prop_map(|payload| Command::Ipg(Notice { payload }))
                 .boxed(),
         );
         add(
