@@ -309,6 +309,13 @@ impl<T: Enumerated> IntoOwned for Value<'_, T> {
     }
 }
 
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Box<T::Owned> {
+        Box::new(T::into_owned(*self))
+    }
+}
+
 impl<T: IntoOwned> IntoOwned for Option<T> {
     type Owned = Option<T::Owned>;
     fn into_owned(self) -> Option<T::Owned> {
@@ -453,14 +460,18 @@ where
 /// is reported at its start.
 #[inline(always)]
 pub(crate) fn lit<'a>(word: &'static str) -> impl Parser<&'a [u8], Output = (), Error = Fail> {
-    sp(Leaf(move |i: &'a [u8]| {
-        let (rest, t) = token(i)?;
-        if t == word.as_bytes() {
-            Ok((rest, ()))
-        } else {
-            fail(i, Expected::Literal(word))
-        }
-    }))
+    sp(Leaf(move |i: &'a [u8]| literal(i, word)))
+}
+
+/// `word`, a parameter spelled exactly so.
+#[inline(always)]
+fn literal<'a>(i: &'a [u8], word: &'static str) -> PResult<'a, ()> {
+    let (rest, t) = token(i)?;
+    if t == word.as_bytes() {
+        Ok((rest, ()))
+    } else {
+        fail(i, Expected::Literal(word))
+    }
 }
 
 /// The end of the line: nothing left of it, or, unbounded, a CR next.

@@ -266,10 +266,10 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 })
             }
             13 => Command::XfrReset(XfrReset {}),
-            14 => Command::Cvr(client_version(u)?),
-            15 => Command::Cvq(client_version(u)?),
-            16 => Command::CvrAdvice(version_advice(u)?),
-            17 => Command::CvqAdvice(version_advice(u)?),
+            14 => Command::Cvr(Box::new(client_version(u)?)),
+            15 => Command::Cvq(Box::new(client_version(u)?)),
+            16 => Command::CvrAdvice(Box::new(version_advice(u)?)),
+            17 => Command::CvqAdvice(Box::new(version_advice(u)?)),
             18 => Command::Out(Out {
                 reason: if bool::arbitrary(u)? {
                     Some(value(u)?)
@@ -437,10 +437,10 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 login: token(u)?,
                 site_id: opt_token(u)?,
             }),
-            47 => Command::FndRequest(FndRequest {
+            47 => Command::FndRequest(Box::new(FndRequest {
                 trid: trid(u)?,
                 query: fnd_fields(u)?,
-            }),
+            })),
             48 => {
                 let trid = trid(u)?;
                 let (index, total) = index_total(u)?;
@@ -449,12 +449,12 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 } else {
                     Some(fnd_fields(u)?)
                 };
-                Command::Fnd(Fnd {
+                Command::Fnd(Box::new(Fnd {
                     trid,
                     index,
                     total,
                     result,
-                })
+                }))
             }
             49 => {
                 let trid = trid(u)?;
@@ -474,7 +474,7 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 })
             }
             50 => Command::SndOk(InviteOk { trid: trid(u)? }),
-            51 => Command::Sdc(Sdc {
+            51 => Command::Sdc(Box::new(Sdc {
                 trid: trid(u)?,
                 address: token(u)?,
                 lcid: token(u)?,
@@ -482,7 +482,7 @@ impl<'a> Arbitrary<'a> for Command<'static> {
                 client_id: token(u)?,
                 name: token(u)?,
                 payload: payload(u, SB_PAYLOAD_MAX)?,
-            }),
+            })),
             52 => Command::SdcOk(InviteOk { trid: trid(u)? }),
             53 => Command::Pag(Pag {
                 trid: trid(u)?,

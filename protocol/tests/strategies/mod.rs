@@ -679,7 +679,7 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
         add(
             "Cvr",
             client_version(opt_if(v >= 4, token()))
-                .prop_map(Command::Cvr)
+                .prop_map(|v| Command::Cvr(Box::new(v)))
                 .boxed(),
         );
     }
@@ -698,7 +698,9 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
         );
         add(
             "CvrAdvice",
-            version_advice().prop_map(Command::CvrAdvice).boxed(),
+            version_advice()
+                .prop_map(|v| Command::CvrAdvice(Box::new(v)))
+                .boxed(),
         );
     }
     if ds && client {
@@ -706,14 +708,16 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
         add(
             "Cvq",
             client_version(opt_token().boxed())
-                .prop_map(Command::Cvq)
+                .prop_map(|v| Command::Cvq(Box::new(v)))
                 .boxed(),
         );
     }
     if ds && server {
         add(
             "CvqAdvice",
-            version_advice().prop_map(Command::CvqAdvice).boxed(),
+            version_advice()
+                .prop_map(|v| Command::CvqAdvice(Box::new(v)))
+                .boxed(),
         );
     }
     // OUT on every server; only the server gives a reason (reference §3.1 OUT).
@@ -1052,12 +1056,12 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
             "Fnd",
             (trid(), fnd_shape)
                 .prop_map(|(trid, (index, total, result))| {
-                    Command::Fnd(Fnd {
+                    Command::Fnd(Box::new(Fnd {
                         trid,
                         index,
                         total,
                         result,
-                    })
+                    }))
                 })
                 .boxed(),
         );
@@ -1134,7 +1138,7 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
         add(
             "FndRequest",
             (trid(), fnd_fields())
-                .prop_map(|(trid, query)| Command::FndRequest(FndRequest { trid, query }))
+                .prop_map(|(trid, query)| Command::FndRequest(Box::new(FndRequest { trid, query })))
                 .boxed(),
         );
         // SND: LCID and library from MSNP3, client id from MSNP4 (reference §3.4 SND).
@@ -1170,7 +1174,7 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
                 payload(Limits::default().max_sdc_pag),
             )
                 .prop_map(|(trid, address, lcid, library, client_id, name, payload)| {
-                    Command::Sdc(Sdc {
+                    Command::Sdc(Box::new(Sdc {
                         trid,
                         address,
                         lcid,
@@ -1178,7 +1182,7 @@ pub(crate) fn forms(ctx: Context) -> Vec<(&'static str, Gen)> {
                         client_id,
                         name,
                         payload,
-                    })
+                    }))
                 })
                 .boxed(),
         );
