@@ -851,7 +851,7 @@ fn usr_server<'a>(
 /// (exactly these three parameters), on the NS a switchboard, else a referral to an NS.
 ///
 /// ```text
-/// xfr-server = xfr-reset / xfr-sb / xfr-ns
+/// xfr-server = xfr-sb / xfr-reset / xfr-ns
 /// xfr-reset = "XFR" SP "0" SP "NS" SP "0"
 /// xfr-sb    = "XFR" SP TrID SP "SB" SP address SP "CKI" SP cookie        ; NS only
 /// xfr-ns    = "XFR" SP TrID SP "NS" SP address [SP "0" [SP current]]     ; by dialect
@@ -861,14 +861,15 @@ fn xfr_server<'a>(
     g: Shape,
     on_ns: bool,
 ) -> impl Parser<&'a [u8], Output = (Command<'a>, Option<Length>), Error = Fail> {
+    // The switchboard first: the common one (`SB` and `NS` second exclude each other).
     alt((
-        preceded(
-            peek((lit("0"), lit("NS"), lit("0"), not(sp(Leaf(token))))),
-            cut(variant(g, Command::XfrReset)),
-        ),
         preceded(
             verify(second_is("SB"), move |_: &()| on_ns),
             cut(variant(g, Command::XfrSwitchboard)),
+        ),
+        preceded(
+            peek((lit("0"), lit("NS"), lit("0"), not(sp(Leaf(token))))),
+            cut(variant(g, Command::XfrReset)),
         ),
         variant(g, Command::XfrNotification),
     ))
