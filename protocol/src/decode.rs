@@ -181,7 +181,7 @@ impl Decoder {
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         // First in one pass: the line is read up to the first CR, and the sink checks that CR LF
         // ends it within the limit. A frame that decodes this way decodes the same way below
-        // (`Params::ended`), and it has no deviation lenient mode would repair. Anything else —
+        // (`Shape::unbounded`), and it has no deviation lenient mode would repair. Anything else —
         // an error, an incomplete frame, a line lenient mode repairs — is decoded again below,
         // where the line end is found first, so that what is reported is exact.
         if let Ok(frame) = self.decode_one_pass(buf, None) {
