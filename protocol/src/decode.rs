@@ -73,10 +73,11 @@ impl Limits {
 
 /// A decoded frame.
 ///
-/// It is about 200 bytes (the largest command form decides). Where frames are decoded at line
-/// rate, borrow the result where [`Decoder::decode`] returned it (`match &result`) rather than
-/// moving the frame out of the `Result` (`?`, `expect`): that copy costs about a tenth of the
-/// decoding (`docs/codec.md`, "What moving a frame costs").
+/// It is about 140 bytes (the widest unboxed command form decides; the rare wide ones are
+/// boxed). Where frames are decoded at line rate, borrow the result where [`Decoder::decode`]
+/// returned it (`match &result`) rather than moving the frame out of the `Result` (`?`,
+/// `expect`): that copy still costs a noticeable part of the decoding (`docs/codec.md`, "What
+/// moving a frame costs", "What nom costs, measured").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded<'a> {
     /// The command, with its payload attached.
@@ -180,7 +181,7 @@ impl Decoder {
     pub fn decode<'a>(&self, buf: &'a [u8]) -> Result<Decoded<'a>, DecodeError> {
         // First in one pass: the line is read up to the first CR, and the sink checks that CR LF
         // ends it within the limit. A frame that decodes this way decodes the same way below
-        // (`Params::ended`), and it has no deviation lenient mode would repair. Anything else —
+        // (`Shape::unbounded`), and it has no deviation lenient mode would repair. Anything else —
         // an error, an incomplete frame, a line lenient mode repairs — is decoded again below,
         // where the line end is found first, so that what is reported is exact.
         if let Ok(frame) = self.decode_one_pass(buf, None) {
@@ -294,7 +295,7 @@ impl Decoder {
     }
 
     /// The command of one line and its payload announcement. Returns the `LineParse` as it is
-    /// (no re-packing into a tuple), so the 184-byte `Command` is moved as few times as possible.
+    /// (no re-packing into a tuple), so the 120-byte `Command` is moved as few times as possible.
     #[inline]
     fn parse_line<'a>(
         &self,

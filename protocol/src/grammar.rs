@@ -1,9 +1,10 @@
-//! The shared pieces of the grammar: nom parsers for the parameter kinds, a cursor that walks
-//! the parameters of one command line, and the writer that encodes them again.
+//! The shared pieces of the grammar: the nom leaf parsers of the parameter kinds, the
+//! combinators the command forms are composed of, and the writer that encodes them again.
 //!
-//! Every command form (in [`crate::commands`]) describes itself once, as a sequence of
-//! parameters read by [`Params`] and written by [`Writer`] in the same order; the parameter
-//! kinds are [`Field`]s, each with its nom parser and its encoder side by side.
+//! Every command form (in [`crate::commands`]) describes itself once, as the list of its
+//! parameters in wire order (the `form!` macro); from that list come its nom parser, a sequence
+//! of the combinators below, and its encoder, a sequence of [`Writer`] calls. The parameter kinds
+//! are [`Field`]s, each with its leaf parser and its encoder side by side.
 //!
 //! ```text
 //! line      = verb *(SP param)            ; reference §1.1, strict: exactly one SP
@@ -14,11 +15,14 @@
 
 use std::borrow::Cow;
 
-use nom::IResult;
+use nom::branch::alt;
+use nom::combinator::{cond, map};
+use nom::sequence::preceded;
+use nom::{IResult, Mode, OutputMode, Parser};
 
 use crate::error::{DecodeError, Expected};
 use crate::types::{
-    Enumerated, ErrorCode, FriendlyName, Handle, Secret, Token, TokenList, TrId, Value,
+    Dialect, Enumerated, ErrorCode, FriendlyName, Handle, Secret, Token, TokenList, TrId, Value,
     is_token_byte,
 };
 
@@ -305,6 +309,13 @@ impl<T: Enumerated> IntoOwned for Value<'_, T> {
     }
 }
 
+impl<T: IntoOwned> IntoOwned for Box<T> {
+    type Owned = Box<T::Owned>;
+    fn into_owned(self) -> Box<T::Owned> {
+        Box::new(T::into_owned(*self))
+    }
+}
+
 impl<T: IntoOwned> IntoOwned for Option<T> {
     type Owned = Option<T::Owned>;
     fn into_owned(self) -> Option<T::Owned> {
@@ -312,216 +323,283 @@ impl<T: IntoOwned> IntoOwned for Option<T> {
     }
 }
 
-/// Walks the parameters of one command line, left to right.
-#[derive(Debug)]
-pub(crate) struct Params<'a> {
-    line_len: usize,
-    rest: &'a [u8],
-    /// Whether `line` is the input that starts with the line rather than the line alone: the
-    /// line then ends at the first CR, and the caller checks that CR LF follows (see
-    /// [`Params::ended`]).
-    unbounded: bool,
-    /// The payload length parameter, once read: (offset of the parameter, declared length).
-    pub(crate) payload: Option<(usize, u32)>,
+/// How one line is read: the dialect (which picks version-dependent shapes), whether the form is
+/// `CVQ`, and where the line ends.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    /// The dialect in force.
+    pub(crate) dialect: Dialect,
+    /// The form is read for `CVQ` (the `CVR0` verb), whose client id is optional in every
+    /// dialect (reference §13.6).
+    pub(crate) cvq: bool,
+    /// The input starts with the line rather than being the line alone: the line then ends at
+    /// the first CR, and the caller checks that CR LF follows. No parameter holds a CR, so a line
+    /// that decodes unbounded and is followed by CR LF decodes the same when it is given alone:
+    /// the decoder reads a frame in one pass this way, and reads it again bounded (for the exact
+    /// error) only when it fails (issue 5, profile).
+    pub(crate) unbounded: bool,
 }
 
-impl<'a> Params<'a> {
-    /// Starts after the verb; `line` is the whole command line without CR LF, or, `unbounded`,
-    /// the input that starts with the line.
-    pub(crate) fn new(line: &'a [u8], after_verb: &'a [u8], unbounded: bool) -> Self {
-        Params {
-            line_len: line.len(),
-            rest: after_verb,
+impl Shape {
+    /// The shape of a line in `dialect`.
+    pub(crate) const fn new(dialect: Dialect, unbounded: bool) -> Self {
+        Shape {
+            dialect,
+            cvq: false,
             unbounded,
-            payload: None,
         }
     }
-
-    /// The offset of the next byte to read: where the line ended, once it has.
-    pub(crate) fn offset(&self) -> usize {
-        self.line_len - self.rest.len()
-    }
-
-    /// Whether the line has ended: nothing is left of it, or, unbounded, a CR comes next. No
-    /// parameter holds a CR, so a line that decodes unbounded and is followed by CR LF decodes
-    /// the same when it is given alone: the decoder reads a frame in one pass this way, and
-    /// reads it again bounded (for the exact error) only when it fails (issue 5, profile).
-    #[inline]
-    fn ended(&self) -> bool {
-        if self.unbounded {
-            self.rest.first() == Some(&b'\r')
-        } else {
-            self.rest.is_empty()
-        }
-    }
-
-    #[cold]
-    fn error(&self, f: Fail) -> DecodeError {
-        DecodeError::Invalid {
-            offset: self.line_len - f.remaining,
-            expected: f.expected,
-        }
-    }
-
-    #[inline]
-    fn lift<O>(&self, r: PResult<'a, O>) -> Result<(&'a [u8], O), DecodeError> {
-        r.map_err(|e| match e {
-            nom::Err::Error(f) | nom::Err::Failure(f) => self.error(f),
-            nom::Err::Incomplete(_) => DecodeError::Incomplete,
-        })
-    }
-
-    #[inline]
-    fn space(&mut self) -> Result<(), DecodeError> {
-        match self.rest.split_first() {
-            Some((b' ', r)) => {
-                self.rest = r;
-                Ok(())
-            }
-            None => Err(DecodeError::Invalid {
-                offset: self.offset(),
-                expected: Expected::Parameter,
-            }),
-            Some(_) => Err(DecodeError::Invalid {
-                offset: self.offset(),
-                expected: Expected::Space,
-            }),
-        }
-    }
-
-    /// `SP field` (always inlined: the parameter stays in registers; issue 5, profile)
+    /// Whether the dialect is `version` or later.
     #[inline(always)]
-    pub(crate) fn field<T: Field<'a>>(&mut self) -> Result<T, DecodeError> {
-        self.space()?;
-        let (rest, v) = self.lift(T::parse(self.rest))?;
-        self.rest = rest;
-        Ok(v)
+    pub(crate) fn since(self, version: u8) -> bool {
+        self.dialect.version() >= version
     }
+}
 
-    /// `[SP field]`: `None` at the end of the line.
-    #[inline]
-    pub(crate) fn opt_field<T: Field<'a>>(&mut self) -> Result<Option<T>, DecodeError> {
-        if self.ended() {
-            Ok(None)
+/// Where a field may appear in a dialect: the rule `[SP field]` has three shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Presence {
+    /// Never: the dialect has no such parameter.
+    Absent,
+    /// `[SP field]`
+    Optional,
+    /// `SP field`
+    Required,
+}
+
+/// The announcement of a payload command: its length parameter (how many bytes of the input
+/// were left where it starts) and the declared length (reference §1.4).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Length {
+    pub(crate) remaining: usize,
+    pub(crate) declared: u32,
+}
+
+/// The positions of one line: offsets are counted from its start, `len` bytes before the end
+/// of the input it was read from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line {
+    pub(crate) len: usize,
+}
+
+impl Line {
+    /// The offset in the line of `rest`, a tail of its input.
+    #[inline(always)]
+    pub(crate) fn offset(self, rest: &[u8]) -> usize {
+        self.len - rest.len()
+    }
+    /// The payload announcement as (offset of the length parameter, declared length).
+    #[inline(always)]
+    pub(crate) fn announce(self, l: Option<Length>) -> Option<(usize, u32)> {
+        l.map(|l| (self.len - l.remaining, l.declared))
+    }
+    /// The decoding error of a grammar failure: where, and what was expected.
+    #[cold]
+    pub(crate) fn error(self, e: nom::Err<Fail>) -> DecodeError {
+        match e {
+            nom::Err::Error(f) | nom::Err::Failure(f) => DecodeError::Invalid {
+                offset: self.len - f.remaining,
+                expected: f.expected,
+            },
+            nom::Err::Incomplete(_) => DecodeError::Incomplete,
+        }
+    }
+}
+
+/// A leaf parser (a function or closure over the input) as a nom [`Parser`] whose `process` is
+/// always inlined. nom's own impl of `Parser` for functions is not marked `inline`, and with
+/// dozens of forms LLVM kept it out of line: a call per parameter (607 instead of 570
+/// instructions per frame, `docs/codec.md`).
+#[derive(Clone, Copy)]
+pub(crate) struct Leaf<F>(pub(crate) F);
+
+impl<'a, O, F> Parser<&'a [u8]> for Leaf<F>
+where
+    F: FnMut(&'a [u8]) -> PResult<'a, O>,
+{
+    type Output = O;
+    type Error = Fail;
+
+    #[inline(always)]
+    fn process<OM: OutputMode>(&mut self, i: &'a [u8]) -> nom::PResult<OM, &'a [u8], O, Fail> {
+        match (self.0)(i) {
+            Ok((rest, o)) => Ok((rest, OM::Output::bind(|| o))),
+            Err(nom::Err::Error(e)) => Err(nom::Err::Error(OM::Error::bind(|| e))),
+            Err(nom::Err::Failure(e)) => Err(nom::Err::Failure(e)),
+            Err(nom::Err::Incomplete(n)) => Err(nom::Err::Incomplete(n)),
+        }
+    }
+}
+
+/// The leaf parser of a parameter kind: `T::parse` as a [`Leaf`].
+#[inline(always)]
+pub(crate) fn field<'a, T: Field<'a>>() -> impl Parser<&'a [u8], Output = T, Error = Fail> + Clone {
+    Leaf(T::parse)
+}
+
+/// `SP`: exactly one space. At the end of the input another parameter was expected.
+#[inline(always)]
+pub(crate) fn space(i: &[u8]) -> PResult<'_, ()> {
+    match i.split_first() {
+        Some((b' ', r)) => Ok((r, ())),
+        None => fail(i, Expected::Parameter),
+        Some(_) => fail(i, Expected::Space),
+    }
+}
+
+/// `SP p`
+#[inline(always)]
+pub(crate) fn sp<'a, P>(p: P) -> impl Parser<&'a [u8], Output = P::Output, Error = Fail>
+where
+    P: Parser<&'a [u8], Error = Fail>,
+{
+    preceded(Leaf(space), p)
+}
+
+/// `SP word`: a parameter that is exactly `word` (e.g. `OK`, `CKI`, `RL`); any other parameter
+/// is reported at its start.
+#[inline(always)]
+pub(crate) fn lit<'a>(word: &'static str) -> impl Parser<&'a [u8], Output = (), Error = Fail> {
+    sp(Leaf(move |i: &'a [u8]| literal(i, word)))
+}
+
+/// `word`, a parameter spelled exactly so.
+#[inline(always)]
+fn literal<'a>(i: &'a [u8], word: &'static str) -> PResult<'a, ()> {
+    let (rest, t) = token(i)?;
+    if t == word.as_bytes() {
+        Ok((rest, ()))
+    } else {
+        fail(i, Expected::Literal(word))
+    }
+}
+
+/// The end of the line: nothing left of it, or, unbounded, a CR next.
+#[inline(always)]
+pub(crate) fn eol<'a>(g: Shape) -> impl Parser<&'a [u8], Output = (), Error = Fail> {
+    Leaf(move |i: &'a [u8]| {
+        let ended = if g.unbounded {
+            i.first() == Some(&b'\r')
         } else {
-            self.field().map(Some)
+            i.is_empty()
+        };
+        if ended {
+            Ok((i, ()))
+        } else {
+            fail(i, Expected::EndOfLine)
         }
-    }
+    })
+}
 
-    /// `SP literal`
-    pub(crate) fn literal(&mut self, lit: &'static str) -> Result<(), DecodeError> {
-        let at = self.offset();
-        self.space()?;
-        let (rest, t) = self.lift(token(self.rest))?;
-        if t != lit.as_bytes() {
-            return Err(DecodeError::Invalid {
-                offset: at + 1,
-                expected: Expected::Literal(lit),
-            });
-        }
-        self.rest = rest;
-        Ok(())
-    }
+/// `[SP p]` at the end of a line: `None` where the line ends, else `SP p`.
+#[inline(always)]
+pub(crate) fn opt_sp<'a, P>(
+    g: Shape,
+    p: P,
+) -> impl Parser<&'a [u8], Output = Option<P::Output>, Error = Fail>
+where
+    P: Parser<&'a [u8], Error = Fail>,
+{
+    alt((map(eol(g), |()| None), map(sp(p), Some)))
+}
 
-    /// `SP length`: the payload length of a payload command (reference §1.4).
-    #[inline]
-    pub(crate) fn payload_length(&mut self) -> Result<Payload<'a>, DecodeError> {
-        let at = self.offset() + 1;
-        let n: u32 = self.field()?;
-        self.payload = Some((at, n));
-        Ok(Payload::default())
-    }
+/// A field whose presence the dialect decides: absent, `[SP p]` or `SP p`.
+#[inline(always)]
+pub(crate) fn present<'a, P>(
+    g: Shape,
+    presence: Presence,
+    p: P,
+) -> impl Parser<&'a [u8], Output = Option<P::Output>, Error = Fail>
+where
+    P: Parser<&'a [u8], Error = Fail> + Clone,
+{
+    Leaf(move |i: &'a [u8]| match presence {
+        Presence::Absent => Ok((i, None)),
+        Presence::Optional => opt_sp(g, p.clone()).parse(i),
+        Presence::Required => map(sp(p.clone()), Some).parse(i),
+    })
+}
 
-    /// The next parameter, without consuming it.
-    pub(crate) fn peek(&self) -> Option<&'a [u8]> {
-        match self.rest.split_first() {
-            Some((b' ', r)) => token(r).ok().map(|(_, t)| t),
-            _ => None,
-        }
-    }
+/// `cond(dialect >= version, SP p)`: a field that exists from `version` on.
+#[inline(always)]
+pub(crate) fn since<'a, P>(
+    g: Shape,
+    version: u8,
+    p: P,
+) -> impl Parser<&'a [u8], Output = Option<P::Output>, Error = Fail>
+where
+    P: Parser<&'a [u8], Error = Fail>,
+{
+    cond(g.since(version), sp(p))
+}
 
-    /// The `n`-th next parameter (0 = the next one), without consuming anything.
-    pub(crate) fn peek_nth(&self, n: usize) -> Option<&'a [u8]> {
-        let mut r = self.rest;
-        let mut i = 0;
-        while let Some((b' ', rest)) = r.split_first() {
-            let (rest, t) = token(rest).ok()?;
-            if i == n {
-                return Some(t);
-            }
-            i += 1;
-            r = rest;
-        }
-        None
-    }
+/// `cond(dialect >= version, [SP p])`: an optional field that exists from `version` on.
+#[inline(always)]
+pub(crate) fn since_opt<'a, P>(
+    g: Shape,
+    version: u8,
+    p: P,
+) -> impl Parser<&'a [u8], Output = Option<P::Output>, Error = Fail>
+where
+    P: Parser<&'a [u8], Error = Fail>,
+{
+    map(cond(g.since(version), opt_sp(g, p)), Option::flatten)
+}
 
-    /// How many single-space-separated parameters are left (stops at the first malformed one).
-    pub(crate) fn remaining(&self) -> usize {
-        let mut n = 0;
-        let mut r = self.rest;
-        while let Some((b' ', rest)) = r.split_first() {
-            match token(rest) {
-                Ok((rest, _)) => {
-                    n += 1;
-                    r = rest;
-                }
-                Err(_) => break,
-            }
-        }
-        n
-    }
+/// `SP length`: the payload length of a payload command (reference §1.4).
+#[inline(always)]
+pub(crate) fn length(i: &[u8]) -> PResult<'_, Length> {
+    let (rest, declared) = sp(Leaf(number)).parse(i)?;
+    Ok((
+        rest,
+        Length {
+            remaining: i.len() - 1,
+            declared,
+        },
+    ))
+}
 
-    pub(crate) fn at_end(&self) -> bool {
-        self.ended()
-    }
-
-    /// `SP param *(SP param)` up to the end of the line.
-    pub(crate) fn token_list(&mut self) -> Result<TokenList<'a>, DecodeError> {
-        let start = self.offset();
-        self.space()?;
-        let begin = self.rest;
+/// `list = SP param *(SP param)` up to the end of the line, at most [`TokenList::MAX_ITEMS`]
+/// parameters (reference §3.1 VER, INF): a leaf parser, like [`token`], returning the list as
+/// sent.
+pub(crate) fn token_list<'a>(
+    g: Shape,
+) -> impl Parser<&'a [u8], Output = TokenList<'a>, Error = Fail> {
+    Leaf(move |i: &'a [u8]| {
+        let (mut rest, ()) = space(i)?;
+        let begin = rest;
         let mut count = 0;
         loop {
-            let at = self.offset();
-            let (rest, _) = self.lift(token(self.rest))?;
-            self.rest = rest;
+            let at = rest;
+            (rest, _) = token(rest)?;
             // A longer list fits no default line (`TokenList::MAX_LEN`), only a raised limit.
             if begin.len() - rest.len() > TokenList::MAX_LEN {
-                return Err(DecodeError::Invalid {
-                    offset: at,
-                    expected: Expected::Token,
-                });
+                return fail(at, Expected::Token);
             }
             count += 1;
             if count > TokenList::MAX_ITEMS {
-                return Err(DecodeError::Invalid {
-                    offset: start,
-                    expected: Expected::FewerItems(TokenList::MAX_ITEMS),
-                });
+                return fail(i, Expected::FewerItems(TokenList::MAX_ITEMS));
             }
-            if self.ended() {
+            if eol(g).parse(rest).is_ok() {
                 break;
             }
-            self.space()?;
+            (rest, ()) = space(rest)?;
         }
-        let used = begin.len() - self.rest.len();
-        Ok(TokenList::from_checked(&begin[..used]))
-    }
-
-    /// The end of the line: no further parameters.
-    pub(crate) fn end(&self) -> Result<(), DecodeError> {
-        if self.ended() {
-            Ok(())
-        } else {
-            Err(DecodeError::Invalid {
-                offset: self.offset(),
-                expected: Expected::EndOfLine,
-            })
-        }
-    }
+        let used = begin.len() - rest.len();
+        Ok((rest, TokenList::from_checked(&begin[..used])))
+    })
 }
 
-/// Writes a command line, one parameter after another, in the order [`Params`] reads them.
+/// The type inside an optional field (`Option<T>` → `T`), for the form macro.
+pub(crate) trait Inner {
+    type T;
+}
+
+impl<T> Inner for Option<T> {
+    type T = T;
+}
+
+/// Writes a command line, one parameter after another, in the order the form's parser reads them.
 #[derive(Debug)]
 pub(crate) struct Writer<'v> {
     out: &'v mut Vec<u8>,
@@ -553,8 +631,10 @@ impl<'v> Writer<'v> {
     }
     /// `SP length`
     pub(crate) fn payload_length(&mut self, p: &Payload<'_>) -> &mut Self {
+        // The true length, never clamped: a payload longer than `u32::MAX` bytes encodes a length
+        // the decoder refuses (`Expected::Number`), not a frame that means something else.
         self.out.push(b' ');
-        write_u32(self.out, u32::try_from(p.len()).unwrap_or(u32::MAX));
+        write_decimal(self.out, p.len() as u64);
         self
     }
     /// `SP list`

@@ -22,7 +22,7 @@ use msnp6::commands::login::{
 };
 use msnp6::commands::presence::{Chg, Fln, Iln, Ims, ImsRequest, Nln};
 use msnp6::commands::services::{
-    Fnd, FndFields, FndRequest, InviteOk, Notification, Pag, Sdc, SndRequest, Url, UrlRequest,
+    Fnd, FndFields, FndRequest, InviteOk, Notice, Pag, Sdc, SndRequest, Url, UrlRequest,
 };
 use msnp6::commands::switchboard::{
     Ans, AnsOk, Bye, Cal, CalRinging, Delivery, Iro, Joi, Msg, MsgSend, Rng,
@@ -352,13 +352,13 @@ fn rows() -> Vec<Row> {
         row(S, DS_NS, "XFR 3 NS 10.0.0.5:1863 0", Command::XfrNotification(XfrNotification { trid: id(3), address: t("10.0.0.5:1863"), constant: ot("0"), current: None }), "§8 (DS referral)").only(V3_TO_6),
         row(S, DS_NS, "XFR 0 NS 0", Command::XfrReset(XfrReset {}), "§3.1 XFR (forced soft reset)"),
         // --- CVR / CVQ (§3.1 CVR / CVQ) ---
-        row(C, ON_NS, "CVR 2 0x0409 win 4.10 i386 MSMSGS 3.6.0038 MSMSGS", Command::Cvr(client_version(2, "3.6.0038", Some("MSMSGS"))), "§3.1 CVR (MSNP4+ with client id; no example, §13.13)").only(FROM4),
-        row(C, ON_NS, "CVR 2 0x0409 win 4.10 i386 MSMSGS 1.0.0863", Command::Cvr(client_version(2, "1.0.0863", None)), "§3.1 CVR (before MSNP4: no client id)").only(BEFORE4),
-        row(S, ON_NS, &format!("CVR 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL} http://messenger.microsoft.com"), Command::CvrAdvice(version_advice(true)), "§3.1 CVR"),
-        row(S, ON_NS, &format!("CVR 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL}"), Command::CvrAdvice(version_advice(false)), "§3.1 CVR (no info URL)"),
-        row(C, ON_DS, "CVQ 2 0x0409 win 4.10 i386 MSMSGS 1.0.0863", Command::Cvq(client_version(2, "1.0.0863", None)), "§3.1 CVQ example"),
-        row(C, ON_DS, "CVQ 1 0x0409 win 4.10 i386 MSMSGS 1.0.0863 MSMSGS", Command::Cvq(ClientVersion { trid: id(1), ..client_version(2, "1.0.0863", Some("MSMSGS")) }), "§3.1 CVQ contradiction, §13.6 (client id sent)"),
-        row(S, ON_DS, &format!("CVQ 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL} http://messenger.microsoft.com"), Command::CvqAdvice(version_advice(true)), "§3.1 CVQ example"),
+        row(C, ON_NS, "CVR 2 0x0409 win 4.10 i386 MSMSGS 3.6.0038 MSMSGS", Command::Cvr(Box::new(client_version(2, "3.6.0038", Some("MSMSGS")))), "§3.1 CVR (MSNP4+ with client id; no example, §13.13)").only(FROM4),
+        row(C, ON_NS, "CVR 2 0x0409 win 4.10 i386 MSMSGS 1.0.0863", Command::Cvr(Box::new(client_version(2, "1.0.0863", None))), "§3.1 CVR (before MSNP4: no client id)").only(BEFORE4),
+        row(S, ON_NS, &format!("CVR 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL} http://messenger.microsoft.com"), Command::CvrAdvice(Box::new(version_advice(true))), "§3.1 CVR"),
+        row(S, ON_NS, &format!("CVR 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL}"), Command::CvrAdvice(Box::new(version_advice(false))), "§3.1 CVR (no info URL)"),
+        row(C, ON_DS, "CVQ 2 0x0409 win 4.10 i386 MSMSGS 1.0.0863", Command::Cvq(Box::new(client_version(2, "1.0.0863", None))), "§3.1 CVQ example"),
+        row(C, ON_DS, "CVQ 1 0x0409 win 4.10 i386 MSMSGS 1.0.0863 MSMSGS", Command::Cvq(Box::new(ClientVersion { trid: id(1), ..client_version(2, "1.0.0863", Some("MSMSGS")) })), "§3.1 CVQ contradiction, §13.6 (client id sent)"),
+        row(S, ON_DS, &format!("CVQ 2 5.0.0537 5.0.0537 1.0.0863 {CVQ_URL} http://messenger.microsoft.com"), Command::CvqAdvice(Box::new(version_advice(true))), "§3.1 CVQ example"),
         row(S, ON_DS, "420 2", err(420, 2), "§3.1 CVQ errors"),
         // --- OUT (§3.1 OUT, §8) ---
         row(C, EVERY, "OUT", Command::Out(Out { reason: None }), "§3.1 OUT, §8"),
@@ -452,9 +452,9 @@ fn rows() -> Vec<Row> {
         row(S, ON_NS, "URL 5 http://members.msn.com/Edit.asp?lc=1033 https://loginnet.passport.com/ppsecure/md5auth.srf?lc=1033 4263", Command::Url(Url { trid: id(5), redirect: t("http://members.msn.com/Edit.asp?lc=1033"), login: t("https://loginnet.passport.com/ppsecure/md5auth.srf?lc=1033"), site_id: ot("4263") }), "§3.4 URL").only(FROM3),
         row(C, ON_NS, "URL 6 CHAT", Command::UrlRequest(UrlRequest { trid: id(6), service: u("CHAT"), parameter: None }), "§3.4 URL (MSNP7 service kept)"),
         // --- FND (§3.4 FND) ---
-        row(C, ON_NS, "FND 2 fname=Another lname=User city=* state=* country=DE", Command::FndRequest(FndRequest { trid: id(2), query: fnd_query() }), "§3.4 FND"),
-        row(S, ON_NS, "FND 2 0 0", Command::Fnd(Fnd { trid: id(2), index: 0, total: 0, result: None }), "§3.4 FND"),
-        row(S, ON_NS, "FND 1 1 2 fname=Another lname=User city=* state=* country=DE", Command::Fnd(Fnd { trid: id(1), index: 1, total: 2, result: Some(fnd_query()) }), "§3.4 FND (index and total, source defect)"),
+        row(C, ON_NS, "FND 2 fname=Another lname=User city=* state=* country=DE", Command::FndRequest(Box::new(FndRequest { trid: id(2), query: fnd_query() })), "§3.4 FND"),
+        row(S, ON_NS, "FND 2 0 0", Command::Fnd(Box::new(Fnd { trid: id(2), index: 0, total: 0, result: None })), "§3.4 FND"),
+        row(S, ON_NS, "FND 1 1 2 fname=Another lname=User city=* state=* country=DE", Command::Fnd(Box::new(Fnd { trid: id(1), index: 1, total: 2, result: Some(fnd_query()) })), "§3.4 FND (index and total, source defect)"),
         row(S, ON_NS, "502 2", err(502, 2), "§3.4 FND (disabled)"),
         // --- SND (§3.4 SND): parameter count by dialect ---
         row(C, ON_NS, "SND 3 anotheruser@hotmail.com", Command::SndRequest(SndRequest { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: None, library: None, client_id: None }), "§3.4 SND (MSNP2)").only(V2),
@@ -462,14 +462,14 @@ fn rows() -> Vec<Row> {
         row(C, ON_NS, "SND 3 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS", Command::SndRequest(SndRequest { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: ot("0x0409"), library: ot("MSMSGS"), client_id: ot("MSMSGS") }), "§3.4 SND (MSNP4: client id)").only(FROM4),
         row(S, ON_NS, "SND 3 OK", Command::SndOk(InviteOk { trid: id(3) }), "§3.4 SND"),
         // --- SDC (§3.4 SDC) ---
-        row_p(C, ON_NS, "SDC 2 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS X X example%20name 37", INVITATION, Command::Sdc(Sdc { trid: id(2), address: t("anotheruser@hotmail.com"), lcid: t("0x0409"), library: t("MSMSGS"), client_id: t("MSMSGS"), name: t("example%20name"), payload: pl(INVITATION) }), "§3.4 SDC"),
-        row(C, ON_NS, "SDC 3 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS X X example%20name 0", Command::Sdc(Sdc { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: t("0x0409"), library: t("MSMSGS"), client_id: t("MSMSGS"), name: t("example%20name"), payload: pl(b"") }), "§3.4 SDC (0 = no payload)"),
+        row_p(C, ON_NS, "SDC 2 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS X X example%20name 37", INVITATION, Command::Sdc(Box::new(Sdc { trid: id(2), address: t("anotheruser@hotmail.com"), lcid: t("0x0409"), library: t("MSMSGS"), client_id: t("MSMSGS"), name: t("example%20name"), payload: pl(INVITATION) })), "§3.4 SDC"),
+        row(C, ON_NS, "SDC 3 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS X X example%20name 0", Command::Sdc(Box::new(Sdc { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: t("0x0409"), library: t("MSMSGS"), client_id: t("MSMSGS"), name: t("example%20name"), payload: pl(b"") })), "§3.4 SDC (0 = no payload)"),
         row(S, ON_NS, "SDC 2 OK", Command::SdcOk(InviteOk { trid: id(2) }), "§3.4 SDC"),
         row(S, ON_NS, "503 2", err(503, 2), "§3.4 SDC"),
         // --- PAG, NOT, IPG (§3.4) ---
         row_p(C, ON_NS, "PAG 1 anotheruser@hotmail.com 61", PAGE, Command::Pag(Pag { trid: id(1), handle: h("anotheruser@hotmail.com"), payload: pl(PAGE) }), "§3.4 PAG"),
-        row_p(S, ON_NS, &format!("NOT {}", NOT_BODY.len()), NOT_BODY, Command::Not(Notification { payload: pl(NOT_BODY) }), "§3.4 NOT, §11 (own payload)"),
-        row_p(S, ON_NS, "IPG 478", IPG_478, Command::Ipg(Notification { payload: pl(IPG_478) }), "§3.4 IPG, §8 (length as documented; payload of our own)"),
+        row_p(S, ON_NS, &format!("NOT {}", NOT_BODY.len()), NOT_BODY, Command::Not(Notice { payload: pl(NOT_BODY) }), "§3.4 NOT, §11 (own payload)"),
+        row_p(S, ON_NS, "IPG 478", IPG_478, Command::Ipg(Notice { payload: pl(IPG_478) }), "§3.4 IPG, §8 (length as documented; payload of our own)"),
         // --- CHL, QRY (§3.4, §8, §9) ---
         row(S, ON_NS, "CHL 0 12345678901234567890", Command::Chl(Chl { trid: id(0), challenge: t("12345678901234567890") }), "§3.4 CHL"),
         row(C, ON_NS, "CHL 1", Command::ChlRequest(ChlRequest { trid: id(1) }), "§3.4 CHL"),

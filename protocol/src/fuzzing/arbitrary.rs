@@ -466,10 +466,10 @@ fn login(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
         "XfrReset" => Command::XfrReset(XfrReset {}),
         // The client id exists from MSNP4 on (reference §3.1 CVR); CVQ's is optional in every
         // dialect (reference §13.6).
-        "Cvr" => Command::Cvr(client_version(u, t.since(4))?),
-        "Cvq" => Command::Cvq(client_version(u, None)?),
-        "CvrAdvice" => Command::CvrAdvice(version_advice(u)?),
-        "CvqAdvice" => Command::CvqAdvice(version_advice(u)?),
+        "Cvr" => Command::Cvr(Box::new(client_version(u, t.since(4))?)),
+        "Cvq" => Command::Cvq(Box::new(client_version(u, None)?)),
+        "CvrAdvice" => Command::CvrAdvice(Box::new(version_advice(u)?)),
+        "CvqAdvice" => Command::CvqAdvice(Box::new(version_advice(u)?)),
         // Only the server gives a reason (reference §3.1 OUT).
         "Out" => {
             let client = t.direction == Some(Direction::ClientToServer);
@@ -696,10 +696,10 @@ fn services(
                 site_id: opt(u, site, token)?,
             })
         }
-        "FndRequest" => Command::FndRequest(FndRequest {
+        "FndRequest" => Command::FndRequest(Box::new(FndRequest {
             trid: trid(u)?,
             query: fnd_fields(u)?,
-        }),
+        })),
         // `FND … 0 0` has no result and vice versa.
         "Fnd" => {
             let trid = trid(u)?;
@@ -709,16 +709,16 @@ fn services(
             } else {
                 Some(fnd_fields(u)?)
             };
-            Command::Fnd(Fnd {
+            Command::Fnd(Box::new(Fnd {
                 trid,
                 index,
                 total,
                 result,
-            })
+            }))
         }
         "SndRequest" => snd_request(u, t)?,
         "SndOk" => Command::SndOk(InviteOk { trid: trid(u)? }),
-        "Sdc" => Command::Sdc(Sdc {
+        "Sdc" => Command::Sdc(Box::new(Sdc {
             trid: trid(u)?,
             address: token(u)?,
             lcid: token(u)?,
@@ -726,17 +726,17 @@ fn services(
             client_id: token(u)?,
             name: token(u)?,
             payload: payload(u, SB_PAYLOAD_MAX)?,
-        }),
+        })),
         "SdcOk" => Command::SdcOk(InviteOk { trid: trid(u)? }),
         "Pag" => Command::Pag(Pag {
             trid: trid(u)?,
             handle: handle(u)?,
             payload: payload(u, SB_PAYLOAD_MAX)?,
         }),
-        "Not" => Command::Not(Notification {
+        "Not" => Command::Not(Notice {
             payload: payload(u, NOTIFICATION_MAX)?,
         }),
-        "Ipg" => Command::Ipg(Notification {
+        "Ipg" => Command::Ipg(Notice {
             payload: payload(u, NOTIFICATION_MAX)?,
         }),
         "ChlRequest" => Command::ChlRequest(ChlRequest { trid: trid(u)? }),

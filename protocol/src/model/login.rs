@@ -224,7 +224,7 @@ impl World {
             }
             (Command::UsrOther(_), Phase::Versioned) => self.close(conn, rules::USR_PACKAGE, step),
             (Command::Cvq(q), Phase::Cvr0) => {
-                let advice = Command::CvqAdvice(version_advice(q.trid));
+                let advice = Command::CvqAdvice(Box::new(version_advice(q.trid)));
                 self.reply_and_close(conn, advice, rules::VER_CVR0, step);
             }
             _ => self.close(conn, rules::LOGIN_ORDER, step),
@@ -253,7 +253,7 @@ impl World {
                 self.send(
                     step,
                     conn,
-                    Command::CvrAdvice(version_advice(c.trid)),
+                    Command::CvrAdvice(Box::new(version_advice(c.trid))),
                     rules::CVR,
                 );
             }

@@ -622,7 +622,7 @@ impl Generator {
                 }
                 .into(),
             }),
-            87 => Command::FndRequest(FndRequest {
+            87 => Command::FndRequest(Box::new(FndRequest {
                 trid: t,
                 query: FndFields {
                     fname: token("fname=Ann"),
@@ -631,10 +631,10 @@ impl Generator {
                     state: token("state=*"),
                     country: token("country=DE"),
                 },
-            }),
+            })),
             88 => {
                 let to = self.random_account();
-                Command::Sdc(Sdc {
+                Command::Sdc(Box::new(Sdc {
                     trid: t,
                     address: token(&to),
                     lcid: token("0x0409"),
@@ -642,7 +642,7 @@ impl Generator {
                     client_id: token("MSMSGS"),
                     name: token("me"),
                     payload: Payload::new(b"Join me.".to_vec()),
-                })
+                }))
             }
             89 => {
                 let to = self.random_account();

@@ -62,7 +62,7 @@ impl World {
                 total: 0,
                 result: None,
             };
-            self.send(step, conn, Command::Fnd(reply), rules::FND);
+            self.send(step, conn, Command::Fnd(Box::new(reply)), rules::FND);
         } else {
             self.send(
                 step,
