@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use msnp6::Dialect;
 use msnp6::auth::{Challenge, KeyPair, PrivateKey, qry_response};
-use msnp6::check::{CheckOptions, LineReport, Outcome, check};
+use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
 
 mod verify;
@@ -164,7 +164,7 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let t = msnp6::transcript::parse(&bytes);
+        let t = msnp6_oracle::transcript::parse(&bytes);
         for p in &t.problems {
             eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
             all_good = false;

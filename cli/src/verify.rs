@@ -1,4 +1,4 @@
-//! `msnp6 transcript verify`: runs the monitor (`msnp6::monitor`) on transcripts.
+//! `msnp6 transcript verify`: runs the monitor (`msnp6_oracle::monitor`) on transcripts.
 //!
 //! ```text
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...
@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use msnp6::Dialect;
-use msnp6::monitor::{Report, VerifyOptions, verify};
+use msnp6_oracle::monitor::{Report, VerifyOptions, verify};
 use serde_json::json;
 
 /// The arguments of `transcript verify`.
@@ -60,7 +60,7 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let t = msnp6::transcript::parse(&bytes);
+        let t = msnp6_oracle::transcript::parse(&bytes);
         for p in &t.problems {
             eprintln!("{file}:{}: transcript format: {}", p.line, p.kind);
         }

@@ -2,8 +2,8 @@
 //! connection, re-encode it, and compare the bytes (the logic of `msnp6 transcript check`).
 //!
 //! ```
-//! use msnp6::check::{check, CheckOptions, Outcome};
-//! let t = msnp6::transcript::parse(b"# server: NS\nC: CHG 9 NLN\nS: CHG 9 NLN\nS: CHG  0 FLN\n");
+//! use msnp6_oracle::check::{check, CheckOptions, Outcome};
+//! let t = msnp6_oracle::transcript::parse(b"# server: NS\nC: CHG 9 NLN\nS: CHG 9 NLN\nS: CHG  0 FLN\n");
 //! let report = check(&t, &CheckOptions::default());
 //! assert_eq!(report[0].outcome, Outcome::Ok);
 //! assert!(matches!(report[2].outcome, Outcome::Error(_)));
@@ -11,11 +11,11 @@
 //! assert_eq!(lenient[2].outcome, Outcome::Lenient);
 //! ```
 
-use crate::commands::Command;
-use crate::decode::{Decoder, Mode};
-use crate::error::{DecodeError, Warning};
 use crate::transcript::{PayloadJoin, ProtocolLine, Transcript};
-use crate::types::{Dialect, Direction, ServerKind};
+use msnp6::commands::Command;
+use msnp6::error::{DecodeError, Warning};
+use msnp6::types::{Dialect, Direction, ServerKind};
+use msnp6::{Decoder, Mode};
 
 /// What to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

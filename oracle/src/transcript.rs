@@ -28,7 +28,7 @@
 use core::fmt;
 use std::collections::{HashMap, HashSet};
 
-use crate::types::context::{Direction, ServerKind};
+use msnp6::types::context::{Direction, ServerKind};
 
 /// A parsed transcript file (transcript-format.md).
 ///
@@ -541,7 +541,7 @@ pub fn rebuild_payload(
 ///
 /// # Example
 /// ```
-/// use msnp6::transcript::{parse, EventKind, PayloadJoin};
+/// use msnp6_oracle::transcript::{parse, EventKind, PayloadJoin};
 /// use msnp6::{Direction, ServerKind};
 ///
 /// let file = concat!(

@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use msnp6::check::{CheckOptions, Outcome, check};
-use msnp6::transcript::{ExpectedResult, parse};
+use msnp6::Decoder;
+use msnp6_oracle::check::{CheckOptions, Outcome, check};
+use msnp6_oracle::transcript::{ExpectedResult, parse};
 
 fn corpus_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
@@ -108,4 +109,65 @@ fn section_8_session_byte_for_byte() {
         .expect("IPG");
     assert_eq!(ipg.payload_len, Some(478));
     assert_eq!(ipg.payload_join.map(|j| j.as_str()), Some("lf"));
+}
+
+/// Every documented example validates (`msnp6::validate`), except the two client lines the
+/// reference shows being refused, and for those the next server line is exactly the
+/// `Answer::reply`.
+#[test]
+fn documented_examples() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../corpus");
+    let mut refused = Vec::new();
+    for dir in ["examples", "sessions"] {
+        let entries = std::fs::read_dir(format!("{root}/{dir}")).expect("corpus directory");
+        for entry in entries {
+            let path = entry.expect("entry").path();
+            let t = parse(&std::fs::read(&path).expect("readable"));
+            for (i, l) in t.lines.iter().enumerate() {
+                for &server in t.server_kinds(l) {
+                    let d = Decoder::new(l.direction, server);
+                    let Ok(declared) = d.payload_length(&l.text) else {
+                        continue;
+                    };
+                    let mut frame = l.text.clone();
+                    frame.extend_from_slice(b"\r\n");
+                    if let Some(n) = declared {
+                        let Ok((payload, _)) = l.rebuild_payload(n) else {
+                            continue;
+                        };
+                        frame.extend_from_slice(&payload);
+                    }
+                    let Ok(decoded) = d.decode(&frame) else {
+                        continue;
+                    };
+                    if let Err(e) = decoded.command.validate(d.context) {
+                        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                        let answer = e
+                            .answer
+                            .unwrap_or_else(|| panic!("{name:?}:{}: server line {e}", l.line));
+                        let trid = decoded
+                            .command
+                            .trid()
+                            .expect("client commands with answers have a TrID");
+                        let reply = answer.reply(trid).expect("a reply line").to_string();
+                        let next = t
+                            .lines
+                            .get(i + 1)
+                            .map(|n| String::from_utf8_lossy(&n.text).into_owned());
+                        assert_eq!(next.as_deref(), Some(reply.as_str()), "{name:?}:{}", l.line);
+                        refused.push(String::from_utf8_lossy(&l.text).into_owned());
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    refused.sort();
+    assert_eq!(
+        refused,
+        [
+            "PRP 2 NEW very%20yes",
+            "VER 1 DISREGARDANCE FOR A REAL PROTOCOL"
+        ]
+    );
 }

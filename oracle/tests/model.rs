@@ -1,4 +1,4 @@
-//! The reference state machine (`msnp6::model`): known-answer scenarios reproducing the
+//! The reference state machine (`msnp6_oracle::model`): known-answer scenarios reproducing the
 //! documented exchanges of the protocol reference, determinism, and properties of generated
 //! scenarios (their transcripts read back exactly and decode line by line).
 
@@ -6,19 +6,19 @@ mod model_support;
 
 use std::collections::BTreeSet;
 
-use msnp6::check::{CheckOptions, Outcome, check};
 use msnp6::commands::Command;
 use msnp6::commands::presence::Nln;
 use msnp6::commands::{Bare, Unknown};
 use msnp6::message::Message;
-use msnp6::model::rng::{Scripted, ServerValue};
-use msnp6::model::{
+use msnp6::types::{Handle, Status, Token, TokenList};
+use msnp6::{Decoder, Direction, ServerKind};
+use msnp6_oracle::check::{CheckOptions, Outcome, check};
+use msnp6_oracle::model::rng::{Scripted, ServerValue};
+use msnp6_oracle::model::{
     AccountSpec, Event, RULES, Scenario, Step, Verification, World, predict, predict_traced,
     predict_with,
 };
-use msnp6::transcript::{PayloadJoin, ProblemKind, parse};
-use msnp6::types::{Handle, Status, Token, TokenList};
-use msnp6::{Decoder, Direction, ServerKind};
+use msnp6_oracle::transcript::{PayloadJoin, ProblemKind, parse};
 use proptest::prelude::*;
 
 use ServerKind::{Dispatch as DS, Notification as NS, Switchboard as SB};

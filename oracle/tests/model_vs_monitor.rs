@@ -1,4 +1,4 @@
-//! The predictor (`msnp6::model`) and the monitor (`msnp6::monitor`), written independently,
+//! The predictor (`msnp6_oracle::model`) and the monitor (`msnp6_oracle::monitor`), written independently,
 //! judge each other (issue 6):
 //!
 //! 1. `predicted_transcripts_conform`: every transcript the predictor produces for a generated
@@ -68,9 +68,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use msnp6::commands::Command;
-use msnp6::model::{Scenario, Traced, World, predict_traced};
-use msnp6::monitor::{Report, VerifyOptions, verify_bytes};
 use msnp6::types::List;
+use msnp6_oracle::model::{Scenario, Traced, World, predict_traced};
+use msnp6_oracle::monitor::{Report, VerifyOptions, verify_bytes};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
@@ -366,7 +366,7 @@ impl<'t> Predicted<'t> {
         Some(t.join(" "))
     }
 
-    fn server(&self) -> impl Iterator<Item = (usize, &msnp6::model::TracedLine)> {
+    fn server(&self) -> impl Iterator<Item = (usize, &msnp6_oracle::model::TracedLine)> {
         self.traced.server_lines.iter().enumerate()
     }
 

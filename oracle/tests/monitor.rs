@@ -1,4 +1,4 @@
-//! The monitor (`msnp6::monitor`): the corpus verifies (except the documented defects), the
+//! The monitor (`msnp6_oracle::monitor`): the corpus verifies (except the documented defects), the
 //! `corpus/verify` files give exactly their `# expect-violation:` lines, every rule has a
 //! hand-written negative test (one bad line, reported at that line with that rule), and arbitrary
 //! input never panics.
@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use msnp6::auth::{Password, Salt};
-use msnp6::monitor::{RULES, Report, Side, VerifyOptions, verify, verify_bytes};
-use msnp6::transcript::parse;
+use msnp6_oracle::monitor::{RULES, Report, Side, VerifyOptions, verify, verify_bytes};
+use msnp6_oracle::transcript::parse;
 
 /// The login digest of `password` for [`SALT`] (reference §3.1).
 fn login_digest_string(salt: &[u8], password: &[u8]) -> String {
@@ -114,7 +114,7 @@ fn fixed_session_with_account() {
 }
 
 /// `# expect-violation: LINE RULE-ID` header lines (docs/monitor.md).
-fn expected_violations(t: &msnp6::transcript::Transcript) -> BTreeSet<(usize, String)> {
+fn expected_violations(t: &msnp6_oracle::transcript::Transcript) -> BTreeSet<(usize, String)> {
     t.header
         .other
         .iter()
@@ -128,7 +128,7 @@ fn expected_violations(t: &msnp6::transcript::Transcript) -> BTreeSet<(usize, St
 }
 
 /// `# verify-account: HANDLE PASSWORD` header lines (docs/monitor.md).
-fn options_of(t: &msnp6::transcript::Transcript) -> VerifyOptions {
+fn options_of(t: &msnp6_oracle::transcript::Transcript) -> VerifyOptions {
     let mut o = VerifyOptions::default();
     for (k, v) in &t.header.other {
         if k == "verify-account" {
@@ -172,9 +172,9 @@ fn corpus_verify_files_give_exactly_their_expected_violations() {
                 show(&r)
             ));
         }
-        let server_expected = expected
-            .iter()
-            .any(|(_, rule)| msnp6::monitor::rule(rule).is_some_and(|r| r.side == Side::Server));
+        let server_expected = expected.iter().any(|(_, rule)| {
+            msnp6_oracle::monitor::rule(rule).is_some_and(|r| r.side == Side::Server)
+        });
         assert_eq!(r.conforms, !server_expected, "{}", path.display());
         bad_files += usize::from(!expected.is_empty());
     }
@@ -254,7 +254,7 @@ fn expect(rule: &str, text: &str, options: &VerifyOptions) -> Result<(), String>
         return Err(format!("{rule}: {:?}\n{text}", t.problems));
     }
     let r = verify(&t, options);
-    let side = msnp6::monitor::rule(rule)
+    let side = msnp6_oracle::monitor::rule(rule)
         .expect("a rule of the table")
         .side;
     let first = r.violations.iter().find(|v| v.side == side);
@@ -657,7 +657,7 @@ mod fuzz {
     fn consistent(r: &Report) -> bool {
         r.conforms == r.violations.iter().all(|v| v.side == Side::Client)
             && r.violations.iter().all(|v| {
-                msnp6::monitor::rule(v.rule)
+                msnp6_oracle::monitor::rule(v.rule)
                     .is_some_and(|rule| rule.side == v.side && rule.section == v.section)
             })
     }

@@ -1,11 +1,11 @@
-//! Known-answer and property tests of the transcript reader (`msnp6::transcript`), following
+//! Known-answer and property tests of the transcript reader (`msnp6_oracle::transcript`), following
 //! `docs/transcript-format.md`.
 
-use msnp6::transcript::{
+use msnp6::{Direction, ServerKind};
+use msnp6_oracle::transcript::{
     ConnectionDecl, Event, EventKind, ExpectedResult, PayloadJoin, PayloadLine, PayloadMismatch,
     Problem, ProblemKind, ProtocolLine, Transcript, parse, rebuild_payload,
 };
-use msnp6::{Direction, ServerKind};
 use proptest::prelude::*;
 
 const C: Direction = Direction::ClientToServer;

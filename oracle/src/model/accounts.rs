@@ -1,7 +1,7 @@
 //! Accounts: handle, password, display name, verification, the four lists with their stored
 //! names, one list version, GTC, BLP and the phone properties (reference §3.2, §6, §14).
 
-use crate::types::{FriendlyName, GtcMode, Handle, List, Privacy, Token};
+use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Token};
 
 /// How an account logs in (reference §3.1 USR, §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -101,14 +101,14 @@ pub(crate) fn server_token(s: &str) -> Token<'static> {
         .bytes()
         .filter(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0))
         .collect();
-    bytes.truncate(crate::types::MAX_TOKEN_LEN);
+    bytes.truncate(msnp6::types::MAX_TOKEN_LEN);
     if bytes.is_empty() {
         bytes.push(b'0');
     }
     match Token::new(bytes) {
         Ok(t) => t,
         // Unreachable: the bytes above satisfy the token rule.
-        Err(_) => Token::from_checked(b"0").into_owned(),
+        Err(_) => Token::from_static(b"0").into_owned(),
     }
 }
 
@@ -179,8 +179,8 @@ impl Account {
     }
 
     /// The value of a property, in the order PHH, PHW, PHM, MOB, MBE.
-    pub(crate) fn property(&self, p: crate::types::Property) -> Option<Token<'static>> {
-        use crate::types::Property;
+    pub(crate) fn property(&self, p: msnp6::types::Property) -> Option<Token<'static>> {
+        use msnp6::types::Property;
         match p {
             Property::HomePhone => self.props.home.clone(),
             Property::WorkPhone => self.props.work.clone(),

@@ -5,10 +5,10 @@ use super::accounts::server_token;
 use super::rng::ServerValue;
 use super::rules;
 use super::world::{Challenge, ConnName, Step, World, error};
-use crate::auth::{KeyPair, qry_response};
-use crate::commands::Command;
-use crate::commands::challenge::{Chl, Qry, QryOk};
-use crate::types::{ErrorCode, TrId};
+use msnp6::auth::{KeyPair, qry_response};
+use msnp6::commands::Command;
+use msnp6::commands::challenge::{Chl, Qry, QryOk};
+use msnp6::types::{ErrorCode, TrId};
 
 impl World {
     /// Issues a challenge on an NS session: `CHL trid challenge`, remembered as the last one
@@ -60,7 +60,7 @@ impl World {
             challenges.iter().rposition(|ch| {
                 let mut expected = [0u8; 32];
                 // The model's challenges are tokens (20 digits).
-                crate::auth::Challenge::new(ch.text.as_bytes()).is_ok_and(|challenge| {
+                msnp6::auth::Challenge::new(ch.text.as_bytes()).is_ok_and(|challenge| {
                     qry_response(challenge, key, &mut expected);
                     expected.as_slice() == answer
                 })

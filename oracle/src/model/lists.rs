@@ -5,13 +5,13 @@ use super::accounts::{Entry, LIST_LIMIT, Verification, server_token};
 use super::presence::nln;
 use super::rules;
 use super::world::{ConnName, Step, World, error};
-use crate::commands::Command;
-use crate::commands::lists::{
+use msnp6::commands::Command;
+use msnp6::commands::lists::{
     Add, AddRequest, Blp, BlpRequest, Bpr, Gtc, GtcRequest, ListEntry, Lst, LstRequest, Prp,
     PrpRequest, Rea, ReaRequest, Rem, RemRequest, ReverseAdd, ReverseRemove, Syn,
 };
-use crate::commands::presence::Iln;
-use crate::types::{ErrorCode, Handle, List, Property, TrId, Value};
+use msnp6::commands::presence::Iln;
+use msnp6::types::{ErrorCode, Handle, List, Property, TrId, Value};
 
 /// The properties of a PRP block in SYN (reference §3.2 SYN example), in order.
 const PRP_ORDER: [Property; 5] = [

@@ -18,7 +18,7 @@
 //!   proptest strategies.
 //!
 //! ```
-//! use msnp6::model::{AccountSpec, Event, World};
+//! use msnp6_oracle::model::{AccountSpec, Event, World};
 //! use msnp6::commands::{Command, login::{Ver, UsrInitial}};
 //! use msnp6::types::{TokenList, TrId, Handle};
 //! use msnp6::ServerKind;

@@ -2,15 +2,15 @@
 
 use super::rules;
 use super::world::{ConnName, Step, World, fln};
-use crate::commands::Command;
-use crate::commands::presence::{Chg, Iln, Ims, ImsRequest, Nln};
-use crate::types::{Handle, ImsState, Status, Value};
+use msnp6::commands::Command;
+use msnp6::commands::presence::{Chg, Iln, Ims, ImsRequest, Nln};
+use msnp6::types::{Handle, ImsState, Status, Value};
 
 /// `NLN status handle name`.
 pub(crate) fn nln(
     status: Status,
     handle: &Handle<'static>,
-    name: &crate::types::FriendlyName<'static>,
+    name: &msnp6::types::FriendlyName<'static>,
 ) -> Command<'static> {
     Command::Nln(Nln {
         status: status.into(),
@@ -40,7 +40,7 @@ impl World {
             let on_fl = self
                 .accounts
                 .get(w.as_bytes())
-                .is_some_and(|a| a.has(crate::types::List::Forward, u));
+                .is_some_and(|a| a.has(msnp6::types::List::Forward, u));
             if on_fl && self.visible(u, w.as_bytes()) {
                 out.push((name.clone(), w.clone()));
             }

@@ -3,9 +3,9 @@
 use super::accounts::server_token;
 use super::rules;
 use super::world::{ConnName, Step, World, error};
-use crate::commands::Command;
-use crate::commands::services::{Fnd, FndRequest, InviteOk, Pag, Url, UrlRequest};
-use crate::types::{ErrorCode, Handle, TrId, UrlService};
+use msnp6::commands::Command;
+use msnp6::commands::services::{Fnd, FndRequest, InviteOk, Pag, Url, UrlRequest};
+use msnp6::types::{ErrorCode, Handle, TrId, UrlService};
 
 /// The Passport login URL of every URL reply (reference §3.4 URL examples).
 const LOGIN_URL: &str = "https://loginnet.passport.com/ppsecure/md5auth.srf?lc=1033";

@@ -7,12 +7,12 @@ use super::rules;
 use super::world::{
     COOKIE_SECONDS, ConnName, Invitation, Phase, Step, Switchboard, Ticket, World, error,
 };
-use crate::commands::Command;
-use crate::commands::login::{UsrSwitchboard, UsrSwitchboardOk, XfrRequest, XfrSwitchboard};
-use crate::commands::switchboard::{
+use msnp6::commands::Command;
+use msnp6::commands::login::{UsrSwitchboard, UsrSwitchboardOk, XfrRequest, XfrSwitchboard};
+use msnp6::commands::switchboard::{
     Ans, AnsOk, Bye, Cal, CalRinging, Delivery, Iro, Joi, Msg, MsgSend, Rng,
 };
-use crate::types::{AckMode, ErrorCode, Handle, ServerKind, TransferKind, Value};
+use msnp6::types::{AckMode, ErrorCode, Handle, ServerKind, TransferKind, Value};
 
 use super::login::is_client_command;
 

@@ -8,8 +8,8 @@
 
 use super::scenario::Scenario;
 use super::world::{Event, World};
-use crate::commands::Command;
-use crate::types::ServerKind;
+use msnp6::commands::Command;
+use msnp6::types::ServerKind;
 
 /// Runs `scenario` from a world started at `seed` and returns the transcript.
 ///

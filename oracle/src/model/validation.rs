@@ -4,9 +4,9 @@
 
 use super::rules;
 use super::world::{Step, World};
-use crate::commands::{Command, Context};
-use crate::types::{Direction, ErrorCode, ServerKind};
-use crate::validate::Answer;
+use msnp6::commands::{Command, Context};
+use msnp6::types::{Direction, ErrorCode, ServerKind};
+use msnp6::validate::Answer;
 
 /// The model rule that answers a bad value in `frame` with `answer`.
 fn rule_for(frame: &Command<'_>, answer: Answer) -> &'static str {

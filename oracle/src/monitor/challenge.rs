@@ -4,8 +4,8 @@
 use super::Monitor;
 use super::rules::R;
 use super::state::Exp;
-use crate::auth::{Challenge, KeyPair, is_digest_shape, qry_response};
-use crate::commands::challenge::{Chl, Qry};
+use msnp6::auth::{Challenge, KeyPair, is_digest_shape, qry_response};
+use msnp6::commands::challenge::{Chl, Qry};
 
 impl Monitor<'_> {
     pub(super) fn server_chl(&mut self, cid: usize, line: usize, c: &Chl<'static>) {

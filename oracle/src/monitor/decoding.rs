@@ -1,11 +1,11 @@
 //! Decoding one transcript line (command line + rebuilt payload) the way `transcript check` does
 //! (see [`crate::check`]), for the monitor.
 
-use crate::commands::Command;
-use crate::decode::{Decoder, Mode};
-use crate::error::DecodeError;
 use crate::transcript::ProtocolLine;
-use crate::types::{Dialect, ServerKind};
+use msnp6::commands::Command;
+use msnp6::error::DecodeError;
+use msnp6::types::{Dialect, ServerKind};
+use msnp6::{Decoder, Mode};
 
 /// Why a line did not decode: the message and whether the verb was merely misplaced.
 pub(crate) struct Failure {
@@ -86,7 +86,7 @@ pub(crate) fn raw_trid(text: &[u8]) -> Option<u32> {
 /// The first word of a line, if it looks like a verb (three upper-case letters).
 pub(crate) fn raw_verb(text: &[u8]) -> Option<&'static str> {
     let word = text.get(..3)?;
-    crate::commands::VERBS
+    msnp6::commands::VERBS
         .iter()
         .copied()
         .find(|v| v.as_bytes() == word)

@@ -4,9 +4,9 @@
 use super::rules::R;
 use super::state::{AddAfter, Bytes, Exp, LISTS, Pending, SynBatch, list_index, stage_name};
 use super::{Family, Monitor, lossy};
-use crate::commands::Command;
-use crate::commands::services::Fnd;
-use crate::types::{Dialect, Enumerated, Handle, List, Property, Status};
+use msnp6::commands::Command;
+use msnp6::commands::services::Fnd;
+use msnp6::types::{Dialect, Enumerated, Handle, List, Property, Status};
 
 /// The BPR lines after an FL entry (SYN reply, §3.2) and after ADD FL (§14), in order.
 const BPR_ORDER: [&[u8]; 4] = [b"PHH", b"PHW", b"PHM", b"MOB"];
@@ -16,8 +16,8 @@ const LIST_LIMIT: usize = 150;
 
 /// One line of a SYN reply.
 enum BatchLine {
-    Gtc(Option<crate::types::GtcMode>),
-    Blp(Option<crate::types::Privacy>),
+    Gtc(Option<msnp6::types::GtcMode>),
+    Blp(Option<msnp6::types::Privacy>),
     Prp(Bytes),
     Lst {
         list: Option<List>,

@@ -4,11 +4,11 @@
 use super::rules::R;
 use super::state::{Exp, Family, Pending, Phase, Seen};
 use super::{Monitor, is_address, lossy};
-use crate::auth::{Password, Salt, is_digest_shape, login_digest};
-use crate::commands::Command;
-use crate::commands::login::{UsrOk, Ver, XfrNotification};
-use crate::message::Message;
-use crate::types::{Dialect, ServerKind, UrlService};
+use msnp6::auth::{Password, Salt, is_digest_shape, login_digest};
+use msnp6::commands::Command;
+use msnp6::commands::login::{UsrOk, Ver, XfrNotification};
+use msnp6::message::Message;
+use msnp6::types::{Dialect, ServerKind, UrlService};
 
 /// Error codes after which the server closes the connection (reference §3.1, §3.4, §3.5).
 const CLOSING: &[u16] = &[911, 923, 924, 540, 503, 731];
@@ -35,7 +35,7 @@ fn allowed_errors(exp: &Exp) -> &'static [u16] {
         // service: the codec's documented decisions (`msnp6::validate`).
         Exp::Prp { .. } => &[715, 201],
         Exp::Chg {
-            status: crate::types::Status::Offline,
+            status: msnp6::types::Status::Offline,
             ..
         } => &[201],
         Exp::Fnd { .. } => &[201, 301, 502],
@@ -847,7 +847,7 @@ fn is_profile(cmd: &Command<'_>) -> bool {
 /// The verb of a client command, as a static string.
 pub(super) fn static_verb(cmd: &Command<'_>) -> &'static str {
     let v = cmd.verb();
-    crate::commands::VERBS
+    msnp6::commands::VERBS
         .iter()
         .copied()
         .find(|k| *k == v)

@@ -11,7 +11,7 @@
 use super::rules::R;
 use super::state::{Bytes, Family, Phase, Seen};
 use super::{Monitor, lossy};
-use crate::types::{List, Status};
+use msnp6::types::{List, Status};
 
 /// What a connection is owed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use std::collections::BTreeSet;
 use super::rules::R;
 use super::state::{ChgAfter, Cookie, Exp, Seen};
 use super::{Monitor, is_address, lossy};
-use crate::commands::login::{XfrRequest, XfrSwitchboard};
-use crate::commands::presence::{Chg, Fln, Iln, Nln};
-use crate::types::{Enumerated, List, Status, TransferKind};
+use msnp6::commands::login::{XfrRequest, XfrSwitchboard};
+use msnp6::commands::presence::{Chg, Fln, Iln, Nln};
+use msnp6::types::{Enumerated, List, Status, TransferKind};
 
 impl Monitor<'_> {
     pub(super) fn client_chg(&mut self, cid: usize, line: usize, trid: u32, c: &Chg<'static>) {

@@ -5,9 +5,9 @@ use super::notify::Want;
 use super::rules::R;
 use super::state::{Bytes, Cookie, Exp, Seen};
 use super::{Monitor, is_address, is_decimal, lossy};
-use crate::commands::Command;
-use crate::commands::switchboard::{CalRinging, Rng};
-use crate::types::{AckMode, Handle, Status};
+use msnp6::commands::Command;
+use msnp6::commands::switchboard::{CalRinging, Rng};
+use msnp6::types::{AckMode, Handle, Status};
 
 /// A cookie is usable for this long (§14).
 const COOKIE_SECONDS: u64 = 120;

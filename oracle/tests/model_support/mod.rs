@@ -2,12 +2,12 @@
 //! the monitor-side property tests (`mod model_support;` from any test file in `protocol/tests`).
 //!
 //! A scenario is generated from the current state: each `u64` choice is read against the world the
-//! previous choices produced (`msnp6::model::Scenario::generate`), so shrinking the choice list
+//! previous choices produced (`msnp6_oracle::model::Scenario::generate`), so shrinking the choice list
 //! keeps every scenario meaningful.
 
 #![allow(dead_code, unreachable_pub)]
 
-use msnp6::model::Scenario;
+use msnp6_oracle::model::Scenario;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 
