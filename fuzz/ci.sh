@@ -4,7 +4,8 @@
 #     (fuzz/corpus-min/<target>/) through the libFuzzer builds (-runs=0);
 #  2. runs each target a fixed number of iterations from a fixed seed (-seed=1 -runs=N, about 30 s
 #     each on the 2-core CI machine), starting from the committed corpus, with the dictionary.
-# The same inputs are replayed on stable by `cargo test` (protocol/tests/fuzz_regressions.rs).
+# The same inputs are replayed on stable by `cargo test` (protocol/tests/fuzz_regressions.rs;
+# oracle/tests/fuzz_regressions.rs for `transcript`).
 # Needs cargo-fuzz; uses the nightly toolchain if rustup has one, else stable with
 # RUSTC_BOOTSTRAP=1 (cargo-fuzz needs unstable -Z flags).
 set -euo pipefail

@@ -16,7 +16,7 @@ llvm="$(rustc +nightly --print sysroot)/lib/rustlib/$host/bin"
 [ -x "$llvm/llvm-cov" ] || { echo "llvm-tools missing: rustup component add llvm-tools-preview --toolchain nightly"; exit 2; }
 tdir="$PWD/target/coverage"
 bin="$tdir/$host/release"
-ignore='(/\.cargo/|/rustc/|fuzz/|/fuzzing/)'
+ignore='(/\.cargo/|/rustc/|fuzz/|/fuzzing/|/fuzzing\.rs)'
 objects=()
 profiles=()
 for t in "${targets[@]}"; do
@@ -27,7 +27,7 @@ for t in "${targets[@]}"; do
     cargo +nightly fuzz coverage -O --target-dir "$tdir" "$t" "$snap" >"coverage/$t.log" 2>&1 \
         || { mkdir -p coverage; cargo +nightly fuzz coverage -O --target-dir "$tdir" "$t" "$snap" >"coverage/$t.log" 2>&1; }
     rm -rf "$snap"
-    echo "== $t (protocol/src, excluding the oracles)"
+    echo "== $t (protocol/src and oracle/src, excluding the oracles)"
     "$llvm/llvm-cov" report "$bin/$t" -instr-profile="coverage/$t/coverage.profdata" \
         -ignore-filename-regex="$ignore" | tail -1
     objects+=(-object "$bin/$t")

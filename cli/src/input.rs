@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::mem::Discriminant;
 
-use msnp6::transcript::{ProblemKind, Transcript};
+use msnp6_oracle::transcript::{ProblemKind, Transcript};
 
 use crate::diag::{Capped, diag, plural};
 
@@ -50,7 +50,7 @@ pub(crate) fn load(file: &str, mut bytes: Vec<u8>) -> Load {
         ));
     }
     let crlf = strip_cr_before_lf(&mut bytes);
-    let transcript = msnp6::transcript::parse(&bytes);
+    let transcript = msnp6_oracle::transcript::parse(&bytes);
     if transcript.lines.is_empty() {
         return Load::NotATranscript(why_not_a_transcript(&bytes).to_owned());
     }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use msnp6::Dialect;
-use msnp6::check::{CheckOptions, LineReport, Outcome, check};
+use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check};
 use serde_json::json;
 
 mod challenge;

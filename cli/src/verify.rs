@@ -1,4 +1,4 @@
-//! `msnp6 transcript verify`: runs the monitor (`msnp6::monitor`) on transcripts.
+//! `msnp6 transcript verify`: runs the monitor (`msnp6_oracle::monitor`) on transcripts.
 //!
 //! ```text
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use msnp6::Dialect;
-use msnp6::monitor::{Report, VerifyOptions, verify};
+use msnp6_oracle::monitor::{Report, VerifyOptions, verify};
 use serde_json::json;
 
 use crate::diag::{CAP, Capped, diag, plural};

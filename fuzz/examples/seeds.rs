@@ -1,5 +1,5 @@
 //! Writes the seed corpus of each fuzz target, made from the repository's transcripts
-//! (`corpus/examples/*.txt`, `corpus/sessions/*.txt`) by `msnp6::fuzzing::seeds`.
+//! (`corpus/examples/*.txt`, `corpus/sessions/*.txt`) by `msnp6_oracle::fuzzing::seeds`.
 //!
 //! Usage: `cargo run --manifest-path fuzz/Cargo.toml --example seeds -- OUT_DIR [CORPUS_DIR]`
 //! writes `OUT_DIR/<target>/seed-<hash>` (run by `fuzz/seeds.sh`).
@@ -55,7 +55,7 @@ fn main() -> std::io::Result<()> {
     for target in TARGETS {
         let dir = out.join(target);
         std::fs::create_dir_all(&dir)?;
-        let mut seeds = msnp6::fuzzing::seeds(target, &files);
+        let mut seeds = msnp6_oracle::fuzzing::seeds(target, &files);
         seeds.extend(
             extra
                 .iter()

@@ -20,12 +20,12 @@
 //! * [`validate`] — whether decoded values are the documented ones, and what a server answers.
 //! * [`message`] — the MIME payloads of `MSG`.
 //! * [`auth`] — QRY responses and MD5 login digests.
-//! * [`transcript`] — the transcript file format; [`check`] — `msnp6 transcript check` line by
-//!   line.
-//! * [`model`] and [`monitor`] — the reference state machine: a predictor of what a correct server
-//!   sends, and a monitor judging a transcript against it (`msnp6 transcript verify`).
 //! * `codec` (feature `tokio`) — `tokio-util` codec over the framer; `fuzzing` (feature
-//!   `fuzzing`) — the fuzz oracles.
+//!   `fuzzing`) — the fuzz oracles of the codec.
+//!
+//! This crate is the codec only. The reference state machine (a predictor of what a correct
+//! server sends and a monitor judging observed traffic), the transcript reader and
+//! `msnp6 transcript check` are in the crate `msnp6-oracle` (`oracle/`).
 //!
 //! ```
 //! use msnp6::{Decoder, Direction, ServerKind};
@@ -42,7 +42,6 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
-pub mod check;
 pub mod commands;
 mod decode;
 pub mod error;
@@ -52,9 +51,6 @@ mod framer;
 pub mod fuzzing;
 pub(crate) mod grammar;
 pub mod message;
-pub mod model;
-pub mod monitor;
-pub mod transcript;
 pub mod types;
 pub mod validate;
 

@@ -3,10 +3,10 @@
 use core::fmt;
 use core::str::FromStr;
 
-/// Who sent a line (transcript prefix `C:` or `S:`).
+/// Who sent a line (transcript prefix `C:` or `S:`). Exhaustive: a line has two ends (reference
+/// §1), so code that matches on it need not guess at a third.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[non_exhaustive]
 pub enum Direction {
     /// Client to server (`C:`).
     ClientToServer,
@@ -35,10 +35,9 @@ impl fmt::Display for Direction {
     }
 }
 
-/// The three kinds of MSNP server (reference §1.5).
+/// The three kinds of MSNP server (reference §1.5). Exhaustive: the protocol has these three.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-#[non_exhaustive]
 pub enum ServerKind {
     /// Dispatch server: first server of the login chain.
     Dispatch,

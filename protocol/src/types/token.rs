@@ -77,6 +77,23 @@ macro_rules! bytes_newtype {
             }
         }
 
+        impl $name<'static> {
+            /// Builds a value from a literal written in the program, such as a default or a
+            /// placeholder (`Handle::from_static(b"Hotmail")`).
+            ///
+            /// # Panics
+            ///
+            /// When the literal breaks the value's rule: a mistake in the program, never in its
+            /// input (for bytes that come from input, use [`new`](Self::new)).
+            #[track_caller]
+            pub fn from_static(bytes: &'static [u8]) -> Self {
+                match Self::new(bytes) {
+                    Ok(value) => value,
+                    Err(e) => panic!(concat!("invalid ", stringify!($name), " literal: {}"), e),
+                }
+            }
+        }
+
         impl fmt::Display for $name<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 fmt_bytes(&self.0, f)
@@ -383,6 +400,22 @@ fn check_list(bytes: &[u8]) -> Result<(), InvalidValue> {
         });
     }
     Ok(())
+}
+
+impl TokenList<'static> {
+    /// Builds a list from a literal written in the program (`TokenList::from_static(b"MSNP6")`).
+    ///
+    /// # Panics
+    ///
+    /// When the literal is not a list of tokens: a mistake in the program, never in its input
+    /// (for bytes that come from input, use [`new`](Self::new)).
+    #[track_caller]
+    pub fn from_static(bytes: &'static [u8]) -> Self {
+        match Self::new(bytes) {
+            Ok(list) => list,
+            Err(e) => panic!("invalid TokenList literal: {e}"),
+        }
+    }
 }
 
 impl fmt::Debug for TokenList<'_> {
