@@ -122,10 +122,10 @@ fn attempt(line: &ProtocolLine, decoder: &Decoder) -> Result<Attempt, (String, b
         Command::Error(e) => e.code.to_string(),
         c => c.verb().to_owned(),
     };
-    let reencoded = if decoded.consumed != frame.len() {
+    let reencoded = if decoded.len != frame.len() {
         Err(format!(
             "decoding used {} of {} bytes",
-            decoded.consumed,
+            decoded.len,
             frame.len()
         ))
     } else {

@@ -171,7 +171,7 @@ impl tokio_util::codec::Decoder for Msnp6Codec {
         let decoded = self
             .decoder
             .decode(src)
-            .map(|d| (d.command.into_owned(), d.warnings, d.consumed));
+            .map(|d| (d.command.into_owned(), d.warnings, d.len));
         match decoded {
             Ok((command, warnings, len)) => {
                 let frame = Frame {

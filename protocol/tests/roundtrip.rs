@@ -42,7 +42,7 @@ fn check_roundtrip(ctx: Context, cmd: &Command<'static>) -> Result<(), TestCaseE
         "{:?}",
         String::from_utf8_lossy(&bytes)
     );
-    prop_assert_eq!(strict.consumed, bytes.len());
+    prop_assert_eq!(strict.len, bytes.len());
     prop_assert!(strict.warnings.is_empty());
     // (b) decode → encode.
     prop_assert_eq!(strict.command.to_bytes(), bytes.clone());
@@ -59,7 +59,7 @@ fn check_roundtrip(ctx: Context, cmd: &Command<'static>) -> Result<(), TestCaseE
         .decode(&bytes)
         .map_err(|e| TestCaseError::fail(format!("lenient: {e:?}")))?;
     prop_assert_eq!(&lenient.command, cmd);
-    prop_assert_eq!(lenient.consumed, bytes.len());
+    prop_assert_eq!(lenient.len, bytes.len());
     prop_assert!(
         lenient.warnings.is_empty(),
         "{:?}",
@@ -164,7 +164,7 @@ proptest! {
                 TestCaseError::fail(format!("lenient rejects {m:?}: {e:?}"))
             })?;
             prop_assert_eq!(&d.command, &cmd);
-            prop_assert_eq!(d.consumed, mutated.len());
+            prop_assert_eq!(d.len, mutated.len());
             prop_assert_eq!(d.warnings.iter().collect::<Vec<_>>(), vec![w]);
         }
     }
@@ -183,10 +183,10 @@ proptest! {
         let lf = buf.iter().position(|&b| b == b'\n').expect("LF");
         match decoder(ctx, mode).decode(&buf) {
             Ok(d) => {
-                prop_assert!(d.consumed <= buf.len());
+                prop_assert!(d.len <= buf.len());
                 let again = d.command.to_bytes();
                 if d.warnings.is_empty() {
-                    prop_assert_eq!(&again[..], &buf[..d.consumed], "{:?}", d.command);
+                    prop_assert_eq!(&again[..], &buf[..d.len], "{:?}", d.command);
                 }
                 // The re-encoding is canonical: it decodes strictly to the same value.
                 let canon = decoder(ctx, Mode::Strict).decode(&again);

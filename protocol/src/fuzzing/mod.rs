@@ -182,7 +182,7 @@ fn check_line_api(d: &Decoder, data: &[u8], result: &Result<Decoded<'_>, DecodeE
             let mut command = frame.command.clone();
             command.set_payload(crate::Payload::default());
             assert_eq!(l.command, command, "decode_line and decode differ ({d:?})");
-            assert_eq!(l.consumed, line.len());
+            assert_eq!(l.len, line.len());
         }
         // Where `decode` saw a complete line, `decode_line` fails on it the same way (a bare
         // LF in strict mode and a payload over the limit are the line end's and the payload's
@@ -198,7 +198,7 @@ fn check_line_api(d: &Decoder, data: &[u8], result: &Result<Decoded<'_>, DecodeE
 }
 
 fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
-    let consumed = frame.consumed;
+    let consumed = frame.len;
     let command = &frame.command;
     assert!(
         consumed > 0 && consumed <= data.len(),
@@ -255,7 +255,7 @@ fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
         )
     });
     assert_eq!(&re.command, command, "encode then decode changed the value");
-    assert_eq!(re.consumed, bytes.len(), "decoding the encoding left bytes");
+    assert_eq!(re.len, bytes.len(), "decoding the encoding left bytes");
     assert_eq!(re.warnings, Warnings::NONE);
 
     // Canonical: without deviations, the encoding is the input, byte for byte.
@@ -451,9 +451,9 @@ fn reference_events(d: &Decoder, data: &[u8]) -> Vec<Event> {
                     command: frame.command.into_owned(),
                     warnings: frame.warnings,
                     offset: pos as u64,
-                    len: frame.consumed,
+                    len: frame.len,
                 });
-                pos += frame.consumed;
+                pos += frame.len;
             }
             Err(DecodeError::Incomplete) => break,
             Err(error) => {
@@ -580,7 +580,7 @@ pub fn roundtrip_typed(data: &[u8]) {
                 )
             });
             assert_eq!(frame.command, command, "{context:?} {mode:?}");
-            assert_eq!(frame.consumed, bytes.len());
+            assert_eq!(frame.len, bytes.len());
             assert!(frame.warnings.is_empty(), "warnings {:?}", frame.warnings);
         }
     }

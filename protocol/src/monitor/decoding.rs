@@ -50,11 +50,11 @@ pub(crate) fn decode(
     }
     let decoded = decoder.decode(&frame).map_err(fail)?;
     if mode == Mode::Strict {
-        if decoded.consumed != frame.len() {
+        if decoded.len != frame.len() {
             return Err(Failure {
                 message: format!(
                     "decoding used {} of {} bytes",
-                    decoded.consumed,
+                    decoded.len,
                     frame.len()
                 ),
                 misplaced: false,
