@@ -55,7 +55,10 @@ fn each_variant_says_where() {
         );
     }
     // PayloadTooLong: the first byte of the declared length, in the input as it came.
-    assert_eq!(offset_of(strict, b"QRY 1 msmsgs@msnmsgr.com 33\r\n").1, Some(25));
+    assert_eq!(
+        offset_of(strict, b"QRY 1 msmsgs@msnmsgr.com 33\r\n").1,
+        Some(25)
+    );
     assert_eq!(
         offset_of(lenient, b"QRY  1 msmsgs@msnmsgr.com \t33 \n").1,
         Some(27)
@@ -122,8 +125,22 @@ fn protocolish() -> impl Strategy<Value = Vec<u8>> {
     vec(prop::sample::select(pieces), 0..24).prop_map(|v| v.concat())
 }
 
+/// 2000 cases; failures persist to `proptest-regressions/error_offsets.txt`.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 2000,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../proptest-regressions/error_offsets.txt"
+            )),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(config())]
 
     /// Every error's offset means what `DecodeError` documents.
     #[test]

@@ -13,6 +13,7 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
     Some(match target {
         "decode_line" => fuzzing::decode_line,
         "frame_stream" => fuzzing::frame_stream,
+        "codec_stream" => fuzzing::codec_stream,
         "roundtrip_typed" => fuzzing::roundtrip_typed,
         "strict_vs_lenient" => fuzzing::strict_vs_lenient,
         "challenge" => |data| fuzzing::challenge(data, &|parts| fuzzing::md5::md5(parts)),
@@ -21,9 +22,10 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
     })
 }
 
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "decode_line",
     "frame_stream",
+    "codec_stream",
     "roundtrip_typed",
     "strict_vs_lenient",
     "challenge",

@@ -7,6 +7,7 @@
 //! | --- | --- |
 //! | `decode_line` | [`decode_line`]: every context × mode; no panic, bounded work, encode∘decode = id, canonical bytes |
 //! | `frame_stream` | [`frame_stream`]: whole = split = a reference framer built on [`Decoder::decode`]; limits hold |
+//! | `codec_stream` | [`codec_stream`]: the tokio codec in chunks = the framer, under both policies (close, skip the line) |
 //! | `roundtrip_typed` | [`roundtrip_typed`]: an arbitrary valid [`Command`] encodes and decodes back, strict and lenient |
 //! | `strict_vs_lenient` | [`strict_vs_lenient`]: strict ⊆ lenient with the same value and no warnings; warnings ⇒ strict rejects |
 //! | `challenge` | [`challenge`]: QRY response and login digest = an independent MD5 |
@@ -28,9 +29,11 @@ use crate::transcript;
 use crate::types::{Dialect, Direction, ServerKind};
 
 mod arbitrary;
+mod codec;
 pub mod md5;
 
 pub use self::arbitrary::{VARIANTS, valid_contexts};
+pub use self::codec::codec_stream;
 
 /// The largest input an oracle looks at: longer inputs are cut (libFuzzer's default `-max_len`
 /// is 4096; the cut keeps replayed inputs bounded too).
@@ -808,8 +811,12 @@ pub fn transcript(data: &[u8]) {
 /// each protocol line as a wire frame (line, CR LF, rebuilt payload) for `decode_line` and
 /// `strict_vs_lenient` (plus its bare-LF form); each file's frames of one direction, as one
 /// stream in the file's first server context, for `frame_stream` (whole and in 1- and 7-byte
-/// chunks); the files themselves for `transcript`. Other targets get no transcript seeds.
+/// chunks), and the same under both policies for `codec_stream`; the files themselves for
+/// `transcript`. Other targets get no transcript seeds.
 pub fn seeds(target: &str, files: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    if target == "codec_stream" {
+        return codec::seeds(seeds("frame_stream", files));
+    }
     let mut out = Vec::new();
     for file in files {
         let t = transcript::parse(file);

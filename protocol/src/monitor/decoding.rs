@@ -52,11 +52,7 @@ pub(crate) fn decode(
     if mode == Mode::Strict {
         if decoded.len != frame.len() {
             return Err(Failure {
-                message: format!(
-                    "decoding used {} of {} bytes",
-                    decoded.len,
-                    frame.len()
-                ),
+                message: format!("decoding used {} of {} bytes", decoded.len, frame.len()),
                 misplaced: false,
             });
         }
