@@ -79,6 +79,7 @@ where
                 Ok(None) => break,
                 Err(e) => return ended(e, events),
             }
+            check_progress(&events, stream);
         }
         assert!(buf.is_empty(), "the codec left bytes in the read buffer");
         let n = held(codec);
@@ -95,7 +96,19 @@ where
             }
             Err(e) => return ended(e, events),
         }
+        check_progress(&events, stream);
     }
+}
+
+/// Each frame, and each skipped line, takes at least one byte of the stream: a codec yielding
+/// more items than that is stuck (it would loop for ever).
+fn check_progress(events: &[Event], stream: &[u8]) {
+    assert!(
+        events.len() <= stream.len(),
+        "{} items from {} bytes: the codec makes no progress",
+        events.len(),
+        stream.len()
+    );
 }
 
 /// After a run that ended with `error`: the codec repeats it, whatever arrives, and keeps
@@ -157,8 +170,8 @@ fn check_encoder(d: &Decoder, events: &[Event]) {
 ///   and repeats it afterwards, whatever arrives;
 /// * at the end of the stream, it reports a truncated frame exactly when the framer holds
 ///   bytes of one;
-/// * it takes every byte out of the read buffer and keeps at most one frame's worth
-///   (`max_line + 2 + payload limit`);
+/// * it takes every byte out of the read buffer, keeps at most one frame's worth
+///   (`max_line + 2 + payload limit`), and yields no more items than the stream has bytes;
 /// * what it decoded, encoded by its `Encoder` and decoded again strictly, gives the same
 ///   commands.
 pub fn codec_stream(data: &[u8]) {
