@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root="${1:-corpus-min}"
-targets=(decode_line frame_stream roundtrip_typed strict_vs_lenient challenge transcript)
+targets=(decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript)
 host=$(rustc +nightly -vV | sed -n 's/^host: //p')
 llvm="$(rustc +nightly --print sysroot)/lib/rustlib/$host/bin"
 [ -x "$llvm/llvm-cov" ] || { echo "llvm-tools missing: rustup component add llvm-tools-preview --toolchain nightly"; exit 2; }

@@ -107,10 +107,10 @@ fn prefix(s: &Stream, max: usize) -> &[u8] {
     let mut pos = 0;
     while pos < s.bytes.len() {
         let f = d.decode(&s.bytes[pos..]).expect("the workload decodes");
-        if pos + f.consumed > max {
+        if pos + f.len > max {
             break;
         }
-        pos += f.consumed;
+        pos += f.len;
     }
     &s.bytes[..pos]
 }
@@ -144,7 +144,7 @@ fn bench_encode(c: &mut Criterion, w: &Workload) {
             let mut v = Vec::new();
             while pos < s.bytes.len() {
                 let f = d.decode(&s.bytes[pos..]).expect("the workload decodes");
-                pos += f.consumed;
+                pos += f.len;
                 v.push(f.command);
             }
             v
@@ -273,11 +273,11 @@ fn bench_commands(c: &mut Criterion) {
     for &(verb, direction, server, frame) in HOT {
         let d = Decoder::new(direction, server);
         let decoded = d.decode(frame).expect("hot command decodes");
-        assert_eq!(decoded.consumed, frame.len(), "{verb}");
+        assert_eq!(decoded.len, frame.len(), "{verb}");
         assert_eq!(decoded.command.verb(), verb);
         g.throughput(Throughput::Bytes(frame.len() as u64));
         g.bench_with_input(BenchmarkId::new("decode", verb), frame, |b, frame| {
-            b.iter(|| d.decode(black_box(frame)).map(|f| f.consumed))
+            b.iter(|| d.decode(black_box(frame)).map(|f| f.len))
         });
         let verbs = baseline::payload_verbs(direction);
         g.bench_with_input(BenchmarkId::new("split_array", verb), frame, |b, frame| {

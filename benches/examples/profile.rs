@@ -61,7 +61,7 @@ fn ratio(rounds: usize) {
                 while pos < s.bytes.len() {
                     let r = d.decode(&s.bytes[pos..]);
                     match black_box(&r) {
-                        Ok(f) => pos += f.consumed,
+                        Ok(f) => pos += f.len,
                         Err(e) => panic!("decode: {e}"),
                     }
                     n += 1;

@@ -206,10 +206,10 @@ fn prefix_len(s: &msnp6_benches::Stream, max: usize) -> usize {
         let Ok(f) = d.decode(&s.bytes[pos..]) else {
             break;
         };
-        if pos + f.consumed > max {
+        if pos + f.len > max {
             break;
         }
-        pos += f.consumed;
+        pos += f.len;
     }
     pos
 }

@@ -180,11 +180,11 @@ impl Workload {
                 *mix.per_verb.entry(verb).or_default() += 1;
                 mix.commands += 1;
                 mix.payload_bytes += payload;
-                mix.line_bytes += f.consumed - payload;
+                mix.line_bytes += f.len - payload;
                 if payload > 0 {
                     mix.payloads += 1;
                 }
-                pos += f.consumed;
+                pos += f.len;
                 commands += 1;
             }
             mix.per_stream.push((s.name, s.bytes.len(), commands));
@@ -961,7 +961,7 @@ pub mod drive {
         while pos < bytes.len() {
             let f = d.decode(&bytes[pos..]).expect("the stream decodes");
             black_box(&f.command);
-            pos += f.consumed;
+            pos += f.len;
             n += 1;
         }
         n

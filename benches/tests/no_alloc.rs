@@ -68,7 +68,7 @@ fn no_allocation_per_command() {
             let mut v = Vec::new();
             while pos < s.bytes.len() {
                 let f = d.decode(&s.bytes[pos..]).expect("decode");
-                pos += f.consumed;
+                pos += f.len;
                 v.push(f.command);
             }
             v

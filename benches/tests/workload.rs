@@ -27,7 +27,7 @@ fn decodes_completely_and_reencodes_byte_exact() {
                     .unwrap_or_else(|e| panic!("seed {} {} at {pos}: {e}", w.seed, s.name));
                 assert!(f.warnings.is_empty());
                 f.command.encode(&mut out);
-                pos += f.consumed;
+                pos += f.len;
             }
             assert_eq!(pos, s.bytes.len(), "{}: decoded to the last byte", s.name);
             assert!(out == s.bytes, "seed {} {}: byte-exact", w.seed, s.name);
@@ -60,8 +60,8 @@ fn framer_sees_the_same_frames_in_any_chunking() {
             let mut pos = 0;
             while pos < s.bytes.len() {
                 let f = d.decode(&s.bytes[pos..]).expect("decode");
-                v.push((pos as u64, f.consumed));
-                pos += f.consumed;
+                v.push((pos as u64, f.len));
+                pos += f.len;
             }
             v
         };
@@ -91,8 +91,8 @@ fn baselines_see_the_same_frames() {
         while pos < s.bytes.len() {
             let f = d.decode(&s.bytes[pos..]).expect("decode");
             let payload = f.command.payload().map_or(0, |p| p.len());
-            lines.push(s.bytes[pos..pos + f.consumed - payload - 2].to_vec());
-            pos += f.consumed;
+            lines.push(s.bytes[pos..pos + f.len - payload - 2].to_vec());
+            pos += f.len;
         }
         let mut a = Vec::new();
         assert_eq!(

@@ -6,9 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "decode_line",
     "frame_stream",
+    "codec_stream",
     "roundtrip_typed",
     "strict_vs_lenient",
     "challenge",

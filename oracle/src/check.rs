@@ -164,10 +164,10 @@ pub fn decode_line(line: &ProtocolLine, decoder: &Decoder) -> Result<LineDecoded
 /// Decodes one whole frame (command line, CR LF, payload) with `decoder` and re-encodes it.
 pub fn decode_frame(frame: &[u8], decoder: &Decoder) -> Result<LineDecoded, LineError> {
     let decoded = decoder.decode(frame).map_err(|e| LineError::decode(&e))?;
-    let reencoded = if decoded.consumed != frame.len() {
+    let reencoded = if decoded.len != frame.len() {
         Err(format!(
             "decoding used {} of {} bytes",
-            decoded.consumed,
+            decoded.len,
             frame.len()
         ))
     } else {

@@ -168,8 +168,12 @@ pub fn transcript(data: &[u8]) {
 /// each protocol line as a wire frame (line, CR LF, rebuilt payload) for `decode_line` and
 /// `strict_vs_lenient` (plus its bare-LF form); each file's frames of one direction, as one
 /// stream in the file's first server context, for `frame_stream` (whole and in 1- and 7-byte
-/// chunks); the files themselves for `transcript`. Other targets get no transcript seeds.
+/// chunks), and the same under both policies for `codec_stream`; the files themselves for
+/// `transcript`. Other targets get no transcript seeds.
 pub fn seeds(target: &str, files: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    if target == "codec_stream" {
+        return msnp6::fuzzing::codec_stream_seeds(seeds("frame_stream", files));
+    }
     let mut out = Vec::new();
     for file in files {
         let t = transcript::parse(file);

@@ -42,7 +42,7 @@ fn decode_client(kind: ServerKind, text: &str) -> Command<'static> {
     let d = Decoder::new(Direction::ClientToServer, kind)
         .decode(&bytes)
         .unwrap_or_else(|e| panic!("{text:?}: {e}"));
-    assert_eq!(d.consumed, bytes.len(), "{text:?}");
+    assert_eq!(d.len, bytes.len(), "{text:?}");
     d.command.into_owned()
 }
 

@@ -2,25 +2,38 @@
 //! `FramedWrite`) to read frames from and write commands to an async connection. Enabled by the
 //! `tokio` feature.
 //!
-//! * Decoding yields a [`Frame<'static>`](Frame): the command (detached from the read buffer),
-//!   its lenient-mode warnings, its stream offset and its length. Framing is the
-//!   [`Decoder`]'s: one line up to CR LF, then, for a payload command, exactly the declared
-//!   number of bytes (reference §1.4).
-//! * The hard limits are the decoder's [`Limits`]: as soon as the read buffer holds more than
-//!   `max_line + 1` bytes without a line end, decoding fails with
-//!   [`DecodeError::LineTooLong`] (so the buffer grows by at most one read past the limit), and
-//!   a payload longer than its limit is [`DecodeError::PayloadTooLong`] as soon as its command
-//!   line has arrived, before the payload is buffered. Once a line has arrived, room for its
-//!   whole frame is reserved in the buffer.
-//! * Encoding writes [`Command::encode`]: the line, CR LF, and the payload.
+//! The codec is a thin adapter over the [`Framer`]: the bytes of each read are handed to it,
+//! and its frames come out detached from its buffer ([`Frame<'static>`](Frame): command,
+//! lenient-mode warnings, stream offset, length). So framing, limits and errors are the
+//! framer's, and the `codec_stream` fuzz target checks that the codec, fed in arbitrary
+//! chunks, gives exactly the framer's frames and errors (`msnp6::fuzzing::codec_stream`):
 //!
-//! # Errors close the connection
-//! Any decode error — an invalid line, a misplaced verb, a line or payload over the limits — is
-//! returned as [`CodecError::Decode`], and a server answers it by closing the connection
-//! (reference §14: "an unknown command … disconnect"). `Framed` ends the stream after the first
-//! error; the codec itself consumes nothing of the offending frame, so calling it again returns
-//! the same error. A connection closed in the middle of a frame is [`CodecError::Io`] with
-//! [`std::io::ErrorKind::UnexpectedEof`].
+//! * a frame is one line up to CR LF, then, for a payload command, exactly the declared number
+//!   of bytes (reference §1.4);
+//! * the hard limits are the decoder's [`Limits`]: once more than `max_line + 1` bytes have
+//!   arrived without a line end, decoding fails with [`DecodeError::LineTooLong`], and a
+//!   payload longer than its limit is [`DecodeError::PayloadTooLong`] as soon as its command
+//!   line has arrived, before the payload is buffered. The codec takes every byte out of the
+//!   read buffer at each call, and between reads holds at most one frame's worth of bytes;
+//! * encoding writes [`Command::encode`]: the line, CR LF, and the payload.
+//!
+//! # After an invalid line: close, or skip it
+//! What happens after an invalid line (a grammar error or a misplaced verb) is the codec's
+//! type parameter, because it decides what the stream yields:
+//!
+//! * [`Close`] (the default, [`Msnp6Codec::new`]): the stream yields [`Frame`]s, and the first
+//!   error of any kind is [`CodecError::Decode`]. `Framed` ends the stream there; the codec
+//!   itself returns that error again on every later call and drops what arrives. This is what
+//!   a server does: it answers an unknown command, a known command out of state or a malformed
+//!   TrID by closing the connection (reference §14).
+//! * [`SkipLine`] ([`Msnp6Codec::skipping`]): the stream yields `Result<Frame, FrameError>`; an
+//!   invalid line is yielded as an `Err` item and skipped, and reading goes on after its line
+//!   end (the framer's rule: a payload the line may have announced is not trusted, so not
+//!   skipped). For readers that must see past a bad line: a client, a monitor, a proxy.
+//!
+//! Either way, an error that loses the framing — a line or a payload length over the limits —
+//! is [`CodecError::Decode`] and ends the stream, and a connection closed in the middle of a
+//! frame is [`CodecError::Io`] with [`std::io::ErrorKind::UnexpectedEof`].
 //!
 //! Decoding checks the shape of a line; whether its values are the documented ones, and what a
 //! server answers when they are not, is [`Command::validate`].
@@ -68,154 +81,183 @@
 //! # }
 //! ```
 //!
+//! A client reading a server stream past an invalid line:
+//!
+//! ```
+//! use futures_util::StreamExt;
+//! use msnp6::codec::Msnp6Codec;
+//! use msnp6::{Decoder, Direction, ServerKind};
+//! use tokio_util::codec::FramedRead;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), msnp6::codec::CodecError> {
+//! let input: &[u8] = b"QNG\r\nCHG x NLN\r\nQNG\r\n";
+//! let decoder = Decoder::new(Direction::ServerToClient, ServerKind::Notification);
+//! let mut items = FramedRead::new(input, Msnp6Codec::skipping(decoder));
+//! assert_eq!(items.next().await.transpose()?.unwrap().unwrap().command.verb(), "QNG");
+//! let bad = items.next().await.transpose()?.unwrap().unwrap_err();
+//! assert_eq!((bad.line_offset, bad.offset()), (5, 9));
+//! assert_eq!(items.next().await.transpose()?.unwrap().unwrap().offset, 16);
+//! assert!(items.next().await.is_none());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! [`Framed`]: tokio_util::codec::Framed
 //! [`Limits`]: crate::Limits
+//! [`DecodeError::LineTooLong`]: crate::DecodeError::LineTooLong
+//! [`DecodeError::PayloadTooLong`]: crate::DecodeError::PayloadTooLong
 
-use bytes::{Buf, BytesMut};
+use core::marker::PhantomData;
+
+use bytes::BytesMut;
 
 use crate::commands::Command;
 use crate::decode::Decoder;
-use crate::error::{DecodeError, Warnings};
-use crate::framer::Frame;
+use crate::framer::{Frame, FrameError, Framer};
 
 /// An error of [`Msnp6Codec`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodecError {
-    /// The bytes are not a valid frame (or exceed the limits): close the connection.
+    /// The bytes are not a valid frame (or exceed the limits), at the stream offset the error
+    /// tells: the stream ends here.
     #[error(transparent)]
-    Decode(#[from] DecodeError),
+    Decode(#[from] FrameError),
     /// Reading or writing failed, or the connection ended in the middle of a frame.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
-/// The MSNP6 codec for `tokio_util::codec::Framed`. See the [module documentation](self).
+/// What [`Msnp6Codec`] does after an invalid line: the stream ends with the error ([`Close`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Close;
+
+/// What [`Msnp6Codec`] does after an invalid line: yields its error as an item, skips the line
+/// and goes on ([`SkipLine`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SkipLine;
+
+/// The MSNP6 codec for `tokio_util::codec::Framed`, over a [`Framer`]; `P` ([`Close`] or
+/// [`SkipLine`]) says what happens after an invalid line. See the [module documentation](self).
 #[derive(Debug, Clone)]
-pub struct Msnp6Codec {
-    decoder: Decoder,
-    /// Stream offset of the first byte of the read buffer.
-    offset: u64,
-    /// How many bytes at the start of the read buffer hold no LF (the scan resumes there).
-    scanned: usize,
-    /// Length of the frame at the start of the read buffer, once its line has arrived.
-    pending: Option<usize>,
+pub struct Msnp6Codec<P = Close> {
+    framer: Framer,
+    /// Under [`Close`]: the error that closed the codec.
+    closed: Option<FrameError>,
     /// Reused encoding buffer.
     scratch: Vec<u8>,
+    policy: PhantomData<P>,
 }
 
-impl Msnp6Codec {
-    /// A codec decoding with `decoder` (its direction, server kind, dialect, mode and limits).
+impl Msnp6Codec<Close> {
+    /// A codec decoding with `decoder` (its direction, server kind, dialect, mode and limits)
+    /// that ends the stream at the first error.
     pub fn new(decoder: Decoder) -> Self {
+        Self::with_policy(decoder)
+    }
+}
+
+impl Msnp6Codec<SkipLine> {
+    /// A codec decoding with `decoder` that yields each invalid line's error as an item and goes
+    /// on after its line end; errors that lose the framing still end the stream.
+    pub fn skipping(decoder: Decoder) -> Self {
+        Self::with_policy(decoder)
+    }
+}
+
+impl<P> Msnp6Codec<P> {
+    fn with_policy(decoder: Decoder) -> Self {
         Msnp6Codec {
-            decoder,
-            offset: 0,
-            scanned: 0,
-            pending: None,
+            framer: Framer::new(decoder),
+            closed: None,
             scratch: Vec::new(),
+            policy: PhantomData,
         }
     }
 
     /// The decoder in use.
     pub fn decoder(&self) -> &Decoder {
-        &self.decoder
+        self.framer.decoder()
     }
 
-    /// Changes the decoder, e.g. to the dialect chosen by `VER`; takes effect at the next frame.
+    /// Changes the decoder, e.g. to the dialect chosen by `VER`; takes effect at the next line.
     pub fn set_decoder(&mut self, decoder: Decoder) {
-        self.decoder = decoder;
-        self.scanned = 0;
-        self.pending = None;
+        self.framer.set_decoder(decoder);
     }
 
-    /// The stream offset of the next frame: the number of bytes decoded so far. After an error,
-    /// the offset of the offending line.
-    pub fn stream_offset(&self) -> u64 {
-        self.offset
+    /// The framer underneath: how many bytes it holds, whether it is closed.
+    pub fn framer(&self) -> &Framer {
+        &self.framer
     }
 
-    /// The length of the frame at the start of `src` when its line has arrived but its payload
-    /// has not.
-    fn frame_len(&self, src: &[u8]) -> Option<usize> {
-        let mut warnings = Warnings::NONE;
-        let (len, term) = self.decoder.line_end(src, &mut warnings).ok()?;
-        let payload = self.decoder.payload_length(&src[..len]).ok()??;
-        Some(len + term + payload)
-    }
-}
-
-impl tokio_util::codec::Decoder for Msnp6Codec {
-    type Item = Frame<'static>;
-    type Error = CodecError;
-
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Frame<'static>>, CodecError> {
-        if let Some(total) = self.pending {
-            if src.len() < total {
-                src.reserve(total - src.len());
-                return Ok(None);
-            }
-        } else {
-            // Find the line end once, resuming where the last call stopped, so that a line
-            // arriving byte by byte costs linear time. The window is the decoder's.
-            let max_line = self.decoder.limits.max_line;
-            let window = src.len().min(max_line.saturating_add(2));
-            let from = self.scanned.min(window);
-            if memchr::memchr(b'\n', &src[from..window]).is_none() {
-                self.scanned = window;
-                if src.len() > max_line.saturating_add(1) {
-                    return Err(DecodeError::LineTooLong { limit: max_line }.into());
-                }
-                return Ok(None);
-            }
+    /// Hands the bytes of `src` to the framer (leaving `src` empty) and returns its next frame,
+    /// detached, or its error.
+    fn next(&mut self, src: &mut BytesMut) -> Result<Option<Frame<'static>>, FrameError> {
+        if !src.is_empty() {
+            self.framer.push(src);
+            src.clear();
         }
-        let decoded = self
-            .decoder
-            .decode(src)
-            .map(|d| (d.command.into_owned(), d.warnings, d.consumed));
-        match decoded {
-            Ok((command, warnings, len)) => {
-                let frame = Frame {
-                    command,
-                    warnings,
-                    offset: self.offset,
-                    len,
-                };
-                src.advance(len);
-                self.offset += len as u64;
-                self.scanned = 0;
-                self.pending = None;
-                Ok(Some(frame))
-            }
-            Err(DecodeError::Incomplete) => {
-                // The line is complete, so the payload is missing: remember the frame length
-                // and make room for all of it (it is within the payload limit).
-                self.pending = self.frame_len(src);
-                if let Some(total) = self.pending {
-                    src.reserve(total.saturating_sub(src.len()));
-                }
-                Ok(None)
-            }
-            Err(e) => Err(e.into()),
-        }
+        Ok(self.framer.next_frame()?.map(Frame::into_owned))
     }
 
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Frame<'static>>, CodecError> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
-            None if src.is_empty() => Ok(None),
-            None => Err(std::io::Error::new(
+    /// At the end of the stream: nothing may be left of a frame.
+    fn at_eof<T>(&self) -> Result<Option<T>, CodecError> {
+        match self.framer.buffered() {
+            0 => Ok(None),
+            n => Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
-                format!(
-                    "connection closed in the middle of a frame ({} bytes buffered)",
-                    src.len()
-                ),
+                format!("connection closed in the middle of a frame ({n} bytes buffered)"),
             )
             .into()),
         }
     }
 }
 
-impl<'c> tokio_util::codec::Encoder<&Command<'c>> for Msnp6Codec {
+impl tokio_util::codec::Decoder for Msnp6Codec<Close> {
+    type Item = Frame<'static>;
+    type Error = CodecError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Frame<'static>>, CodecError> {
+        if let Some(e) = &self.closed {
+            src.clear();
+            return Err(e.clone().into());
+        }
+        self.next(src).map_err(|e| {
+            self.closed = Some(e.clone());
+            e.into()
+        })
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Frame<'static>>, CodecError> {
+        match self.decode(src)? {
+            Some(frame) => Ok(Some(frame)),
+            None => self.at_eof(),
+        }
+    }
+}
+
+impl tokio_util::codec::Decoder for Msnp6Codec<SkipLine> {
+    type Item = Result<Frame<'static>, FrameError>;
+    type Error = CodecError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, CodecError> {
+        match self.next(src) {
+            Ok(frame) => Ok(frame.map(Ok)),
+            Err(e) if e.is_fatal() => Err(e.into()),
+            Err(e) => Ok(Some(Err(e))),
+        }
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, CodecError> {
+        match self.decode(src)? {
+            Some(item) => Ok(Some(item)),
+            None => self.at_eof(),
+        }
+    }
+}
+
+impl<'c, P> tokio_util::codec::Encoder<&Command<'c>> for Msnp6Codec<P> {
     type Error = CodecError;
 
     fn encode(&mut self, item: &Command<'c>, dst: &mut BytesMut) -> Result<(), CodecError> {
@@ -226,7 +268,7 @@ impl<'c> tokio_util::codec::Encoder<&Command<'c>> for Msnp6Codec {
     }
 }
 
-impl<'c> tokio_util::codec::Encoder<Command<'c>> for Msnp6Codec {
+impl<'c, P> tokio_util::codec::Encoder<Command<'c>> for Msnp6Codec<P> {
     type Error = CodecError;
 
     fn encode(&mut self, item: Command<'c>, dst: &mut BytesMut) -> Result<(), CodecError> {
@@ -242,7 +284,7 @@ mod tests {
 
     use super::*;
     use crate::commands::presence::Chg;
-    use crate::error::{Expected, Warning};
+    use crate::error::{DecodeError, Expected, Warning};
     use crate::types::{Direction, ServerKind, Status, TrId};
     use crate::{Limits, Mode};
 
@@ -262,7 +304,12 @@ mod tests {
     }
 
     #[track_caller]
-    fn decode_error(r: Result<Option<Frame<'static>>, CodecError>) -> DecodeError {
+    fn decode_error<T: std::fmt::Debug>(r: Result<Option<T>, CodecError>) -> DecodeError {
+        frame_error(r).error
+    }
+
+    #[track_caller]
+    fn frame_error<T: std::fmt::Debug>(r: Result<Option<T>, CodecError>) -> FrameError {
         match r {
             Err(CodecError::Decode(e)) => e,
             other => panic!("expected a decode error, got {other:?}"),
@@ -281,7 +328,7 @@ mod tests {
         assert_eq!(f.command.to_bytes(), b"VER 1 MSNP6 MSNP5 MSNP4 CVR0\r\n");
         assert_eq!((f.offset, f.len), (0, 30));
         assert!(buf.is_empty());
-        assert_eq!(c.stream_offset(), 30);
+        assert_eq!(c.framer().buffered(), 0);
     }
 
     #[test]
@@ -324,13 +371,15 @@ mod tests {
                 ("OUT".into(), 78, 5)
             ]
         );
-        assert_eq!(&buf[..], b"SYN");
+        // The codec takes every byte of the read buffer; the framer keeps the partial line.
+        assert!(buf.is_empty());
+        assert_eq!(c.framer().buffered(), 3);
         buf.extend_from_slice(b" 2 0\r\n");
         assert_eq!(frame(&mut c, &mut buf).offset, 83);
     }
 
     #[test]
-    fn switchboard_messages_and_buffer_reservation() {
+    fn switchboard_messages() {
         let mut c = codec(Direction::ServerToClient, ServerKind::Switchboard);
         let body =
             b"MIME-Version: 1.0\r\nContent-Type: text/plain;charset=UTF-8\r\n\r\nacknowledged";
@@ -338,8 +387,6 @@ mod tests {
         let mut buf = BytesMut::from(line.as_bytes());
         buf.extend_from_slice(&body[..10]);
         assert!(c.decode(&mut buf).expect("ok").is_none());
-        // Room for the whole frame is reserved once its line has arrived.
-        assert!(buf.capacity() >= line.len() + body.len());
         buf.extend_from_slice(&body[10..]);
         buf.extend_from_slice(b"ACK 1\r\n");
         let f = frame(&mut c, &mut buf);
@@ -360,22 +407,65 @@ mod tests {
     }
 
     #[test]
-    fn invalid_line_is_an_error_and_stays_one() {
+    fn close_after_an_invalid_line() {
         let mut c = client_ns();
         let mut buf = BytesMut::from(&b"PNG\r\nCHG x NLN\r\nPNG\r\n"[..]);
         frame(&mut c, &mut buf);
-        let e = decode_error(c.decode(&mut buf));
+        let e = frame_error(c.decode(&mut buf));
         assert_eq!(
             e,
-            DecodeError::Invalid {
-                offset: 4,
-                expected: Expected::TrId
+            FrameError {
+                line_offset: 5,
+                error: DecodeError::Invalid {
+                    offset: 4,
+                    expected: Expected::TrId
+                }
             }
         );
-        assert_eq!(c.stream_offset(), 5);
-        // Nothing of the offending frame is consumed: the same error again.
-        assert_eq!(decode_error(c.decode(&mut buf)), e);
-        assert_eq!(buf.len(), 16);
+        // Closed: the same error again, whatever arrives, and nothing is kept.
+        buf.extend_from_slice(b"PNG\r\n");
+        assert_eq!(frame_error(c.decode(&mut buf)), e);
+        assert!(buf.is_empty());
+        assert_eq!(frame_error(c.decode_eof(&mut buf)), e);
+    }
+
+    #[test]
+    fn skip_an_invalid_line() {
+        let mut c = Msnp6Codec::skipping(Decoder::new(
+            Direction::ClientToServer,
+            ServerKind::Notification,
+        ));
+        // The invalid line announces a payload: it is not trusted, so not skipped.
+        let mut buf = BytesMut::from(&b"PNG\r\nQRY x msmsgs@msnmsgr.com 5\r\nCHG 9 NLN\r\nPN"[..]);
+        let mut items = Vec::new();
+        while let Some(item) = c.decode(&mut buf).expect("no fatal error") {
+            items.push(item.map(|f| (f.command.verb().to_owned(), f.offset)));
+        }
+        assert_eq!(
+            items,
+            [
+                Ok(("PNG".to_owned(), 0)),
+                Err(FrameError {
+                    line_offset: 5,
+                    error: DecodeError::Invalid {
+                        offset: 4,
+                        expected: Expected::TrId
+                    }
+                }),
+                Ok(("CHG".to_owned(), 33)),
+            ]
+        );
+        assert_eq!(c.framer().buffered(), 2);
+        buf.extend_from_slice(b"G\r\n");
+        assert!(matches!(c.decode_eof(&mut buf), Ok(Some(Ok(f))) if f.offset == 44));
+        assert!(matches!(c.decode_eof(&mut buf), Ok(None)));
+        // A line over the limit still ends the stream.
+        let mut long = BytesMut::from(&[b'A'; 2050][..]);
+        assert!(matches!(
+            decode_error(c.decode(&mut long)),
+            DecodeError::LineTooLong { limit: 2048 }
+        ));
+        assert!(c.framer().is_closed());
     }
 
     #[test]
@@ -489,7 +579,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let mut buf = BytesMut::from(&QRY[..40]);
-        assert!(matches!(c.decode_eof(&mut buf), Err(CodecError::Io(_))));
+        assert!(matches!(
+            client_ns().decode_eof(&mut buf),
+            Err(CodecError::Io(_))
+        ));
         let mut empty = BytesMut::new();
         assert!(client_ns().decode_eof(&mut empty).expect("ok").is_none());
     }
@@ -498,11 +591,16 @@ mod tests {
     /// verified flag).
     #[test]
     fn dialect_change() {
+        let usr: &[u8] = b"USR 7 OK example@hotmail.com example%20user\r\n";
         let mut c = codec(Direction::ServerToClient, ServerKind::Notification);
-        let mut buf = BytesMut::from(&b"USR 7 OK example@hotmail.com example%20user\r\n"[..]);
-        assert!(c.decode(&mut buf).is_err());
+        assert!(c.decode(&mut BytesMut::from(usr)).is_err());
+        // Both lines arrive in one read; the dialect changes after the first frame.
+        let mut buf = BytesMut::from(&b"VER 1 MSNP5\r\n"[..]);
+        buf.extend_from_slice(usr);
+        let mut c = codec(Direction::ServerToClient, ServerKind::Notification);
+        assert_eq!(frame(&mut c, &mut buf).command.verb(), "VER");
         c.set_decoder(c.decoder().with_dialect(crate::Dialect::Msnp5));
-        assert_eq!(frame(&mut c, &mut buf).command.verb(), "USR");
+        assert_eq!(frame(&mut c, &mut buf).offset, 13);
     }
 
     #[test]
@@ -568,12 +666,16 @@ mod tests {
         });
         let mut framed = FramedRead::new(server, client_ns());
         match framed.next().await {
-            Some(Err(CodecError::Decode(DecodeError::LineTooLong { limit: 2048 }))) => {}
+            Some(Err(CodecError::Decode(FrameError {
+                line_offset: 0,
+                error: DecodeError::LineTooLong { limit: 2048 },
+            }))) => {}
             other => panic!("{other:?}"),
         }
-        // One read (tokio-util reads into an 8 KiB buffer) past the limit at most.
-        let buffered = framed.read_buffer().len();
-        assert!(buffered > 2049 && buffered <= 8 * 1024, "{buffered}");
+        // The codec took the read buffer's bytes; the closed framer keeps none.
+        assert!(framed.read_buffer().is_empty());
+        assert!(framed.decoder().framer().is_closed());
+        assert_eq!(framed.decoder().framer().buffered(), 0);
         assert!(
             framed.next().await.is_none(),
             "the stream ends after an error"

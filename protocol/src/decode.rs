@@ -71,7 +71,11 @@ impl Limits {
     }
 }
 
-/// A decoded frame.
+/// A frame decoded from the start of a buffer ([`Decoder::decode`]).
+///
+/// A [`Frame`](crate::Frame) of the [`Framer`](crate::Framer) is the same with one field more:
+/// where the frame was in the stream, which only a reader of the stream knows. Both count the
+/// frame's bytes in `len` (line, line end and payload: how far to advance in the input).
 ///
 /// It is about 140 bytes (the widest unboxed command form decides; the rare wide ones are
 /// boxed). Where frames are decoded at line rate, borrow the result where [`Decoder::decode`]
@@ -83,7 +87,7 @@ pub struct Decoded<'a> {
     /// The command, with its payload attached.
     pub command: Command<'a>,
     /// How many input bytes it took: line, line end and payload.
-    pub consumed: usize,
+    pub len: usize,
     /// What lenient mode had to accept (always empty in strict mode).
     pub warnings: Warnings,
 }
@@ -96,7 +100,7 @@ pub struct Decoded<'a> {
 /// let d = Decoder::new(Direction::ServerToClient, ServerKind::Notification);
 /// let frame = d.decode(b"CHL 0 11111111111111111111\r\n").unwrap();
 /// assert!(matches!(frame.command, Command::Chl(_)));
-/// assert_eq!(frame.consumed, 28);
+/// assert_eq!(frame.len, 28);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Decoder {
@@ -258,7 +262,7 @@ impl Decoder {
         let LineParse { command, .. } = self.parse_line(line, &mut warnings)?;
         Ok(Decoded {
             command,
-            consumed: line.len(),
+            len: line.len(),
             warnings,
         })
     }
@@ -370,7 +374,7 @@ impl<'a> LineSink<'a> for FrameSink<'a, '_> {
         match payload {
             // Built in place: no move of the whole `Command`.
             None => Ok(Decoded {
-                consumed: self.line_length(end)?,
+                len: self.line_length(end)?,
                 command: wrap(form),
                 warnings: self.warnings,
             }),
@@ -385,7 +389,7 @@ impl<'a> LineSink<'a> for FrameSink<'a, '_> {
         payload: Option<(usize, u32)>,
         end: usize,
     ) -> Result<Decoded<'a>, DecodeError> {
-        let mut consumed = self.line_length(end)?;
+        let mut len = self.line_length(end)?;
         if let Some((offset, declared)) = payload {
             let d = self.decoder;
             let limit = d.limits.payload_limit(&command, d.context.server);
@@ -398,18 +402,18 @@ impl<'a> LineSink<'a> for FrameSink<'a, '_> {
                     limit,
                 });
             }
-            let Some(body) = self.buf.get(consumed..consumed + declared) else {
+            let Some(body) = self.buf.get(len..len + declared) else {
                 if let Some(frame_len) = self.frame_len {
-                    frame_len.set(Some(consumed + declared));
+                    frame_len.set(Some(len + declared));
                 }
                 return Err(DecodeError::Incomplete);
             };
             command.set_payload(Payload::new(body));
-            consumed += declared;
+            len += declared;
         }
         Ok(Decoded {
             command,
-            consumed,
+            len,
             warnings: self.warnings,
         })
     }
@@ -552,7 +556,7 @@ mod tests {
             d.decode(b"CHG 1 NLN\r").err(),
             Some(DecodeError::Incomplete)
         );
-        assert_eq!(d.decode(b"CHG 1 NLN\r\n").map(|f| f.consumed), Ok(11));
+        assert_eq!(d.decode(b"CHG 1 NLN\r\n").map(|f| f.len), Ok(11));
         let mut framer = crate::Framer::new(d);
         framer.push(b"CHG 1 NLN\r");
         assert!(matches!(framer.next_frame(), Ok(None)));

@@ -65,7 +65,20 @@ pub enum Misplacement {
     WrongServer,
 }
 
-/// Why decoding failed. Offsets are 0-based byte offsets into the command line.
+/// Why decoding failed.
+///
+/// Every error but [`Incomplete`](DecodeError::Incomplete) says where, as a 0-based byte offset
+/// from the first byte of the command line ([`DecodeError::offset`]); in the input of a lenient
+/// decoder, leading whitespace included. [`FrameError::offset`](crate::FrameError::offset) turns
+/// it into a stream offset.
+///
+/// | variant | offset |
+/// | --- | --- |
+/// | `Incomplete` | none: nothing is wrong yet, more input is needed |
+/// | `Invalid` | the first byte the grammar could not take (the line's length when a parameter is missing) |
+/// | `Misplaced` | 0: the line as a whole cannot appear here, from its first byte |
+/// | `LineTooLong` | the limit: the first byte past it, which is not the line end |
+/// | `PayloadTooLong` | the first byte of the declared length |
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DecodeError {
@@ -120,7 +133,20 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
-    /// The byte offset into the command line where the error was found, if there is one.
+    /// Where the error was found: a byte offset from the first byte of the command line (see the
+    /// table on [`DecodeError`]); `None` only for `Incomplete`.
+    ///
+    /// ```
+    /// use msnp6::{DecodeError, Decoder, Direction, Limits, ServerKind};
+    /// let d = Decoder::new(Direction::ClientToServer, ServerKind::Notification);
+    /// // The TrID `x` is at byte 4.
+    /// assert_eq!(d.decode(b"CHG x NLN\r\n").unwrap_err().offset(), Some(4));
+    /// // A line over a 9-byte limit: byte 9 is the first past it.
+    /// let short = d.with_limits(Limits { max_line: 9, ..Limits::default() });
+    /// assert_eq!(short.decode(b"CHG 1 NLN 0\r\n").unwrap_err().offset(), Some(9));
+    /// assert_eq!(d.decode(b"CHG 1").unwrap_err(), DecodeError::Incomplete);
+    /// assert_eq!(DecodeError::Incomplete.offset(), None);
+    /// ```
     pub fn offset(&self) -> Option<usize> {
         match self {
             DecodeError::Invalid { offset, .. } | DecodeError::PayloadTooLong { offset, .. } => {

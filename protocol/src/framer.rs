@@ -24,7 +24,10 @@ use crate::commands::Command;
 use crate::decode::{Decoded, Decoder};
 use crate::error::{DecodeError, Warnings};
 
-/// One frame: a command (with its payload) and where it was in the stream.
+/// One frame of a stream: a command (with its payload) and where it was in the stream.
+///
+/// A [`Decoded`] (what [`Decoder::decode`] gives for the start of a buffer) plus the frame's
+/// stream offset: `command`, `warnings` and `len` mean the same in both.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Frame<'b> {
     /// The command.
@@ -38,6 +41,16 @@ pub struct Frame<'b> {
 }
 
 impl<'b> Frame<'b> {
+    /// The frame detached from the framer's buffer (its command and payload copied).
+    pub fn into_owned(self) -> Frame<'static> {
+        Frame {
+            command: self.command.into_owned(),
+            warnings: self.warnings,
+            offset: self.offset,
+            len: self.len,
+        }
+    }
+
     /// The frame of a decoded command that starts at stream offset `offset`.
     #[inline]
     fn of(d: Decoded<'b>, offset: u64) -> Self {
@@ -45,12 +58,16 @@ impl<'b> Frame<'b> {
             command: d.command,
             warnings: d.warnings,
             offset,
-            len: d.consumed,
+            len: d.len,
         }
     }
 }
 
 /// A framing error: the decode error and the stream offset of the line it concerns.
+///
+/// Never [`DecodeError::Incomplete`] (the framer waits for more bytes instead), so the error
+/// always has an [`offset`](DecodeError::offset), and [`FrameError::offset`] is where in the
+/// stream it was found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("at stream offset {line_offset}: {error}")]
 pub struct FrameError {
@@ -61,6 +78,22 @@ pub struct FrameError {
 }
 
 impl FrameError {
+    /// The stream offset where the error was found: `line_offset` plus the error's offset in
+    /// its line (see [`DecodeError`] for each variant's).
+    ///
+    /// ```
+    /// use msnp6::{Decoder, Direction, Framer, ServerKind};
+    /// let mut f = Framer::new(Decoder::new(Direction::ClientToServer, ServerKind::Notification));
+    /// f.push(b"PNG\r\nCHG x NLN\r\n");
+    /// assert!(f.next_frame().unwrap().is_some());
+    /// let e = f.next_frame().unwrap_err();
+    /// // The line starts at byte 5; its TrID `x` is byte 4 of the line.
+    /// assert_eq!((e.line_offset, e.offset()), (5, 9));
+    /// ```
+    pub fn offset(&self) -> u64 {
+        self.line_offset + self.error.offset().unwrap_or(0) as u64
+    }
+
     /// Whether the framer is closed after this error (framing lost).
     pub fn is_fatal(&self) -> bool {
         matches!(
@@ -196,7 +229,7 @@ impl Framer {
             match s.decoder.decode_one_pass(&buf[s.start..], Some(&frame_len)) {
                 Ok(d) => {
                     s.scanned = 0;
-                    s.release = d.consumed;
+                    s.release = d.len;
                     return Ok(Some(Frame::of(d, line_offset)));
                 }
                 // The line is whole and valid, its payload not all here: wait for the frame's
@@ -231,7 +264,7 @@ impl Framer {
                 Err(error) => return Err(FrameError { line_offset, error }),
             },
         };
-        s.release = d.consumed;
+        s.release = d.len;
         Ok(Some(Frame::of(d, line_offset)))
     }
 }

@@ -1285,7 +1285,7 @@ mod tests {
         let decoded = decoder
             .decode(&frame)
             .unwrap_or_else(|e| panic!("{line:?} does not decode: {e}"));
-        assert_eq!(decoded.consumed, frame.len(), "{line:?}");
+        assert_eq!(decoded.len, frame.len(), "{line:?}");
         decoded.command.validate(decoder.context)
     }
 

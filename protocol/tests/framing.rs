@@ -163,7 +163,7 @@ proptest! {
             let line = String::from_utf8_lossy(&frame[..line_end]);
             prop_assert_eq!(got, Err(DecodeError::Incomplete), "prefix {} of {:?}", n, line);
         }
-        let whole = d.decode(&frame).map(|x| (x.command, x.consumed));
+        let whole = d.decode(&frame).map(|x| (x.command, x.len));
         prop_assert_eq!(whole, Ok((cmd, frame.len())));
     }
 
@@ -230,7 +230,7 @@ proptest! {
             match r {
                 Ok((cmd, w, offset, len)) => {
                     let bytes = &stream[*offset as usize..*offset as usize + len];
-                    let again = d.decode(bytes).map(|x| (x.command, x.warnings, x.consumed));
+                    let again = d.decode(bytes).map(|x| (x.command, x.warnings, x.len));
                     prop_assert_eq!(again, Ok((cmd.clone(), *w, *len)));
                     if w.is_empty() {
                         prop_assert_eq!(&cmd.to_bytes()[..], bytes);

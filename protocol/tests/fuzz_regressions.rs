@@ -14,6 +14,7 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
     Some(match target {
         "decode_line" => fuzzing::decode_line,
         "frame_stream" => fuzzing::frame_stream,
+        "codec_stream" => fuzzing::codec_stream,
         "roundtrip_typed" => fuzzing::roundtrip_typed,
         "strict_vs_lenient" => fuzzing::strict_vs_lenient,
         "challenge" => |data| fuzzing::challenge(data, &|parts| fuzzing::md5::md5(parts)),
@@ -24,9 +25,10 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
 /// The targets whose oracle is in `msnp6-oracle`, replayed by its tests.
 const ORACLE_TARGETS: [&str; 1] = ["transcript"];
 
-const TARGETS: [&str; 5] = [
+const TARGETS: [&str; 6] = [
     "decode_line",
     "frame_stream",
+    "codec_stream",
     "roundtrip_typed",
     "strict_vs_lenient",
     "challenge",

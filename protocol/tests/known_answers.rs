@@ -563,7 +563,7 @@ fn known_answers() {
                         "{}: {context:?} {mode:?}",
                         row.source
                     );
-                    assert_eq!(got.consumed, row.wire.len(), "{}: consumed", row.source);
+                    assert_eq!(got.len, row.wire.len(), "{}: consumed", row.source);
                     assert!(got.warnings.is_empty(), "{}: warnings", row.source);
                     assert_eq!(
                         got.command.to_bytes(),
@@ -1628,7 +1628,7 @@ fn lenient_table() {
             "{:?}",
             String::from_utf8_lossy(wire)
         );
-        assert_eq!(got.consumed, wire.len());
+        assert_eq!(got.len, wire.len());
         assert_eq!(
             got.warnings.iter().collect::<Vec<_>>(),
             warnings,

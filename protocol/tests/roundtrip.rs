@@ -47,7 +47,7 @@ fn check_roundtrip(ctx: Context, cmd: &Command<'static>) -> Result<(), TestCaseE
         "{:?}",
         String::from_utf8_lossy(&bytes)
     );
-    prop_assert_eq!(strict.consumed, bytes.len());
+    prop_assert_eq!(strict.len, bytes.len());
     prop_assert!(strict.warnings.is_empty());
     // (b) is checked on bytes the encoder did not write (`near_valid_lines`, the known answers):
     // here the bytes are `cmd`'s encoding, so re-encoding the equal value could not differ.
@@ -56,7 +56,7 @@ fn check_roundtrip(ctx: Context, cmd: &Command<'static>) -> Result<(), TestCaseE
         .decode(&bytes)
         .map_err(|e| TestCaseError::fail(format!("lenient: {e:?}")))?;
     prop_assert_eq!(&lenient.command, cmd);
-    prop_assert_eq!(lenient.consumed, bytes.len());
+    prop_assert_eq!(lenient.len, bytes.len());
     prop_assert!(
         lenient.warnings.is_empty(),
         "{:?}",
@@ -160,7 +160,7 @@ proptest! {
                 TestCaseError::fail(format!("lenient rejects {m:?}: {e:?}"))
             })?;
             prop_assert_eq!(&d.command, &cmd);
-            prop_assert_eq!(d.consumed, mutated.len());
+            prop_assert_eq!(d.len, mutated.len());
             prop_assert_eq!(d.warnings.iter().collect::<Vec<_>>(), vec![w]);
         }
     }
@@ -179,12 +179,12 @@ proptest! {
         let lf = buf.iter().position(|&b| b == b'\n').expect("LF");
         match decoder(ctx, mode).decode(&buf) {
             Ok(d) => {
-                prop_assert!(d.consumed <= buf.len());
+                prop_assert!(d.len <= buf.len());
                 let again = d.command.to_bytes();
                 if d.warnings.is_empty() {
                     // (b) Each encoding API, against the input (they share the encoder's line
                     // writer, so comparing them with one another could not fail).
-                    prop_assert_eq!(&again[..], &buf[..d.consumed], "{:?}", d.command);
+                    prop_assert_eq!(&again[..], &buf[..d.len], "{:?}", d.command);
                     let input_line = &buf[..lf - 1];
                     let mut line = Vec::new();
                     d.command.encode_line(&mut line);

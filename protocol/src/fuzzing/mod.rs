@@ -7,6 +7,7 @@
 //! | --- | --- |
 //! | `decode_line` | [`decode_line`]: every context × mode; no panic, bounded work, encode∘decode = id, canonical bytes |
 //! | `frame_stream` | [`frame_stream`]: whole = split = a reference framer built on [`Decoder::decode`]; limits hold |
+//! | `codec_stream` | [`codec_stream`]: the tokio codec in chunks = the framer, under both policies (close, skip the line) |
 //! | `roundtrip_typed` | [`roundtrip_typed`]: an arbitrary valid [`Command`] encodes and decodes back, strict and lenient |
 //! | `strict_vs_lenient` | [`strict_vs_lenient`]: strict ⊆ lenient with the same value and no warnings; warnings ⇒ strict rejects |
 //! | `challenge` | [`challenge`]: key table and examples of reference §9; QRY response and login digest = an independent MD5 |
@@ -28,9 +29,11 @@ use crate::framer::{FrameError, Framer};
 use crate::types::{Dialect, Direction, ServerKind};
 
 mod arbitrary;
+mod codec;
 pub mod md5;
 
 pub use self::arbitrary::{Target, arbitrary_variant, valid_contexts, variants_in};
+pub use self::codec::{codec_stream, seeds as codec_stream_seeds};
 
 /// The largest input an oracle looks at: longer inputs are cut (libFuzzer's default `-max_len`
 /// is 4096; the cut keeps replayed inputs bounded too).
@@ -187,7 +190,7 @@ fn check_line_api(d: &Decoder, data: &[u8], result: &Result<Decoded<'_>, DecodeE
             let mut command = frame.command.clone();
             command.set_payload(crate::Payload::default());
             assert_eq!(l.command, command, "decode_line and decode differ ({d:?})");
-            assert_eq!(l.consumed, line.len());
+            assert_eq!(l.len, line.len());
         }
         // Where `decode` saw a complete line, `decode_line` fails on it the same way (a bare
         // LF in strict mode and a payload over the limit are the line end's and the payload's
@@ -203,7 +206,7 @@ fn check_line_api(d: &Decoder, data: &[u8], result: &Result<Decoded<'_>, DecodeE
 }
 
 fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
-    let consumed = frame.consumed;
+    let consumed = frame.len;
     let command = &frame.command;
     assert!(
         consumed > 0 && consumed <= data.len(),
@@ -260,7 +263,7 @@ fn check_decoded(d: &Decoder, data: &[u8], frame: &Decoded<'_>) {
         )
     });
     assert_eq!(&re.command, command, "encode then decode changed the value");
-    assert_eq!(re.consumed, bytes.len(), "decoding the encoding left bytes");
+    assert_eq!(re.len, bytes.len(), "decoding the encoding left bytes");
     assert_eq!(re.warnings, Warnings::NONE);
 
     // Canonical: without deviations, the encoding is the input, byte for byte.
@@ -482,9 +485,9 @@ fn reference_events(d: &Decoder, data: &[u8]) -> Vec<Event> {
                     command: frame.command.into_owned(),
                     warnings: frame.warnings,
                     offset: pos as u64,
-                    len: frame.consumed,
+                    len: frame.len,
                 });
-                pos += frame.consumed;
+                pos += frame.len;
             }
             Err(DecodeError::Incomplete) => break,
             Err(error) => {
@@ -611,7 +614,7 @@ pub fn roundtrip_typed(data: &[u8]) {
                 )
             });
             assert_eq!(frame.command, command, "{context:?} {mode:?}");
-            assert_eq!(frame.consumed, bytes.len());
+            assert_eq!(frame.len, bytes.len());
             assert!(frame.warnings.is_empty(), "warnings {:?}", frame.warnings);
         }
     }
