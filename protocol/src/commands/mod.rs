@@ -51,6 +51,12 @@ pub(crate) trait Form<'a>: Sized {
 /// Declares a command form from the list of its parameters in wire order: the struct (public
 /// fields, `Debug`/`Clone`/`Eq`/`Hash`, `into_owned`), its nom parser and its encoder.
 ///
+/// `form! { checked pub struct Name<'a> { field: Type, … } }` (fields without `pub`) declares a
+/// form with an invariant: private fields with an `#[inline]` accessor each; its module writes
+/// the checked `new` (docs/codec.md, "Values that cannot be built wrong"). Every form also gets
+/// `fits`, which [`Command::try_encode`] uses: the dialect-dependent fields are where the shape
+/// has them.
+///
 /// Each field is `pub name: Type` optionally followed by `= rule`, and may be preceded by the
 /// literal words that come before it on the wire (`"MD5" "I" pub handle: Handle<'a>`); words
 /// after the last field follow the struct's closing brace. The rules:
