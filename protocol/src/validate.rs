@@ -414,7 +414,7 @@ impl Command<'_> {
                 Some(r) => index_in_range(*v.index(), *v.total()).and_then(|()| fnd_keys(r, false)),
                 None => Ok(()),
             },
-            Command::SndRequest(v) => snd_address(&v.address()),
+            Command::SndRequest(v) => snd_address(v.address()),
             Command::Sdc(v) => sdc_address(&v.address),
             Command::Pag(v) => pag_handle(&v.handle),
             Command::Qry(v) => qry(v),
@@ -888,7 +888,7 @@ fn reply_list(list: &Value<'_, List>, trid: TrId) -> Result<(), Invalid> {
 
 /// Server `ADD TrID list version handle name` (reference §3.2 ADD): see [`reply_list`].
 fn add_reply(v: &Add<'_>) -> Result<(), Invalid> {
-    reply_list(&v.list(), *v.trid())
+    reply_list(v.list(), *v.trid())
 }
 
 /// Client `REM TrID list handle`: the list as in [`client_list`]. Decision: a handle that is not
@@ -901,7 +901,7 @@ fn rem_request(v: &RemRequest<'_>) -> Result<(), Invalid> {
 
 /// Server `REM TrID list version handle` (reference §3.2 REM): see [`reply_list`].
 fn rem_reply(v: &Rem<'_>) -> Result<(), Invalid> {
-    reply_list(&v.list(), *v.trid())
+    reply_list(v.list(), *v.trid())
 }
 
 /// Client `REA TrID handle name`. Decision: a handle that is not an e-mail address → `216`
