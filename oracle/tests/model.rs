@@ -719,10 +719,13 @@ fn connection_rules() {
         "unknown key: the codec says 540 and a close"
     );
     assert_eq!(d.send("a", "PAG 9 bad 2\r\nhi"), s(&["a: 201 9"]));
-    let lsg = Command::Unknown(Unknown {
-        verb: Token::try_from("LSG").expect("valid"),
-        params: Some(TokenList::new(&b"1"[..]).expect("valid").into_owned()),
-    });
+    let lsg = Command::Unknown(
+        Unknown::new(
+            Token::try_from("LSG").expect("valid"),
+            Some(TokenList::new(&b"1"[..]).expect("valid").into_owned()),
+        )
+        .expect("a valid form"),
+    );
     d.login("b", "b@example.com", "pb");
     assert_eq!(d.step("b", lsg), s(&["b closed"]));
     d.login("b2", "b@example.com", "pb");

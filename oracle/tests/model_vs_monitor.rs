@@ -712,13 +712,13 @@ impl<'t> Predicted<'t> {
             };
             let (version, changing) = match &s.command {
                 Command::Syn(v) => (v.version, None),
-                Command::Lst(v) => (v.version, None),
+                Command::Lst(v) => (*v.version(), None),
                 Command::Gtc(v) => (v.version, Some(2)),
                 Command::Blp(v) => (v.version, Some(2)),
                 Command::Prp(v) => (v.version, Some(2)),
                 Command::Rea(v) => (v.version, Some(2)),
-                Command::Add(v) => (v.version, Some(3)),
-                Command::Rem(v) => (v.version, Some(3)),
+                Command::Add(v) => (*v.version(), Some(3)),
+                Command::Rem(v) => (*v.version(), Some(3)),
                 Command::ReverseAdd(v) => (v.version, Some(3)),
                 Command::ReverseRemove(v) => (v.version, Some(3)),
                 Command::Bpr(v) => (v.version, (s.rule == "MODEL-PRP-BPR").then_some(1)),
@@ -765,7 +765,7 @@ impl<'t> Predicted<'t> {
         if first.map(|(j, _)| j) != Some(i) && !matches!(s.command, Command::AnsOk(_)) {
             return None;
         }
-        if matches!(&s.command, Command::Add(a) if a.list.known() == Some(List::Forward)) {
+        if matches!(&s.command, Command::Add(a) if a.list().known() == Some(List::Forward)) {
             return None;
         }
         let span = self.span(i);
@@ -885,8 +885,8 @@ impl<'t> Predicted<'t> {
             }
             match &o.command {
                 Command::Gtc(_) | Command::Blp(_) | Command::Prp(_) if blocks.is_empty() => {}
-                Command::Lst(lst) if lst.trid == syn.trid => {
-                    let name = lst.list.to_string();
+                Command::Lst(lst) if *lst.trid() == syn.trid => {
+                    let name = lst.list().to_string();
                     match blocks.last_mut() {
                         Some((n, _, end)) if *n == name => *end = k + 1,
                         _ => blocks.push((name, k, k + 1)),

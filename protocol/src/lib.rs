@@ -14,7 +14,10 @@
 //!   [`FriendlyName`](types::FriendlyName), [`List`](types::List), [`Status`](types::Status),
 //!   [`ErrorCode`](types::ErrorCode), [`Dialect`], …
 //! * [`commands`] — every command form as a typed value, grouped by family (login, lists,
-//!   presence, services, challenge, switchboard); parser and encoder side by side.
+//!   presence, services, challenge, switchboard); parser and encoder side by side. A form with a
+//!   rule across its fields has a checked constructor ([`commands::InvalidForm`]);
+//!   [`Command::try_encode`] also checks the context: place, dialect and limits
+//!   ([`commands::EncodeError`]).
 //! * [`Decoder`] — decodes one frame (line + payload) from a buffer, strict or lenient.
 //! * [`Framer`] — a streaming, sans-IO framer over arbitrary chunks, with hard limits.
 //! * [`validate`] — whether decoded values are the documented ones, and what a server answers.

@@ -410,11 +410,11 @@ impl Command<'_> {
             // Services (reference §3.4).
             Command::UrlRequest(v) => url_service(v, dialect),
             Command::FndRequest(v) => fnd_keys(&v.query, true),
-            Command::Fnd(v) => match &v.result {
-                Some(r) => index_in_range(v.index, v.total).and_then(|()| fnd_keys(r, false)),
+            Command::Fnd(v) => match &v.result() {
+                Some(r) => index_in_range(*v.index(), *v.total()).and_then(|()| fnd_keys(r, false)),
                 None => Ok(()),
             },
-            Command::SndRequest(v) => snd_address(&v.address),
+            Command::SndRequest(v) => snd_address(v.address()),
             Command::Sdc(v) => sdc_address(&v.address),
             Command::Pag(v) => pag_handle(&v.handle),
             Command::Qry(v) => qry(v),
@@ -733,7 +733,7 @@ fn usr_digest(digest: &Token<'_>) -> Result<(), Invalid> {
 /// `USR` with a package other than `MD5`: `CTP` is valid only in MSNP2, an unknown package is
 /// answered by a disconnect (reference §3.1 USR, §2: MSNP3 removed CTP).
 fn usr_package(v: &UsrOther<'_>, dialect: Dialect, client: bool) -> Result<(), Invalid> {
-    package_in_dialect(v.package.known(), dialect, "package", client)
+    package_in_dialect(v.package().known(), dialect, "package", client)
 }
 
 /// Switchboard `USR TrID handle cookie` with a handle that is not an e-mail address: `911` and
@@ -763,7 +763,7 @@ fn xfr_kind(kind: Option<TransferKind>) -> Result<(), Invalid> {
 /// Server `XFR TrID NS address 0`: from MSNP3 on the trailing parameter is the constant `0`
 /// (reference §3.1 XFR).
 fn xfr_constant(v: &XfrNotification<'_>) -> Result<(), Invalid> {
-    match &v.constant {
+    match &v.constant() {
         Some(t) if t.as_bytes() != b"0" => {
             Err(s("constant", Problem::Undocumented { expected: "0" }))
         }
@@ -809,11 +809,11 @@ fn lst_request_list(list: &Value<'_, List>) -> Result<(), Invalid> {
 /// Server `LST`: a documented list (reference §6), and an entry's index counts `1 … total`
 /// (reference §3.2 LST; the empty list is `0 0` without an entry).
 fn lst_reply(v: &Lst<'_>) -> Result<(), Invalid> {
-    if v.list.known().is_none() {
+    if v.list().known().is_none() {
         return Err(s("list", Problem::Undocumented { expected: LISTS }));
     }
-    if v.entry.is_some() {
-        index_in_range(v.index, v.total)
+    if v.entry().is_some() {
+        index_in_range(*v.index(), *v.total())
     } else {
         Ok(())
     }
@@ -888,7 +888,7 @@ fn reply_list(list: &Value<'_, List>, trid: TrId) -> Result<(), Invalid> {
 
 /// Server `ADD TrID list version handle name` (reference §3.2 ADD): see [`reply_list`].
 fn add_reply(v: &Add<'_>) -> Result<(), Invalid> {
-    reply_list(&v.list, v.trid)
+    reply_list(v.list(), *v.trid())
 }
 
 /// Client `REM TrID list handle`: the list as in [`client_list`]. Decision: a handle that is not
@@ -901,7 +901,7 @@ fn rem_request(v: &RemRequest<'_>) -> Result<(), Invalid> {
 
 /// Server `REM TrID list version handle` (reference §3.2 REM): see [`reply_list`].
 fn rem_reply(v: &Rem<'_>) -> Result<(), Invalid> {
-    reply_list(&v.list, v.trid)
+    reply_list(v.list(), *v.trid())
 }
 
 /// Client `REA TrID handle name`. Decision: a handle that is not an e-mail address → `216`

@@ -287,12 +287,10 @@ fn rows() -> Vec<Row> {
         })
     };
     let xfr_ns = |constant: Option<&'static str>, current: Option<&'static str>| {
-        Command::XfrNotification(XfrNotification {
-            trid: id(4),
-            address: t("10.0.0.5:1863"),
-            constant: constant.map(t),
-            current: current.map(t),
-        })
+        Command::XfrNotification(
+            XfrNotification::new(id(4), t("10.0.0.5:1863"), constant.map(t), current.map(t))
+                .expect("a valid form"),
+        )
     };
     let url_inbox = |site: Option<&'static str>| {
         Command::Url(Url {
@@ -332,10 +330,10 @@ fn rows() -> Vec<Row> {
         row(S, DS_NS, "USR 4 OK example@hotmail.com example%20user 2", usr_ok(Some(u("2"))), "§3.1 USR (undocumented flag kept)").only(FROM6),
         row(S, DS_NS, "USR 4 OK example@hotmail.com example%20user", usr_ok(None), "§3.1 USR: no verified flag before MSNP6").only(BEFORE6),
         row(S, DS_NS, "USR 7 OK example@hotmail.com example%40hotmail.com", Command::UsrOk(UsrOk { trid: id(7), handle: h("example@hotmail.com"), name: n("example%40hotmail.com"), verified: None }), "§7 (`%40` kept as sent)").only(BEFORE6),
-        row(C, DS_NS, "USR 5 CTP I example@hotmail.com", Command::UsrOther(UsrOther { trid: id(5), package: k(AuthPackage::Ctp), stage: t("I"), parameter: sec("example@hotmail.com") }), "§3.1 USR (CTP, MSNP2)"),
-        row(C, DS_NS, "USR 5 TWN I example@hotmail.com", Command::UsrOther(UsrOther { trid: id(5), package: u("TWN"), stage: t("I"), parameter: sec("example@hotmail.com") }), "§3.1 USR (unknown package kept)"),
-        row(C, DS_NS, "USR 6 MDS I example@hotmail.com", Command::UsrOther(UsrOther { trid: id(6), package: u("MDS"), stage: t("I"), parameter: sec("example@hotmail.com") }), "§8, §13.12 (a client's MDS is an unknown package in both modes)"),
-        row(S, DS_NS, "USR 5 CTP S password", Command::UsrOther(UsrOther { trid: id(5), package: k(AuthPackage::Ctp), stage: t("S"), parameter: sec("password") }), "§3.1 USR (CTP, MSNP2)"),
+        row(C, DS_NS, "USR 5 CTP I example@hotmail.com", Command::UsrOther(UsrOther::new(id(5), k(AuthPackage::Ctp), t("I"), sec("example@hotmail.com")).expect("a valid form")), "§3.1 USR (CTP, MSNP2)"),
+        row(C, DS_NS, "USR 5 TWN I example@hotmail.com", Command::UsrOther(UsrOther::new(id(5), u("TWN"), t("I"), sec("example@hotmail.com")).expect("a valid form")), "§3.1 USR (unknown package kept)"),
+        row(C, DS_NS, "USR 6 MDS I example@hotmail.com", Command::UsrOther(UsrOther::new(id(6), u("MDS"), t("I"), sec("example@hotmail.com")).expect("a valid form")), "§8, §13.12 (a client's MDS is an unknown package in both modes)"),
+        row(S, DS_NS, "USR 5 CTP S password", Command::UsrOther(UsrOther::new(id(5), k(AuthPackage::Ctp), t("S"), sec("password")).expect("a valid form")), "§3.1 USR (CTP, MSNP2)"),
         row(C, ON_SB, "USR 21 example@passport.com 1234567890.1234567890.1234567890", Command::UsrSwitchboard(UsrSwitchboard { trid: id(21), handle: h("example@passport.com"), cookie: t("1234567890.1234567890.1234567890") }), "§3.1 USR (SB)"),
         row(S, ON_SB, "USR 21 OK example@passport.com example%20user", Command::UsrSwitchboardOk(UsrSwitchboardOk { trid: id(21), handle: h("example@passport.com"), name: n("example%20user") }), "§3.1 USR (SB)"),
         row(C, ON_SB, "USR 1 example@passport.com 16925950.1016955577.17693", Command::UsrSwitchboard(UsrSwitchboard { trid: id(1), handle: h("example@passport.com"), cookie: t("16925950.1016955577.17693") }), "§3.5 USR (SB)"),
@@ -349,7 +347,7 @@ fn rows() -> Vec<Row> {
         row(S, DS_NS, "XFR 4 NS 10.0.0.5:1863 0", xfr_ns(Some("0"), None), "§3.1 XFR (MSNP3–MSNP6)").only(V3_TO_6),
         row(S, DS_NS, "XFR 4 NS 10.0.0.5:1863", xfr_ns(None, None), "§3.1 XFR (MSNP2: no trailing 0)").only(V2),
         row(S, DS_NS, "XFR 4 NS 10.0.0.5:1863 0 10.0.0.1:1863", xfr_ns(Some("0"), Some("10.0.0.1:1863")), "§3.1 XFR (MSNP7: current server)").only(V7),
-        row(S, DS_NS, "XFR 3 NS 10.0.0.5:1863 0", Command::XfrNotification(XfrNotification { trid: id(3), address: t("10.0.0.5:1863"), constant: ot("0"), current: None }), "§8 (DS referral)").only(V3_TO_6),
+        row(S, DS_NS, "XFR 3 NS 10.0.0.5:1863 0", Command::XfrNotification(XfrNotification::new(id(3), t("10.0.0.5:1863"), ot("0"), None).expect("a valid form")), "§8 (DS referral)").only(V3_TO_6),
         row(S, DS_NS, "XFR 0 NS 0", Command::XfrReset(XfrReset {}), "§3.1 XFR (forced soft reset)"),
         // --- CVR / CVQ (§3.1 CVR / CVQ) ---
         row(C, ON_NS, "CVR 2 0x0409 win 4.10 i386 MSMSGS 3.6.0038 MSMSGS", Command::Cvr(Box::new(client_version(2, "3.6.0038", Some("MSMSGS")))), "§3.1 CVR (MSNP4+ with client id; no example, §13.13)").only(FROM4),
@@ -378,10 +376,10 @@ fn rows() -> Vec<Row> {
         // --- LST (§3.2 LST, SYN) ---
         row(C, ON_NS, "LST 1 FL", Command::LstRequest(LstRequest { trid: id(1), list: k(List::Forward) }), "§3.2 LST"),
         row(C, ON_NS, "LST 2 PL", Command::LstRequest(LstRequest { trid: id(2), list: u("PL") }), "§6 (MSNP10 list kept)"),
-        row(S, ON_NS, "LST 1 FL 255 1 1 anotheruser@example.com another%20user", Command::Lst(Lst { trid: id(1), list: k(List::Forward), version: 255, index: 1, total: 1, entry: Some(ListEntry { handle: h("anotheruser@example.com"), name: n("another%20user"), groups: None }) }), "§3.2 LST"),
-        row(S, ON_NS, "LST 2 BL 255 0 0", Command::Lst(Lst { trid: id(2), list: k(List::Block), version: 255, index: 0, total: 0, entry: None }), "§3.2 LST, SYN (empty list)"),
-        row(S, ON_NS, "LST 2 RL 255 1 1 anotheruser@hotmail.com another%20user", Command::Lst(Lst { trid: id(2), list: k(List::Reverse), version: 255, index: 1, total: 1, entry: Some(ListEntry { handle: h("anotheruser@hotmail.com"), name: n("another%20user"), groups: None }) }), "§3.2 SYN"),
-        row(S, ON_NS, "LST 2 FL 255 1 1 anotheruser@hotmail.com another%20user 0,1", Command::Lst(Lst { trid: id(2), list: k(List::Forward), version: 255, index: 1, total: 1, entry: Some(ListEntry { handle: h("anotheruser@hotmail.com"), name: n("another%20user"), groups: ot("0,1") }) }), "§2 (MSNP7 group list)").only(V7),
+        row(S, ON_NS, "LST 1 FL 255 1 1 anotheruser@example.com another%20user", Command::Lst(Lst::new(id(1), k(List::Forward), 255, 1, 1, Some(ListEntry { handle: h("anotheruser@example.com"), name: n("another%20user"), groups: None })).expect("a valid form")), "§3.2 LST"),
+        row(S, ON_NS, "LST 2 BL 255 0 0", Command::Lst(Lst::new(id(2), k(List::Block), 255, 0, 0, None).expect("a valid form")), "§3.2 LST, SYN (empty list)"),
+        row(S, ON_NS, "LST 2 RL 255 1 1 anotheruser@hotmail.com another%20user", Command::Lst(Lst::new(id(2), k(List::Reverse), 255, 1, 1, Some(ListEntry { handle: h("anotheruser@hotmail.com"), name: n("another%20user"), groups: None })).expect("a valid form")), "§3.2 SYN"),
+        row(S, ON_NS, "LST 2 FL 255 1 1 anotheruser@hotmail.com another%20user 0,1", Command::Lst(Lst::new(id(2), k(List::Forward), 255, 1, 1, Some(ListEntry { handle: h("anotheruser@hotmail.com"), name: n("another%20user"), groups: ot("0,1") })).expect("a valid form")), "§2 (MSNP7 group list)").only(V7),
         // --- GTC (§3.2 GTC, SYN) ---
         row(C, ON_NS, "GTC 1 A", Command::GtcRequest(GtcRequest { trid: id(1), mode: k(GtcMode::Ask) }), "§3.2 GTC"),
         row(S, ON_NS, "GTC 1 256 A", Command::Gtc(Gtc { trid: id(1), version: 256, mode: k(GtcMode::Ask) }), "§3.2 GTC"),
@@ -395,24 +393,24 @@ fn rows() -> Vec<Row> {
         row(C, ON_NS, "BLP 5 CL", Command::BlpRequest(BlpRequest { trid: id(5), privacy: u("CL") }), "§3.2 BLP (invalid value kept)"),
         // --- ADD (§3.2 ADD) ---
         row(C, ON_NS, "ADD 1 FL anotheruser@hotmail.com anotheruser@hotmail.com", Command::AddRequest(AddRequest { trid: id(1), list: k(List::Forward), handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com"), group: None }), "§3.2 ADD"),
-        row(S, ON_NS, "ADD 1 FL 256 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add { trid: id(1), list: k(List::Forward), version: 256, handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com"), group: None }), "§3.2 ADD"),
+        row(S, ON_NS, "ADD 1 FL 256 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add::new(id(1), k(List::Forward), 256, h("anotheruser@hotmail.com"), n("anotheruser@hotmail.com"), None).expect("a valid form")), "§3.2 ADD"),
         row(S, ON_NS, "ADD 0 RL 258 anotheruser@hotmail.com anotheruser@hotmail.com", Command::ReverseAdd(ReverseAdd { version: 258, handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com") }), "§3.2 ADD (asynchronous)"),
-        row(S, ON_NS, "ADD 0 FL 258 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add { trid: id(0), list: k(List::Forward), version: 258, handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com"), group: None }), "§1.2 (TrID 0 on another list is an ordinary reply)"),
-        row(S, ON_NS, "ADD 3 RL 258 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add { trid: id(3), list: k(List::Reverse), version: 258, handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com"), group: None }), "§3.2 ADD (RL with a TrID is an ordinary reply)"),
+        row(S, ON_NS, "ADD 0 FL 258 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add::new(id(0), k(List::Forward), 258, h("anotheruser@hotmail.com"), n("anotheruser@hotmail.com"), None).expect("a valid form")), "§1.2 (TrID 0 on another list is an ordinary reply)"),
+        row(S, ON_NS, "ADD 3 RL 258 anotheruser@hotmail.com anotheruser@hotmail.com", Command::Add(Add::new(id(3), k(List::Reverse), 258, h("anotheruser@hotmail.com"), n("anotheruser@hotmail.com"), None).expect("a valid form")), "§3.2 ADD (RL with a TrID is an ordinary reply)"),
         row(C, ON_NS, "ADD 9 BL anotheruser@hotmail.com anotheruser@hotmail.com", Command::AddRequest(AddRequest { trid: id(9), list: k(List::Block), handle: h("anotheruser@hotmail.com"), name: n("anotheruser@hotmail.com"), group: None }), "§3.2 ADD"),
         row(S, ON_NS, "219 9", err(219, 9), "§3.2 ADD"),
         row(C, ON_NS, "ADD 5 FL a@b a@b", Command::AddRequest(AddRequest { trid: id(5), list: k(List::Forward), handle: h("a@b"), name: n("a@b"), group: None }), "§14 (syntactic handle; validation gives 201)"),
         row(C, ON_NS, "ADD 2 AL anotheruser@hotmail anotheruser@hotmail", Command::AddRequest(AddRequest { trid: id(2), list: k(List::Allow), handle: h("anotheruser@hotmail"), name: n("anotheruser@hotmail"), group: None }), "§13.12 (typo handle kept)"),
         row(S, ON_NS, "201 20", err(201, 20), "§14 (ADD 20 FL a@b a@b → 201)"),
         row(C, ON_NS, "ADD 1 FL a@b.c a@b.c 0", Command::AddRequest(AddRequest { trid: id(1), list: k(List::Forward), handle: h("a@b.c"), name: n("a@b.c"), group: Some(0) }), "§2 (MSNP7 group id)").only(V7),
-        row(S, ON_NS, "ADD 1 FL 256 a@b.c a@b.c 3", Command::Add(Add { trid: id(1), list: k(List::Forward), version: 256, handle: h("a@b.c"), name: n("a@b.c"), group: Some(3) }), "§2 (MSNP7 group id)").only(V7),
-        row(S, ON_NS, &format!("ADD 1 FL 256 {long_handle} {long_name}"), Command::Add(Add { trid: id(1), list: k(List::Forward), version: 256, handle: h(long_handle), name: n(long_name), group: None }), "§12 (129-byte handle, 387-byte name)"),
+        row(S, ON_NS, "ADD 1 FL 256 a@b.c a@b.c 3", Command::Add(Add::new(id(1), k(List::Forward), 256, h("a@b.c"), n("a@b.c"), Some(3)).expect("a valid form")), "§2 (MSNP7 group id)").only(V7),
+        row(S, ON_NS, &format!("ADD 1 FL 256 {long_handle} {long_name}"), Command::Add(Add::new(id(1), k(List::Forward), 256, h(long_handle), n(long_name), None).expect("a valid form")), "§12 (129-byte handle, 387-byte name)"),
         // --- REM (§3.2 REM) ---
         row(C, ON_NS, "REM 1 AL anotheruser@hotmail.com", Command::RemRequest(RemRequest { trid: id(1), list: k(List::Allow), handle: h("anotheruser@hotmail.com"), group: None }), "§3.2 REM"),
-        row(S, ON_NS, "REM 1 AL 256 anotheruser@hotmail.com", Command::Rem(Rem { trid: id(1), list: k(List::Allow), version: 256, handle: h("anotheruser@hotmail.com"), group: None }), "§3.2 REM"),
+        row(S, ON_NS, "REM 1 AL 256 anotheruser@hotmail.com", Command::Rem(Rem::new(id(1), k(List::Allow), 256, h("anotheruser@hotmail.com"), None).expect("a valid form")), "§3.2 REM"),
         row(S, ON_NS, "REM 0 RL 259 anotheruser@hotmail.com", Command::ReverseRemove(ReverseRemove { version: 259, handle: h("anotheruser@hotmail.com") }), "§3.2 REM (asynchronous)"),
         row(C, ON_NS, "REM 1 FL a@b.c 0", Command::RemRequest(RemRequest { trid: id(1), list: k(List::Forward), handle: h("a@b.c"), group: Some(0) }), "§2 (MSNP7 group id)").only(V7),
-        row(S, ON_NS, "REM 1 FL 256 a@b.c 0", Command::Rem(Rem { trid: id(1), list: k(List::Forward), version: 256, handle: h("a@b.c"), group: Some(0) }), "§2 (MSNP7 group id)").only(V7),
+        row(S, ON_NS, "REM 1 FL 256 a@b.c 0", Command::Rem(Rem::new(id(1), k(List::Forward), 256, h("a@b.c"), Some(0)).expect("a valid form")), "§2 (MSNP7 group id)").only(V7),
         // --- REA (§3.2 REA) ---
         row(C, ON_NS, "REA 1 example@hotmail.com new%20name", Command::ReaRequest(ReaRequest { trid: id(1), handle: h("example@hotmail.com"), name: n("new%20name") }), "§3.2 REA"),
         row(S, ON_NS, "REA 1 256 example@hotmail.com new%20name", Command::Rea(Rea { trid: id(1), version: 256, handle: h("example@hotmail.com"), name: n("new%20name") }), "§3.2 REA"),
@@ -453,13 +451,13 @@ fn rows() -> Vec<Row> {
         row(C, ON_NS, "URL 6 CHAT", Command::UrlRequest(UrlRequest { trid: id(6), service: u("CHAT"), parameter: None }), "§3.4 URL (MSNP7 service kept)"),
         // --- FND (§3.4 FND) ---
         row(C, ON_NS, "FND 2 fname=Another lname=User city=* state=* country=DE", Command::FndRequest(Box::new(FndRequest { trid: id(2), query: fnd_query() })), "§3.4 FND"),
-        row(S, ON_NS, "FND 2 0 0", Command::Fnd(Box::new(Fnd { trid: id(2), index: 0, total: 0, result: None })), "§3.4 FND"),
-        row(S, ON_NS, "FND 1 1 2 fname=Another lname=User city=* state=* country=DE", Command::Fnd(Box::new(Fnd { trid: id(1), index: 1, total: 2, result: Some(fnd_query()) })), "§3.4 FND (index and total, source defect)"),
+        row(S, ON_NS, "FND 2 0 0", Command::Fnd(Box::new(Fnd::new(id(2), 0, 0, None).expect("a valid form"))), "§3.4 FND"),
+        row(S, ON_NS, "FND 1 1 2 fname=Another lname=User city=* state=* country=DE", Command::Fnd(Box::new(Fnd::new(id(1), 1, 2, Some(fnd_query())).expect("a valid form"))), "§3.4 FND (index and total, source defect)"),
         row(S, ON_NS, "502 2", err(502, 2), "§3.4 FND (disabled)"),
         // --- SND (§3.4 SND): parameter count by dialect ---
-        row(C, ON_NS, "SND 3 anotheruser@hotmail.com", Command::SndRequest(SndRequest { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: None, library: None, client_id: None }), "§3.4 SND (MSNP2)").only(V2),
-        row(C, ON_NS, "SND 3 anotheruser@hotmail.com 0x0409 MSMSGS", Command::SndRequest(SndRequest { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: ot("0x0409"), library: ot("MSMSGS"), client_id: None }), "§3.4 SND (MSNP3: LCID, library)").only(V3),
-        row(C, ON_NS, "SND 3 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS", Command::SndRequest(SndRequest { trid: id(3), address: t("anotheruser@hotmail.com"), lcid: ot("0x0409"), library: ot("MSMSGS"), client_id: ot("MSMSGS") }), "§3.4 SND (MSNP4: client id)").only(FROM4),
+        row(C, ON_NS, "SND 3 anotheruser@hotmail.com", Command::SndRequest(SndRequest::new(id(3), t("anotheruser@hotmail.com"), None, None, None).expect("a valid form")), "§3.4 SND (MSNP2)").only(V2),
+        row(C, ON_NS, "SND 3 anotheruser@hotmail.com 0x0409 MSMSGS", Command::SndRequest(SndRequest::new(id(3), t("anotheruser@hotmail.com"), ot("0x0409"), ot("MSMSGS"), None).expect("a valid form")), "§3.4 SND (MSNP3: LCID, library)").only(V3),
+        row(C, ON_NS, "SND 3 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS", Command::SndRequest(SndRequest::new(id(3), t("anotheruser@hotmail.com"), ot("0x0409"), ot("MSMSGS"), ot("MSMSGS")).expect("a valid form")), "§3.4 SND (MSNP4: client id)").only(FROM4),
         row(S, ON_NS, "SND 3 OK", Command::SndOk(InviteOk { trid: id(3) }), "§3.4 SND"),
         // --- SDC (§3.4 SDC) ---
         row_p(C, ON_NS, "SDC 2 anotheruser@hotmail.com 0x0409 MSMSGS MSMSGS X X example%20name 37", INVITATION, Command::Sdc(Box::new(Sdc { trid: id(2), address: t("anotheruser@hotmail.com"), lcid: t("0x0409"), library: t("MSMSGS"), client_id: t("MSMSGS"), name: t("example%20name"), payload: pl(INVITATION) })), "§3.4 SDC"),
@@ -512,11 +510,11 @@ fn rows() -> Vec<Row> {
         row(S, EVERY, "100 0", err(100, 0), "§4 (lowest code)"),
         row(S, EVERY, "999 4294967295", err(999, u32::MAX), "§1.3 (undocumented code kept)"),
         // --- Unknown verbs, in every direction and on every server (§3.6) ---
-        row(C, EVERY, "LSG 2 255 1 1 0 Other%20Contacts 0", Command::Unknown(Unknown { verb: t("LSG"), params: Some(tl("2 255 1 1 0 Other%20Contacts 0")) }), "§3.6 (MSNP7 verb kept)"),
-        row(S, EVERY, "ADG 3 256 New%20Group 1 0", Command::Unknown(Unknown { verb: t("ADG"), params: Some(tl("3 256 New%20Group 1 0")) }), "§3.6 (MSNP7 verb kept)"),
-        row(C, EVERY, "UUX", Command::Unknown(Unknown { verb: t("UUX"), params: None }), "§3.6 (MSNP11 verb, no parameters)"),
-        row(S, EVERY, "XYZ", Command::Unknown(Unknown { verb: t("XYZ"), params: None }), "§1.1"),
-        row(S, EVERY, long_line, Command::Unknown(Unknown { verb: t("XYZ"), params: Some(TokenList::new(&long_line.as_bytes()[4..]).expect("token")) }), "Limits::max_line (2048-byte line)"),
+        row(C, EVERY, "LSG 2 255 1 1 0 Other%20Contacts 0", Command::Unknown(Unknown::new(t("LSG"), Some(tl("2 255 1 1 0 Other%20Contacts 0"))).expect("a valid form")), "§3.6 (MSNP7 verb kept)"),
+        row(S, EVERY, "ADG 3 256 New%20Group 1 0", Command::Unknown(Unknown::new(t("ADG"), Some(tl("3 256 New%20Group 1 0"))).expect("a valid form")), "§3.6 (MSNP7 verb kept)"),
+        row(C, EVERY, "UUX", Command::Unknown(Unknown::new(t("UUX"), None).expect("a valid form")), "§3.6 (MSNP11 verb, no parameters)"),
+        row(S, EVERY, "XYZ", Command::Unknown(Unknown::new(t("XYZ"), None).expect("a valid form")), "§1.1"),
+        row(S, EVERY, long_line, Command::Unknown(Unknown::new(t("XYZ"), Some(TokenList::new(&long_line.as_bytes()[4..]).expect("token"))).expect("a valid form")), "Limits::max_line (2048-byte line)"),
     ]
 }
 
@@ -1712,23 +1710,24 @@ fn lenient_mds_only_in_the_server_usr() {
             C,
             NS,
             b"USR 6 MDS I example@hotmail.com\r\n",
-            Command::UsrOther(UsrOther {
-                trid: id(6),
-                package: u("MDS"),
-                stage: t("I"),
-                parameter: sec("example@hotmail.com"),
-            }),
+            Command::UsrOther(
+                UsrOther::new(id(6), u("MDS"), t("I"), sec("example@hotmail.com"))
+                    .expect("a valid form"),
+            ),
         ),
         (
             C,
             DS,
             b"USR 7 MDS S f59af8f2fa91d38aff7c870c17f99903\r\n",
-            Command::UsrOther(UsrOther {
-                trid: id(7),
-                package: u("MDS"),
-                stage: t("S"),
-                parameter: sec("f59af8f2fa91d38aff7c870c17f99903"),
-            }),
+            Command::UsrOther(
+                UsrOther::new(
+                    id(7),
+                    u("MDS"),
+                    t("S"),
+                    sec("f59af8f2fa91d38aff7c870c17f99903"),
+                )
+                .expect("a valid form"),
+            ),
         ),
     ];
     for (direction, server, wire, expected) in cases {

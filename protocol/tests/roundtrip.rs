@@ -224,11 +224,11 @@ fn last_param_removable(cmd: &Command<'_>, ctx: Context) -> bool {
         Command::Cvq(x) => x.client_id.is_some(),
         Command::CvrAdvice(x) | Command::CvqAdvice(x) => x.info_url.is_some(),
         Command::Out(x) => x.reason.is_some(),
-        Command::Lst(x) => x.entry.as_ref().is_some_and(|e| e.groups.is_some()),
+        Command::Lst(x) => x.entry().as_ref().is_some_and(|e| e.groups.is_some()),
         Command::AddRequest(x) => x.group.is_some(),
-        Command::Add(x) => x.group.is_some(),
+        Command::Add(x) => x.group().is_some(),
         Command::RemRequest(x) => x.group.is_some(),
-        Command::Rem(x) => x.group.is_some(),
+        Command::Rem(x) => x.group().is_some(),
         Command::PrpRequest(x) => x.value.is_some(),
         Command::Prp(x) => x.value.is_some(),
         Command::Bpr(x) => x.value.is_some(),
@@ -236,7 +236,7 @@ fn last_param_removable(cmd: &Command<'_>, ctx: Context) -> bool {
         Command::Url(x) => x.site_id.is_some() && (3..=4).contains(&v),
         Command::Bye(x) => x.reason.is_some(),
         Command::XfrNotification(x) => {
-            x.trid.0 == 0 && x.address.as_bytes() == b"0" && x.current.is_none()
+            x.trid().0 == 0 && x.address().as_bytes() == b"0" && x.current().is_none()
         }
         Command::Unknown(_) => true,
         _ => false,
@@ -265,12 +265,12 @@ fn number_params(cmd: &Command<'_>) -> Vec<usize> {
         Command::Lst(_) => vec![0, 2, 3, 4],
         Command::Fnd(_) | Command::Iro(_) => vec![0, 1, 2],
         Command::AddRequest(x) => [Some(0), group(x.group, 4)].into_iter().flatten().collect(),
-        Command::Add(x) => [Some(0), Some(2), group(x.group, 5)]
+        Command::Add(x) => [Some(0), Some(2), group(*x.group(), 5)]
             .into_iter()
             .flatten()
             .collect(),
         Command::RemRequest(x) => [Some(0), group(x.group, 3)].into_iter().flatten().collect(),
-        Command::Rem(x) => [Some(0), Some(2), group(x.group, 4)]
+        Command::Rem(x) => [Some(0), Some(2), group(*x.group(), 4)]
             .into_iter()
             .flatten()
             .collect(),
@@ -398,7 +398,7 @@ fn unknown_values_are_never_documented() {
     runner
         .run(&context_and_command(), |(_, cmd)| {
             if let Command::Unknown(u) = &cmd {
-                let v = u.verb.as_bytes();
+                let v = u.verb().as_bytes();
                 prop_assert!(!msnp6::commands::is_known_verb(v));
                 prop_assert!(v.len() == 3 && v.iter().all(u8::is_ascii_uppercase));
             }

@@ -18,7 +18,7 @@ const PROPERTIES: [(&str, Property, usize); 5] = [
     ("encoding <= 100 bytes", |c| c.to_bytes().len() <= 100, 104),
     (
         "no LST entry",
-        |c| !matches!(c, Command::Lst(l) if l.entry.is_some()),
+        |c| !matches!(c, Command::Lst(l) if l.entry().is_some()),
         64,
     ),
     (

@@ -170,7 +170,7 @@ proptest! {
         prop_assert!(list.len() <= TokenList::MAX_ITEMS);
         let verb = Token::new(&b"XYZ"[..]).expect("verb");
         let params = Some(list.clone());
-        roundtrips(S, NS, Command::Unknown(Unknown { verb, params }))?;
+        roundtrips(S, NS, Command::Unknown(Unknown::new(verb, params).expect("a valid form")))?;
         if format!("VER {trid} ").len() + list.as_bytes().len() <= 2048 {
             roundtrips(C, NS, Command::Ver(Ver { trid: TrId(trid), dialects: list }))?;
         }
@@ -283,7 +283,7 @@ proptest! {
         }
         let stage = Token::new(&b"I"[..]).expect("stage");
         let parameter = Secret::new(Token::new(&b"x"[..]).expect("parameter"));
-        roundtrips(C, NS, Command::UsrOther(UsrOther { trid: T1, package, stage, parameter }))?;
+        roundtrips(C, NS, Command::UsrOther(UsrOther::new(T1, package, stage, parameter).expect("a valid form")))?;
     }
 }
 

@@ -50,14 +50,10 @@ impl World {
         let total = u32::try_from(entries.len()).unwrap_or(u32::MAX);
         if entries.is_empty() {
             out.push((
-                Command::Lst(Lst {
-                    trid,
-                    list: list.into(),
-                    version: a.version,
-                    index: 0,
-                    total: 0,
-                    entry: None,
-                }),
+                Command::Lst(
+                    Lst::new(trid, list.into(), a.version, 0, 0, None)
+                        .expect("never RL with TrID 0, entries counted (reference §3.2)"),
+                ),
                 rule,
             ));
         }
@@ -69,14 +65,10 @@ impl World {
                 groups: None,
             });
             out.push((
-                Command::Lst(Lst {
-                    trid,
-                    list: list.into(),
-                    version: a.version,
-                    index,
-                    total,
-                    entry,
-                }),
+                Command::Lst(
+                    Lst::new(trid, list.into(), a.version, index, total, entry)
+                        .expect("never RL with TrID 0, entries counted (reference §3.2)"),
+                ),
                 rule,
             ));
             if list == List::Forward && rule == rules::SYN_FULL {
@@ -304,14 +296,8 @@ impl World {
             if let Some(a) = w.accounts.get_mut(&key) {
                 a.list_mut(list).push(entry.clone());
                 let version = a.bump();
-                let reply = Add {
-                    trid,
-                    list: list.into(),
-                    version,
-                    handle: entry.handle,
-                    name: entry.name,
-                    group: None,
-                };
+                let reply = Add::new(trid, list.into(), version, entry.handle, entry.name, None)
+                    .expect("never RL with TrID 0, entries counted (reference §3.2)");
                 w.send(step, conn, Command::Add(reply), rules::ADD_REPLY);
             }
         });
@@ -332,14 +318,15 @@ impl World {
         a.fl.push(entry.clone());
         let version = a.bump();
         let c = entry.handle.clone();
-        let reply = Add {
+        let reply = Add::new(
             trid,
-            list: List::Forward.into(),
+            List::Forward.into(),
             version,
-            handle: c.clone(),
-            name: entry.name,
-            group: None,
-        };
+            c.clone(),
+            entry.name,
+            None,
+        )
+        .expect("never RL with TrID 0, entries counted (reference §3.2)");
         self.send(step, conn, Command::Add(reply), rules::ADD_REPLY);
         if self.conns.get(conn).is_some_and(|s| s.syn_sent) {
             for p in BPR_ORDER {
@@ -414,13 +401,8 @@ impl World {
             if let Some(a) = w.accounts.get_mut(&key) {
                 a.list_mut(list).retain(|e| e.handle != c);
                 let version = a.bump();
-                let reply = Rem {
-                    trid,
-                    list: list.into(),
-                    version,
-                    handle: c.clone(),
-                    group: None,
-                };
+                let reply = Rem::new(trid, list.into(), version, c.clone(), None)
+                    .expect("never RL with TrID 0, entries counted (reference §3.2)");
                 w.send(step, conn, Command::Rem(reply), rules::REM_REPLY);
             }
         };

@@ -214,12 +214,15 @@ impl World {
         match (frame, phase) {
             (Command::UsrInitial(u), Phase::Versioned) => {
                 self.set_phase(conn, Phase::Referred);
-                let reply = Command::XfrNotification(XfrNotification {
-                    trid: u.trid,
-                    address: server_token(&self.ns_address),
-                    constant: Some(server_token("0")),
-                    current: None,
-                });
+                let reply = Command::XfrNotification(
+                    XfrNotification::new(
+                        u.trid,
+                        server_token(&self.ns_address),
+                        Some(server_token("0")),
+                        None,
+                    )
+                    .expect("a referral with the constant is never the reset (reference §3.1 XFR)"),
+                );
                 self.send(step, conn, reply, rules::DS_REFER);
             }
             (Command::UsrOther(_), Phase::Versioned) => self.close(conn, rules::USR_PACKAGE, step),
@@ -272,7 +275,7 @@ impl World {
             (Command::UsrOther(u), Phase::LoggedIn) => self.send(
                 step,
                 conn,
-                error(ErrorCode::ALREADY_LOGGED_IN, u.trid),
+                error(ErrorCode::ALREADY_LOGGED_IN, *u.trid()),
                 rules::USR_207,
             ),
             (Command::UsrInitial(u), Phase::Versioned) => {
@@ -323,7 +326,7 @@ impl World {
             C::UrlRequest(u) => self.url(conn, u, step),
             C::FndRequest(f) => self.fnd(conn, f, step),
             C::SndRequest(s) => {
-                self.invite_by_mail(conn, s.trid, s.address.as_bytes(), false, step)
+                self.invite_by_mail(conn, *s.trid(), s.address().as_bytes(), false, step)
             }
             C::Sdc(s) => self.invite_by_mail(conn, s.trid, s.address.as_bytes(), true, step),
             C::Pag(p) => self.pag(conn, p, step),

@@ -838,10 +838,13 @@ impl Generator {
         let fl = self.world.list(&me, List::Forward);
         let bl = self.world.list(&me, List::Block);
         let frame = match roll {
-            0 => Command::Unknown(Unknown {
-                verb: token("LSG"),
-                params: Some(TokenList::from_static(b"1").into_owned()),
-            }),
+            0 => Command::Unknown(
+                Unknown::new(
+                    token("LSG"),
+                    Some(TokenList::from_static(b"1").into_owned()),
+                )
+                .expect("LSG is not an MSNP6 verb (reference §3.6)"),
+            ),
             1 => Command::Nln(Nln {
                 status: Status::Online.into(),
                 handle: handle(&me),

@@ -56,12 +56,8 @@ impl World {
             b.len() > key.len() && b.starts_with(key.as_bytes()) && b[key.len()] == b'='
         });
         if well_formed {
-            let reply = Fnd {
-                trid: f.trid,
-                index: 0,
-                total: 0,
-                result: None,
-            };
+            let reply =
+                Fnd::new(f.trid, 0, 0, None).expect("FND 0 0 has no result (reference §3.4 FND)");
             self.send(step, conn, Command::Fnd(Box::new(reply)), rules::FND);
         } else {
             self.send(

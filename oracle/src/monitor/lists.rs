@@ -363,21 +363,21 @@ impl Monitor {
     /// A LST line: part of a SYN reply or of a stand-alone LST reply (§3.2).
     fn lst_line(&mut self, cid: usize, line: usize, l: &Lst<'static>) {
         let entry = l
-            .entry
+            .entry()
             .as_ref()
             .map(|e| (e.handle.as_bytes().to_vec(), e.name.as_bytes().to_vec()));
         let bl = BatchLine::Lst {
-            list: l.list.known(),
-            index: l.index,
-            total: l.total,
+            list: l.list().known(),
+            index: *l.index(),
+            total: *l.total(),
             entry,
         };
         self.batch_or(
             cid,
             line,
             Reported {
-                trid: l.trid.0,
-                version: l.version,
+                trid: l.trid().0,
+                version: *l.version(),
                 body: bl,
                 own: |e| matches!(e, Exp::Lst { .. }),
                 verb: "LST",
@@ -388,8 +388,8 @@ impl Monitor {
 
     /// A reply to ADD (§3.2); ADD with RL and a TrID is TRID-ASYNC.
     fn add_line(&mut self, cid: usize, line: usize, a: &Add<'static>) {
-        let t = a.trid.0;
-        if a.list.known() == Some(List::Reverse) {
+        let t = a.trid().0;
+        if a.list().known() == Some(List::Reverse) {
             self.violate(
                 cid,
                 line,
@@ -410,8 +410,8 @@ impl Monitor {
     /// A reply to REM (§3.2): echo, version, LIST-216, and what a REM FL owes the contact
     /// (REM 0 RL).
     fn rem_reply(&mut self, cid: usize, line: usize, r: &Rem<'static>) {
-        let t = r.trid.0;
-        if r.list.known() == Some(List::Reverse) {
+        let t = r.trid().0;
+        if r.list().known() == Some(List::Reverse) {
             self.violate(
                 cid,
                 line,
@@ -429,21 +429,21 @@ impl Monitor {
         let Exp::Rem { list, handle } = &p.exp else {
             return;
         };
-        if r.list.known() != Some(*list) || r.handle.as_bytes() != handle.as_slice() {
+        if r.list().known() != Some(*list) || r.handle().as_bytes() != handle.as_slice() {
             self.violate(
                 cid,
                 line,
                 R::ReplyEcho,
                 format!(
                     "REM reply {} {} does not echo {} {}",
-                    r.list,
-                    r.handle,
+                    r.list(),
+                    r.handle(),
                     list,
                     lossy(handle)
                 ),
             );
         }
-        self.version_change(cid, line, r.version, "REM");
+        self.version_change(cid, line, *r.version(), "REM");
         let key = self.key(cid);
         if self.account(&key).list(*list).contains(handle) == Some(false) {
             self.violate(
@@ -1192,8 +1192,8 @@ impl Monitor {
         };
         let (asked, hv, nv) = (*asked, h.clone(), n.clone());
         let (h, n) = (hv.as_slice(), nv.as_slice());
-        let (list, version) = (a.list.known(), a.version);
-        if list != Some(asked) || a.handle.as_bytes() != h || a.name.as_bytes() != n {
+        let (list, version) = (a.list().known(), a.version());
+        if list != Some(asked) || a.handle().as_bytes() != h || a.name().as_bytes() != n {
             self.violate(
                 cid,
                 line,
@@ -1201,7 +1201,7 @@ impl Monitor {
                 format!("ADD reply does not echo {asked} {} {}", lossy(h), lossy(n)),
             );
         }
-        self.version_change(cid, line, version, "ADD");
+        self.version_change(cid, line, *version, "ADD");
         let key = self.key(cid);
         let acct = self.account(&key);
         let on = acct.list(asked).contains(h);
@@ -1249,7 +1249,7 @@ impl Monitor {
             let mut p = p;
             if let Exp::Add { after, .. } = &mut p.exp {
                 *after = Some(AddAfter {
-                    version,
+                    version: *version,
                     bprs: 0,
                     bpr: None,
                     iln: false,
@@ -1259,7 +1259,7 @@ impl Monitor {
             p.answered = true;
             self.put_back(cid, p);
         } else if asked == List::Forward {
-            self.add_fl_followup(cid, line, p, h, version);
+            self.add_fl_followup(cid, line, p, h, *version);
         }
     }
 
@@ -1567,7 +1567,7 @@ impl Monitor {
     }
 
     pub(super) fn fnd(&mut self, cid: usize, line: usize, f: &Fnd<'static>) {
-        let t = f.trid.0;
+        let t = f.trid().0;
         let Some(mut p) = self.answer(
             cid,
             line,
@@ -1582,10 +1582,10 @@ impl Monitor {
         };
         let ok = match *total {
             None => {
-                (f.index == 0 && f.total == 0 && f.result.is_none())
-                    || (f.index == 1 && f.total >= 1)
+                (*f.index() == 0 && *f.total() == 0 && f.result().is_none())
+                    || (*f.index() == 1 && *f.total() >= 1)
             }
-            Some(n) => f.index == got.saturating_add(1) && f.total == n,
+            Some(n) => *f.index() == got.saturating_add(1) && *f.total() == n,
         };
         if !ok {
             self.violate(
@@ -1594,16 +1594,16 @@ impl Monitor {
                 R::IndexTotal,
                 format!(
                     "FND {} {} where result {} was expected",
-                    f.index,
-                    f.total,
+                    f.index(),
+                    f.total(),
                     got.saturating_add(1)
                 ),
             );
         }
-        *got = got.saturating_add(if f.result.is_some() { 1 } else { 0 });
-        *total = Some(f.total);
+        *got = got.saturating_add(if f.result().is_some() { 1 } else { 0 });
+        *total = Some(*f.total());
         p.answered = true;
-        if *got < f.total {
+        if *got < *f.total() {
             self.put_back(cid, p);
         }
     }

@@ -178,7 +178,7 @@ impl Monitor {
                     cid,
                     line,
                     R::ClientSyntax,
-                    format!("`{}` is not an MSNP6 command", u.verb),
+                    format!("`{}` is not an MSNP6 command", u.verb()),
                 );
                 self.push(
                     cid,
@@ -275,13 +275,13 @@ impl Monitor {
 
     /// A USR with another security package: refused or disconnected (§3.1).
     fn client_usr_other(&mut self, cid: usize, line: usize, u: &UsrOther<'static>) {
-        let trid = u.trid.0;
+        let trid = u.trid().0;
         let phase = self
             .conns
             .get(cid)
             .map_or(Phase::Unknown, |c| c.ns.phase.clone());
         let verb = "USR";
-        let ctp = u.package.as_bytes() == b"CTP";
+        let ctp = u.package().as_bytes() == b"CTP";
         let dialect = self.conns.get(cid).map_or(Dialect::Msnp6, |c| c.dialect);
         if phase == Phase::LoggedIn {
             self.push(cid, line, trid, verb, Exp::Usr207);
@@ -292,7 +292,7 @@ impl Monitor {
                 cid,
                 line,
                 R::ClientValue,
-                format!("USR package `{}` is not MD5", u.package),
+                format!("USR package `{}` is not MD5", u.package()),
             );
             self.push(
                 cid,
@@ -552,7 +552,7 @@ impl Monitor {
                     cid,
                     line,
                     R::VerbPlace,
-                    format!("`{}` is not an MSNP6 command", u.verb),
+                    format!("`{}` is not an MSNP6 command", u.verb()),
                 );
             }
             other => {
@@ -734,7 +734,7 @@ impl Monitor {
     }
 
     fn referral(&mut self, cid: usize, line: usize, x: &XfrNotification<'static>) {
-        let t = x.trid.0;
+        let t = x.trid().0;
         if self
             .answer(cid, line, t, |p| {
                 !p.answered && matches!(p.exp, Exp::UsrI { .. })
@@ -743,15 +743,15 @@ impl Monitor {
         {
             self.login_misfit(cid, line, t, "XFR NS");
         }
-        if !is_address(x.address.as_bytes()) {
+        if !is_address(x.address().as_bytes()) {
             self.violate(
                 cid,
                 line,
                 R::XfrShape,
-                format!("`{}` is not host:port", x.address),
+                format!("`{}` is not host:port", x.address()),
             );
         }
-        if let Some(k) = &x.constant {
+        if let Some(k) = &x.constant() {
             if k.as_bytes() != b"0" {
                 self.violate(
                     cid,

@@ -694,11 +694,11 @@ impl Monitor {
             }
         }
         let bad = match cmd {
-            Command::Lst(l) => unknown(&l.list),
+            Command::Lst(l) => unknown(l.list()),
             Command::Gtc(g) => unknown(&g.mode),
             Command::Blp(b) => unknown(&b.privacy),
-            Command::Add(a) => unknown(&a.list),
-            Command::Rem(r) => unknown(&r.list),
+            Command::Add(a) => unknown(a.list()),
+            Command::Rem(r) => unknown(r.list()),
             Command::Prp(p) => unknown(&p.property),
             Command::Bpr(b) => unknown(&b.property),
             Command::Chg(c) => unknown(&c.status),

@@ -177,7 +177,7 @@ impl Monitor {
                     cid,
                     line,
                     R::ClientSyntax,
-                    format!("`{}` is not an MSNP6 command", u.verb),
+                    format!("`{}` is not an MSNP6 command", u.verb()),
                 );
                 self.push(
                     cid,
@@ -231,7 +231,7 @@ impl Monitor {
                 cid,
                 line,
                 R::VerbPlace,
-                format!("`{}` is not an MSNP6 command", u.verb),
+                format!("`{}` is not an MSNP6 command", u.verb()),
             ),
             other => self.violate(
                 cid,

@@ -3,7 +3,7 @@
 //!
 //! Every list-changing server reply carries the new list version (reference §3.2).
 
-use super::form;
+use super::{InvalidForm, entry_count, form};
 use crate::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token, TrId, Value};
 
 form! {
@@ -41,21 +41,45 @@ form! {
 }
 
 form! {
+    checked
     /// `LST TrID list list-version index total [SP user-handle SP friendly-name]` — one entry, or
     /// `LST TrID list list-version 0 0` for an empty list (reference §3.2 LST, SYN).
     pub struct Lst<'a> {
         /// Transaction ID (of the SYN or LST request).
-        pub trid: TrId,
+        trid: TrId,
         /// Which list.
-        pub list: Value<'a, List>,
+        list: Value<'a, List>,
         /// List version.
-        pub version: u32,
+        version: u32,
         /// 1-based index, 0 for an empty list.
-        pub index: u32,
+        index: u32,
         /// Number of entries, 0 for an empty list.
-        pub total: u32,
+        total: u32,
         /// The entry; `None` exactly for the empty-list line `0 0`.
-        pub entry: Option<ListEntry<'a>> = when(index != 0 || total != 0, ListEntry),
+        entry: Option<ListEntry<'a>> = when(index != 0 || total != 0, ListEntry),
+    }
+}
+
+impl<'a> Lst<'a> {
+    /// A server `LST`; refuses an entry where index and total are both 0, and a missing entry
+    /// where either is not ([`InvalidForm::EntryCount`]).
+    pub fn new(
+        trid: TrId,
+        list: Value<'a, List>,
+        version: u32,
+        index: u32,
+        total: u32,
+        entry: Option<ListEntry<'a>>,
+    ) -> Result<Self, InvalidForm> {
+        entry_count("LST", index, total, entry.is_some())?;
+        Ok(Lst {
+            trid,
+            list,
+            version,
+            index,
+            total,
+            entry,
+        })
     }
 }
 
@@ -121,21 +145,45 @@ form! {
 }
 
 form! {
+    checked
     /// `ADD TrID list list-version user-handle friendly-name [SP group]` — server confirms an add
     /// (reference §3.2 ADD). `ADD 0 RL …` decodes as [`ReverseAdd`](super::Command::ReverseAdd).
     pub struct Add<'a> {
         /// Transaction ID.
-        pub trid: TrId,
+        trid: TrId,
         /// The list added to.
-        pub list: Value<'a, List>,
+        list: Value<'a, List>,
         /// The new list version.
-        pub version: u32,
+        version: u32,
         /// The contact.
-        pub handle: Handle<'a>,
+        handle: Handle<'a>,
         /// The name stored.
-        pub name: FriendlyName<'a>,
+        name: FriendlyName<'a>,
         /// MSNP7 group id.
-        pub group: Option<u32> = since_opt(7),
+        group: Option<u32> = since_opt(7),
+    }
+}
+
+impl<'a> Add<'a> {
+    /// A server `ADD` reply; refuses TrID 0 on RL, which is the asynchronous [`ReverseAdd`]
+    /// ([`InvalidForm::ReverseListReply`]).
+    pub fn new(
+        trid: TrId,
+        list: Value<'a, List>,
+        version: u32,
+        handle: Handle<'a>,
+        name: FriendlyName<'a>,
+        group: Option<u32>,
+    ) -> Result<Self, InvalidForm> {
+        not_reverse("ADD", trid, &list)?;
+        Ok(Add {
+            trid,
+            list,
+            version,
+            handle,
+            name,
+            group,
+        })
     }
 }
 
@@ -168,20 +216,51 @@ form! {
 }
 
 form! {
+    checked
     /// `REM TrID list list-version user-handle [SP group]` — server confirms a removal (reference
     /// §3.2 REM). `REM 0 RL …` decodes as [`ReverseRemove`](super::Command::ReverseRemove).
     pub struct Rem<'a> {
         /// Transaction ID.
-        pub trid: TrId,
+        trid: TrId,
         /// The list removed from.
-        pub list: Value<'a, List>,
+        list: Value<'a, List>,
         /// The new list version.
-        pub version: u32,
+        version: u32,
         /// The contact.
-        pub handle: Handle<'a>,
+        handle: Handle<'a>,
         /// MSNP7 group id.
-        pub group: Option<u32> = since_opt(7),
+        group: Option<u32> = since_opt(7),
     }
+}
+
+impl<'a> Rem<'a> {
+    /// A server `REM` reply; refuses TrID 0 on RL, which is the asynchronous [`ReverseRemove`]
+    /// ([`InvalidForm::ReverseListReply`]).
+    pub fn new(
+        trid: TrId,
+        list: Value<'a, List>,
+        version: u32,
+        handle: Handle<'a>,
+        group: Option<u32>,
+    ) -> Result<Self, InvalidForm> {
+        not_reverse("REM", trid, &list)?;
+        Ok(Rem {
+            trid,
+            list,
+            version,
+            handle,
+            group,
+        })
+    }
+}
+
+/// `reverse-add = "ADD" SP "0" SP "RL" SP …` comes first in the grammar (reference §3.2 ADD,
+/// REM): a reply with TrID 0 on RL would decode as the asynchronous form.
+fn not_reverse(verb: &'static str, trid: TrId, list: &Value<'_, List>) -> Result<(), InvalidForm> {
+    if trid == TrId::ASYNC && list.known() == Some(List::Reverse) {
+        return Err(InvalidForm::ReverseListReply { verb });
+    }
+    Ok(())
 }
 
 form! {

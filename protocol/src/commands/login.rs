@@ -1,7 +1,7 @@
 //! Login and session commands on the DS and NS: `VER INF USR XFR CVR CVQ OUT PNG QNG`
 //! (reference §3.1), and the switchboard forms of `USR` (reference §3.1, §3.5).
 
-use super::form;
+use super::{InvalidForm, form};
 use crate::grammar::{Presence, Shape};
 use crate::types::{
     AuthPackage, Dialect, FriendlyName, Handle, OutReason, Secret, Token, TokenList, TrId,
@@ -84,18 +84,40 @@ form! {
 }
 
 form! {
+    checked
     /// `USR TrID package stage parameter` with a package other than `MD5`: `CTP` (MSNP2) or an
     /// unknown one (reference §3.1 USR: unknown package → disconnect). The parameter may be a
     /// password, so it never appears in `Debug`.
     pub struct UsrOther<'a> {
         /// Transaction ID.
-        pub trid: TrId,
+        trid: TrId,
         /// The package (never `MD5`).
-        pub package: Value<'a, AuthPackage>,
+        package: Value<'a, AuthPackage>,
         /// The stage (`I`, `S`, …).
-        pub stage: Token<'a>,
+        stage: Token<'a>,
         /// The parameter.
-        pub parameter: Secret<'a>,
+        parameter: Secret<'a>,
+    }
+}
+
+impl<'a> UsrOther<'a> {
+    /// A `USR` with another package; refuses `MD5`, whose lines are the MD5 forms
+    /// ([`InvalidForm::UsrOtherMd5`]).
+    pub fn new(
+        trid: TrId,
+        package: Value<'a, AuthPackage>,
+        stage: Token<'a>,
+        parameter: Secret<'a>,
+    ) -> Result<Self, InvalidForm> {
+        if package.known() == Some(AuthPackage::Md5) {
+            return Err(InvalidForm::UsrOtherMd5);
+        }
+        Ok(UsrOther {
+            trid,
+            package,
+            stage,
+            parameter,
+        })
     }
 }
 
@@ -164,18 +186,44 @@ form! {
 }
 
 form! {
+    checked
     /// `XFR TrID NS address:port [SP 0 [SP current-server]]` — referral to another NS
     /// (reference §3.1 XFR). MSNP2 has no trailing parameter, MSNP3–MSNP6 a constant `0`, MSNP7
     /// appends the current server: the dialect decides the shape.
     pub struct XfrNotification<'a> {
         /// Transaction ID of the `USR … I` it answers.
-        pub trid: TrId,
+        trid: TrId,
         /// `address:port` of the NS to use.
-        "NS" pub address: Token<'a>,
+        "NS" address: Token<'a>,
         /// The constant parameter (`0`), MSNP3+.
-        pub constant: Option<Token<'a>> = since(3),
+        constant: Option<Token<'a>> = since(3),
         /// The current server, MSNP7 only.
-        pub current: Option<Token<'a>> = since(7),
+        current: Option<Token<'a>> = since(7),
+    }
+}
+
+impl<'a> XfrNotification<'a> {
+    /// A referral to an NS; refuses a current server without the constant before it
+    /// ([`InvalidForm::XfrCurrentWithoutConstant`]) and `XFR 0 NS 0` with nothing after it,
+    /// which is the reset [`XfrReset`] ([`InvalidForm::XfrResetShape`]).
+    pub fn new(
+        trid: TrId,
+        address: Token<'a>,
+        constant: Option<Token<'a>>,
+        current: Option<Token<'a>>,
+    ) -> Result<Self, InvalidForm> {
+        if current.is_some() && constant.is_none() {
+            return Err(InvalidForm::XfrCurrentWithoutConstant);
+        }
+        if trid == TrId::ASYNC && address.as_bytes() == b"0" && constant.is_none() {
+            return Err(InvalidForm::XfrResetShape);
+        }
+        Ok(XfrNotification {
+            trid,
+            address,
+            constant,
+            current,
+        })
     }
 }
 

@@ -18,7 +18,9 @@ use crate::grammar::{
     Fail, IntoOwned, Leaf, Length, Line, PResult, Payload, Shape, Writer, eol, field, lit, sp,
     token, token_list,
 };
-use crate::types::{Dialect, Direction, ErrorCode, ServerKind, Token, TokenList, TrId};
+use crate::types::{
+    AuthPackage, Dialect, Direction, ErrorCode, ServerKind, Token, TokenList, TrId,
+};
 
 pub mod challenge;
 pub mod lists;
@@ -41,10 +43,19 @@ pub(crate) trait Form<'a>: Sized {
     fn parse(i: &'a [u8], g: Shape) -> PResult<'a, (Self, Option<Length>)>;
     /// Writes the parameters after the verb.
     fn write(&self, w: &mut Writer<'_>);
+    /// Whether every dialect-dependent parameter is present exactly where the shape `g` has
+    /// it; else the name of the first that is not.
+    fn fits(&self, g: Shape) -> Result<(), &'static str>;
 }
 
 /// Declares a command form from the list of its parameters in wire order: the struct (public
 /// fields, `Debug`/`Clone`/`Eq`/`Hash`, `into_owned`), its nom parser and its encoder.
+///
+/// `form! { checked pub struct Name<'a> { field: Type, … } }` (fields without `pub`) declares a
+/// form with an invariant: private fields with an `#[inline]` accessor each; its module writes
+/// the checked `new` (docs/codec.md, "Values that cannot be built wrong"). Every form also gets
+/// `fits`, which [`Command::try_encode`] uses: the dialect-dependent fields are where the shape
+/// has them.
 ///
 /// Each field is `pub name: Type` optionally followed by `= rule`, and may be preceded by the
 /// literal words that come before it on the wire (`"MD5" "I" pub handle: Handle<'a>`); words
@@ -62,6 +73,39 @@ pub(crate) trait Form<'a>: Sized {
 /// | `nested` | the fields of another form | that form's parser |
 /// | `when(c, Form)` | `Form` if `c` holds (`c` may name earlier fields) | `cond(c, Form)` |
 macro_rules! form {
+    // `checked`: a form with an invariant beyond its fields' types (docs/codec.md, "Values that
+    // cannot be built wrong"). Its fields are private: the module writes a checked `new`, and
+    // each field gets an `#[inline]` accessor with the field's doc comment. The parser builds
+    // the struct directly: the grammar already guarantees the invariant.
+    (checked $(#[$m:meta])* pub struct $name:ident<'a> {
+        $($(#[$fm:meta])* $($pre:literal)* $f:ident : $t:ty $(= $rule:ident $(($($arg:tt)*))?)?),* $(,)?
+    } $($post:literal)*) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name<'a> { $($f: $t,)* }
+
+        impl<'a> $name<'a> {
+            $(
+                $(#[$fm])*
+                #[inline]
+                pub fn $f(&self) -> &$t { &self.$f }
+            )*
+
+            /// Detaches the value from the buffer it was decoded from.
+            pub fn into_owned(self) -> $name<'static> {
+                $name { $($f: $crate::grammar::IntoOwned::into_owned(self.$f),)* }
+            }
+        }
+
+        impl $crate::grammar::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> $name<'static> { $name::into_owned(self) }
+        }
+
+        $crate::commands::form!(@grammar [$(#[$m])*] 'a, $name<'a> {
+            $($($pre)* $f : $t $(= $rule $(($($arg)*))?)?),*
+        } $($post)*);
+    };
     ($(#[$m:meta])* pub struct $name:ident<'a> {
         $($(#[$fm:meta])* $($pre:literal)* pub $f:ident : $t:ty $(= $rule:ident $(($($arg:tt)*))?)?),* $(,)?
     } $($post:literal)*) => {
@@ -131,8 +175,43 @@ macro_rules! form {
                 )*
                 $(w.literal($post);)*
             }
+
+            #[allow(unused_variables)]
+            fn fits(&self, g: $crate::grammar::Shape) -> Result<(), &'static str> {
+                let this = self;
+                $($crate::commands::form!(@fits [$($rule $(($($arg)*))?)?] g this.$f);)*
+                Ok(())
+            }
         }
     };
+
+    // Whether a field is present exactly where the dialect's shape has it.
+    (@fits [since($v:expr)] $g:ident $this:ident.$f:ident) => {
+        if $this.$f.is_some() != $g.since($v) {
+            return Err(stringify!($f));
+        }
+    };
+    (@fits [since_opt($v:expr)] $g:ident $this:ident.$f:ident) => {
+        if $this.$f.is_some() && !$g.since($v) {
+            return Err(stringify!($f));
+        }
+    };
+    (@fits [shape($p:expr)] $g:ident $this:ident.$f:ident) => {
+        match (($p)($g), $this.$f.is_some()) {
+            ($crate::grammar::Presence::Absent, true)
+            | ($crate::grammar::Presence::Required, false) => return Err(stringify!($f)),
+            _ => {}
+        }
+    };
+    (@fits [nested] $g:ident $this:ident.$f:ident) => {
+        $crate::commands::Form::fits(&$this.$f, $g)?;
+    };
+    (@fits [when($($arg:tt)*)] $g:ident $this:ident.$f:ident) => {
+        if let Some(v) = &$this.$f {
+            $crate::commands::Form::fits(v, $g)?;
+        }
+    };
+    (@fits [$($other:tt)*] $g:ident $this:ident.$f:ident) => {};
 
     // One parameter of the parser: `let (i, field) = rule.parse(i)?;`
     (@step [] $lt:lifetime $i:ident $a:ident $g:ident $f:ident : $t:ty) => {
@@ -217,13 +296,37 @@ pub struct ErrorReply {
 }
 
 /// A well-formed line whose verb is not an MSNP6 command (e.g. the MSNP7 `LSG`), kept byte
-/// for byte. Never holds a verb that is known in MSNP6.
+/// for byte. Never holds a verb that is known in MSNP6 ([`Unknown::new`] refuses one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Unknown<'a> {
+    verb: Token<'a>,
+    params: Option<TokenList<'a>>,
+}
+
+impl<'a> Unknown<'a> {
+    /// `unknown = 3UPPER [SP param *(SP param)]` (reference §1.1): refuses a verb that is not
+    /// three upper-case letters ([`InvalidForm::UnknownVerbShape`]) or is an MSNP6 verb
+    /// ([`InvalidForm::KnownVerb`]).
+    pub fn new(verb: Token<'a>, params: Option<TokenList<'a>>) -> Result<Self, InvalidForm> {
+        let bytes = verb.as_bytes();
+        if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
+            return Err(InvalidForm::UnknownVerbShape);
+        }
+        if is_known_verb(bytes) {
+            return Err(InvalidForm::KnownVerb);
+        }
+        Ok(Unknown { verb, params })
+    }
     /// The three upper-case letters.
-    pub verb: Token<'a>,
+    #[inline]
+    pub fn verb(&self) -> &Token<'a> {
+        &self.verb
+    }
     /// The parameters after the verb, as sent.
-    pub params: Option<TokenList<'a>>,
+    #[inline]
+    pub fn params(&self) -> Option<&TokenList<'a>> {
+        self.params.as_ref()
+    }
 }
 
 impl Unknown<'_> {
@@ -234,6 +337,117 @@ impl Unknown<'_> {
             params: IntoOwned::into_owned(self.params),
         }
     }
+}
+
+/// Why a checked constructor refused a value: the rule of the grammar it breaks, so that the
+/// value would not decode back to itself (docs/codec.md, "Values that cannot be built wrong").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidForm {
+    /// A reply with TrID 0 on RL: `{verb} 0 RL …` is the asynchronous reverse-list form.
+    #[error(
+        "{verb} with TrID 0 on RL is the asynchronous `{verb} 0 RL` form, not a reply (reference §3.2 {verb})"
+    )]
+    ReverseListReply {
+        /// `ADD` or `REM`.
+        verb: &'static str,
+    },
+    /// Index and total disagree with the entry: `0 0` exactly when there is none.
+    #[error(
+        "{verb}: index {index} and total {total} must both be 0 exactly when there is no entry (reference §3.2 LST, §3.4 FND)"
+    )]
+    EntryCount {
+        /// `LST` or `FND`.
+        verb: &'static str,
+        /// The index given.
+        index: u32,
+        /// The total given.
+        total: u32,
+    },
+    /// `XFR … NS`: a current server without the constant `0` before it.
+    #[error(
+        "XFR NS: the current server comes only after the constant parameter (reference §3.1 XFR)"
+    )]
+    XfrCurrentWithoutConstant,
+    /// `XFR 0 NS 0` with nothing after it is the soft reset, not a referral.
+    #[error(
+        "`XFR 0 NS 0` with nothing after it is the soft reset, not a referral (reference §3.1 XFR, §8 point 7)"
+    )]
+    XfrResetShape,
+    /// `USR` with package `MD5` is one of the MD5 forms.
+    #[error("USR with package MD5 is one of the MD5 forms, never UsrOther (reference §3.1 USR)")]
+    UsrOtherMd5,
+    /// `SND`: LCID and library come together, the client id only after them.
+    #[error(
+        "SND: LCID and library come together (MSNP3), the client id only after them (MSNP4) (reference §3.4 SND)"
+    )]
+    SndParameters,
+    /// The verb of an unknown command is not three upper-case letters.
+    #[error("an unknown verb is three upper-case letters (reference §1.1)")]
+    UnknownVerbShape,
+    /// The verb of an unknown command is an MSNP6 verb.
+    #[error("an MSNP6 verb has its own forms, never Unknown (reference §3)")]
+    KnownVerb,
+}
+
+/// Why [`Command::try_encode`] refused a value: it would not decode back to itself in that
+/// context (docs/codec.md, "Values that cannot be built wrong").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The verb or this form of it is not sent in this direction to or by this server.
+    #[error("{verb}: this form is not sent {direction} on the {server} (reference §3)")]
+    Misplaced {
+        /// The verb.
+        verb: &'static str,
+        /// The direction asked for.
+        direction: Direction,
+        /// The server asked for.
+        server: ServerKind,
+    },
+    /// A dialect-dependent parameter is present where the dialect has none, or missing where
+    /// it requires one.
+    #[error("{verb}: parameter `{field}` is not where {dialect} has it (reference §2, §3)")]
+    Shape {
+        /// The verb.
+        verb: &'static str,
+        /// The field of the form.
+        field: &'static str,
+        /// The dialect asked for.
+        dialect: Dialect,
+    },
+    /// The payload is longer than the command's limit ([`Limits`](crate::Limits)).
+    #[error("{verb}: {len}-byte payload over the {limit}-byte limit (reference §12)")]
+    PayloadTooLong {
+        /// The verb.
+        verb: &'static str,
+        /// The payload's length.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The command line is longer than [`Limits::max_line`](crate::Limits::max_line).
+    #[error("{len}-byte command line over the {limit}-byte limit (reference §12)")]
+    LineTooLong {
+        /// The line's length, without CR LF.
+        len: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// `index total [SP entry]`, the entry read when index or total is not 0 (reference §3.2 LST,
+/// §3.4 FND): refuses an entry with `0 0` and a missing one otherwise.
+pub(crate) fn entry_count(
+    verb: &'static str,
+    index: u32,
+    total: u32,
+    has_entry: bool,
+) -> Result<(), InvalidForm> {
+    if has_entry != (index != 0 || total != 0) {
+        return Err(InvalidForm::EntryCount { verb, index, total });
+    }
+    Ok(())
 }
 
 /// A set of server kinds, one bit per kind.
@@ -454,7 +668,7 @@ macro_rules! commands {
                 match self {
                     $(Command::$var(_) => $verb,)*
                     Command::Error(e) => code_digits(e.code),
-                    Command::Unknown(u) => u.verb.as_str().unwrap_or("???"),
+                    Command::Unknown(u) => u.verb().as_str().unwrap_or("???"),
                 }
             }
 
@@ -464,6 +678,15 @@ macro_rules! commands {
                     $(Command::$var(v) => Command::$var(IntoOwned::into_owned(v)),)*
                     Command::Error(v) => Command::Error(v),
                     Command::Unknown(v) => Command::Unknown(v.into_owned()),
+                }
+            }
+
+            /// [`Form::fits`] of the variant's form: the dialect-dependent parameters are where
+            /// `g` has them.
+            fn fits(&self, g: Shape) -> Result<(), &'static str> {
+                match self {
+                    $(Command::$var(v) => Form::fits(v, g),)*
+                    Command::Error(_) | Command::Unknown(_) => Ok(()),
                 }
             }
 
@@ -521,6 +744,9 @@ impl<'a, F: Form<'a>> Form<'a> for Box<F> {
     }
     fn write(&self, w: &mut Writer<'_>) {
         F::write(self, w);
+    }
+    fn fits(&self, g: Shape) -> Result<(), &'static str> {
+        F::fits(self, g)
     }
 }
 
@@ -1128,6 +1354,155 @@ impl<'a> Command<'a> {
         }
     }
 
+    /// Appends the frame as [`Command::encode`] does, after checking that it decodes back to
+    /// this value in `ctx` with the default [`Limits`](crate::Limits): the verb and the form are
+    /// sent there, every dialect-dependent parameter is where `ctx.dialect` has it, the line and
+    /// the payload are within their limits. On an error nothing is appended; nothing is ever
+    /// clamped.
+    ///
+    /// ```
+    /// use msnp6::commands::{Command, Context, EncodeError, presence::Chg};
+    /// use msnp6::types::{Direction, ServerKind, Status, TrId};
+    /// let chg = Command::Chg(Chg { trid: TrId(9), status: Status::Online.into() });
+    /// let mut out = Vec::new();
+    /// let ns = Context::new(Direction::ClientToServer, ServerKind::Notification);
+    /// chg.try_encode(ns, &mut out)?;
+    /// assert_eq!(out, b"CHG 9 NLN\r\n");
+    /// let sb = Context::new(Direction::ClientToServer, ServerKind::Switchboard);
+    /// assert!(matches!(chg.try_encode(sb, &mut out), Err(EncodeError::Misplaced { .. })));
+    /// # Ok::<(), EncodeError>(())
+    /// ```
+    pub fn try_encode(&self, ctx: Context, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.check_place(ctx)?;
+        let mut g = Shape::new(ctx.dialect, false);
+        g.cvq = matches!(self, Command::Cvq(_));
+        let out_reason = matches!(self, Command::Out(o) if o.reason.is_some());
+        if let Some(field) = self
+            .fits(g)
+            .err()
+            .or((out_reason && ctx.direction == Direction::ClientToServer).then_some("reason"))
+        {
+            return Err(EncodeError::Shape {
+                verb: self.known_verb(),
+                field,
+                dialect: ctx.dialect,
+            });
+        }
+        let limits = crate::Limits::default();
+        if let Some(p) = self.payload() {
+            let limit = limits.payload_limit(self, ctx.server);
+            if p.len() > limit {
+                return Err(EncodeError::PayloadTooLong {
+                    verb: self.known_verb(),
+                    len: p.len(),
+                    limit,
+                });
+            }
+        }
+        let start = out.len();
+        self.write_line(out);
+        let len = out.len() - start;
+        if len > limits.max_line {
+            out.truncate(start);
+            return Err(EncodeError::LineTooLong {
+                len,
+                limit: limits.max_line,
+            });
+        }
+        out.extend_from_slice(b"\r\n");
+        if let Some(p) = self.payload() {
+            out.extend_from_slice(p.as_bytes());
+        }
+        Ok(())
+    }
+
+    /// The verb as a static name (`"error reply"`, `"unknown"` for the others).
+    fn known_verb(&self) -> &'static str {
+        match self.verb().as_bytes().first_chunk::<3>().and_then(Verb::of) {
+            Some(v) => v.name(),
+            None if matches!(self, Command::Error(_)) => "error reply",
+            None => "unknown",
+        }
+    }
+
+    /// Whether this form is sent in `ctx`: its verb there (reference §3), its side (a client
+    /// form only by the client), the USR and XFR forms on their servers (reference §3.1).
+    fn check_place(&self, ctx: Context) -> Result<(), EncodeError> {
+        use ServerKind::{Notification as NS, Switchboard as SB};
+        let client = ctx.direction == Direction::ClientToServer;
+        let verb_ok = match self.verb().as_bytes().first_chunk::<3>().and_then(Verb::of) {
+            Some(v) => v.servers(ctx.direction) & bit(ctx.server) != 0,
+            None => !matches!(self, Command::Error(_)) || !client,
+        };
+        let form_ok = match self.sender() {
+            Some(d) => d == ctx.direction,
+            None => true,
+        } && match self {
+            Command::UsrSwitchboard(_) | Command::UsrSwitchboardOk(_) => ctx.server == SB,
+            Command::UsrInitial(_)
+            | Command::UsrSalt(_)
+            | Command::UsrResponse(_)
+            | Command::UsrOk(_)
+            | Command::UsrOther(_) => ctx.server != SB,
+            Command::XfrSwitchboard(_) => ctx.server == NS,
+            _ => true,
+        } && match self {
+            // A server's USR with another package is CTP; any other reads as the salt.
+            Command::UsrOther(u) if !client => u.package().known() == Some(AuthPackage::Ctp),
+            _ => true,
+        };
+        if verb_ok && form_ok {
+            return Ok(());
+        }
+        Err(EncodeError::Misplaced {
+            verb: self.known_verb(),
+            direction: ctx.direction,
+            server: ctx.server,
+        })
+    }
+
+    /// The side that sends this form, where only one does (reference §3).
+    fn sender(&self) -> Option<Direction> {
+        use Command as K;
+        use Direction::{ClientToServer as C, ServerToClient as S};
+        match self {
+            K::InfRequest(_)
+            | K::UsrInitial(_)
+            | K::UsrResponse(_)
+            | K::UsrSwitchboard(_)
+            | K::XfrRequest(_)
+            | K::Cvr(_)
+            | K::Cvq(_)
+            | K::LstRequest(_)
+            | K::GtcRequest(_)
+            | K::BlpRequest(_)
+            | K::AddRequest(_)
+            | K::RemRequest(_)
+            | K::ReaRequest(_)
+            | K::PrpRequest(_)
+            | K::ImsRequest(_)
+            | K::UrlRequest(_)
+            | K::FndRequest(_)
+            | K::SndRequest(_)
+            | K::Sdc(_)
+            | K::ChlRequest(_)
+            | K::Qry(_)
+            | K::MsgSend(_)
+            | K::Cal(_)
+            | K::Ans(_) => Some(C),
+            K::Ver(_)
+            | K::Syn(_)
+            | K::Chg(_)
+            | K::Out(_)
+            | K::UsrOther(_)
+            | K::Png(_)
+            | K::Qng(_)
+            | K::Pag(_)
+            | K::Unknown(_) => None,
+            _ => Some(S),
+        }
+    }
+
     /// Appends the command line alone: no CR LF, no payload.
     pub fn encode_line(&self, out: &mut Vec<u8>) {
         self.write_line(out);
@@ -1175,13 +1550,13 @@ impl<'a> Command<'a> {
             Command::UsrInitial(v) => v.trid,
             Command::UsrSalt(v) => v.trid,
             Command::UsrResponse(v) => v.trid,
-            Command::UsrOther(v) => v.trid,
+            Command::UsrOther(v) => *v.trid(),
             Command::UsrOk(v) => v.trid,
             Command::UsrSwitchboard(v) => v.trid,
             Command::UsrSwitchboardOk(v) => v.trid,
             Command::XfrRequest(v) => v.trid,
             Command::XfrSwitchboard(v) => v.trid,
-            Command::XfrNotification(v) => v.trid,
+            Command::XfrNotification(v) => *v.trid(),
             Command::XfrReset(_) | Command::ReverseAdd(_) | Command::ReverseRemove(_) => {
                 TrId::ASYNC
             }
@@ -1189,15 +1564,15 @@ impl<'a> Command<'a> {
             Command::CvrAdvice(v) | Command::CvqAdvice(v) => v.trid,
             Command::Syn(v) => v.trid,
             Command::LstRequest(v) => v.trid,
-            Command::Lst(v) => v.trid,
+            Command::Lst(v) => *v.trid(),
             Command::GtcRequest(v) => v.trid,
             Command::Gtc(v) => v.trid,
             Command::BlpRequest(v) => v.trid,
             Command::Blp(v) => v.trid,
             Command::AddRequest(v) => v.trid,
-            Command::Add(v) => v.trid,
+            Command::Add(v) => *v.trid(),
             Command::RemRequest(v) => v.trid,
-            Command::Rem(v) => v.trid,
+            Command::Rem(v) => *v.trid(),
             Command::ReaRequest(v) => v.trid,
             Command::Rea(v) => v.trid,
             Command::PrpRequest(v) => v.trid,
@@ -1209,8 +1584,8 @@ impl<'a> Command<'a> {
             Command::UrlRequest(v) => v.trid,
             Command::Url(v) => v.trid,
             Command::FndRequest(v) => v.trid,
-            Command::Fnd(v) => v.trid,
-            Command::SndRequest(v) => v.trid,
+            Command::Fnd(v) => *v.trid(),
+            Command::SndRequest(v) => *v.trid(),
             Command::SndOk(v) | Command::SdcOk(v) => v.trid,
             Command::Sdc(v) => v.trid,
             Command::Pag(v) => v.trid,

@@ -1,7 +1,7 @@
 //! Services, search, invitations and notifications on the NS: `URL FND SND SDC PAG NOT IPG`,
 //! and the NS `MSG` (reference §3.4).
 
-use super::form;
+use super::{InvalidForm, entry_count, form};
 use crate::grammar::{Payload, Presence, Shape};
 use crate::types::{Handle, Token, TrId, UrlService, Value};
 
@@ -83,34 +83,79 @@ form! {
 }
 
 form! {
+    checked
     /// `FND TrID index total fname=… lname=… city=… state=… country=…`, or `FND TrID 0 0` when
     /// nothing matched (reference §3.4 FND).
     pub struct Fnd<'a> {
         /// Transaction ID.
-        pub trid: TrId,
+        trid: TrId,
         /// 1-based index of this result, 0 when nothing matched.
-        pub index: u32,
+        index: u32,
         /// Number of results, 0 when nothing matched.
-        pub total: u32,
+        total: u32,
         /// The result; `None` exactly for `0 0`.
-        pub result: Option<FndFields<'a>> = when(index != 0 || total != 0, FndFields),
+        result: Option<FndFields<'a>> = when(index != 0 || total != 0, FndFields),
+    }
+}
+
+impl<'a> Fnd<'a> {
+    /// A server `FND`; refuses a result where index and total are both 0, and a missing result
+    /// where either is not ([`InvalidForm::EntryCount`]).
+    pub fn new(
+        trid: TrId,
+        index: u32,
+        total: u32,
+        result: Option<FndFields<'a>>,
+    ) -> Result<Self, InvalidForm> {
+        entry_count("FND", index, total, result.is_some())?;
+        Ok(Fnd {
+            trid,
+            index,
+            total,
+            result,
+        })
     }
 }
 
 form! {
+    checked
     /// `SND TrID address [SP lcid SP library [SP client-id]]` — e-mail invitation, MSNP2–MSNP4
     /// (reference §3.4 SND): MSNP3 adds LCID and library, MSNP4 the client id.
     pub struct SndRequest<'a> {
         /// Transaction ID.
-        pub trid: TrId,
+        trid: TrId,
         /// The e-mail address to invite.
-        pub address: Token<'a>,
+        address: Token<'a>,
         /// Locale id (MSNP3+).
-        pub lcid: Option<Token<'a>> = since(3),
+        lcid: Option<Token<'a>> = since(3),
         /// Client library (MSNP3+).
-        pub library: Option<Token<'a>> = since(3),
+        library: Option<Token<'a>> = since(3),
         /// Client id (MSNP4+).
-        pub client_id: Option<Token<'a>> = since(4),
+        client_id: Option<Token<'a>> = since(4),
+    }
+}
+
+impl<'a> SndRequest<'a> {
+    /// A client `SND`; refuses a library without an LCID or the reverse, and a client id without
+    /// them: MSNP3 adds LCID and library together, MSNP4 the client id after them
+    /// ([`InvalidForm::SndParameters`]).
+    pub fn new(
+        trid: TrId,
+        address: Token<'a>,
+        lcid: Option<Token<'a>>,
+        library: Option<Token<'a>>,
+        client_id: Option<Token<'a>>,
+    ) -> Result<Self, InvalidForm> {
+        if lcid.is_some() != library.is_some() || (client_id.is_some() && lcid.is_none()) {
+            return Err(InvalidForm::SndParameters);
+        }
+        Ok(SndRequest {
+            trid,
+            address,
+            lcid,
+            library,
+            client_id,
+        })
     }
 }
 

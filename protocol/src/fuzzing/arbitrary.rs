@@ -430,12 +430,10 @@ fn login(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
             trid: trid(u)?,
             digest: secret(u)?,
         }),
-        "UsrOther" => Command::UsrOther(UsrOther {
-            trid: trid(u)?,
-            package: other_package(u, t)?,
-            stage: token(u)?,
-            parameter: secret(u)?,
-        }),
+        "UsrOther" => Command::UsrOther(
+            UsrOther::new(trid(u)?, other_package(u, t)?, token(u)?, secret(u)?)
+                .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+        ),
         // The verified flag exists exactly from MSNP6 on (reference §3.1 USR).
         "UsrOk" => Command::UsrOk(UsrOk {
             trid: trid(u)?,
@@ -503,12 +501,10 @@ fn xfr_notification(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'stat
     if trid == TrId::ASYNC && constant.is_none() && address.as_bytes() == b"0" {
         address = word_token("1")?;
     }
-    Ok(Command::XfrNotification(XfrNotification {
-        trid,
-        address,
-        constant,
-        current,
-    }))
+    Ok(Command::XfrNotification(
+        XfrNotification::new(trid, address, constant, current)
+            .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+    ))
 }
 
 /// List, property and presence forms (reference §3.2, §3.3); `None` for another variant.
@@ -552,14 +548,17 @@ fn lists(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
         "Add" => {
             let trid = trid(u)?;
             let list = value(u)?;
-            Command::Add(Add {
-                trid,
-                list: non_reverse(u, trid, list)?,
-                version: num(u)?,
-                handle: handle(u)?,
-                name: name(u)?,
-                group: opt(u, group, num)?,
-            })
+            Command::Add(
+                Add::new(
+                    trid,
+                    non_reverse(u, trid, list)?,
+                    num(u)?,
+                    handle(u)?,
+                    name(u)?,
+                    opt(u, group, num)?,
+                )
+                .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+            )
         }
         "ReverseAdd" => Command::ReverseAdd(ReverseAdd {
             version: num(u)?,
@@ -575,13 +574,16 @@ fn lists(u: &mut Unstructured<'_>, variant: &str, t: Target) -> Result<Option<Co
         "Rem" => {
             let trid = trid(u)?;
             let list = value(u)?;
-            Command::Rem(Rem {
-                trid,
-                list: non_reverse(u, trid, list)?,
-                version: num(u)?,
-                handle: handle(u)?,
-                group: opt(u, group, num)?,
-            })
+            Command::Rem(
+                Rem::new(
+                    trid,
+                    non_reverse(u, trid, list)?,
+                    num(u)?,
+                    handle(u)?,
+                    opt(u, group, num)?,
+                )
+                .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+            )
         }
         "ReverseRemove" => Command::ReverseRemove(ReverseRemove {
             version: num(u)?,
@@ -660,14 +662,10 @@ fn lst(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'static>> {
             groups: opt(u, t.msnp7_optional(), token)?,
         })
     };
-    Ok(Command::Lst(Lst {
-        trid,
-        list,
-        version,
-        index,
-        total,
-        entry,
-    }))
+    Ok(Command::Lst(
+        Lst::new(trid, list, version, index, total, entry)
+            .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+    ))
 }
 
 /// Service forms (reference §3.4); `None` for another variant.
@@ -709,12 +707,10 @@ fn services(
             } else {
                 Some(fnd_fields(u)?)
             };
-            Command::Fnd(Box::new(Fnd {
-                trid,
-                index,
-                total,
-                result,
-            }))
+            Command::Fnd(Box::new(
+                Fnd::new(trid, index, total, result)
+                    .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+            ))
         }
         "SndRequest" => snd_request(u, t)?,
         "SndOk" => Command::SndOk(InviteOk { trid: trid(u)? }),
@@ -763,13 +759,10 @@ fn snd_request(u: &mut Unstructured<'_>, t: Target) -> Result<Command<'static>> 
         1 => (Some(token(u)?), Some(token(u)?), None),
         _ => (Some(token(u)?), Some(token(u)?), Some(token(u)?)),
     };
-    Ok(Command::SndRequest(SndRequest {
-        trid,
-        address,
-        lcid,
-        library,
-        client_id,
-    }))
+    Ok(Command::SndRequest(
+        SndRequest::new(trid, address, lcid, library, client_id)
+            .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+    ))
 }
 
 /// Switchboard and `MSG` forms (reference §3.5), error replies and unknown verbs; `None` for
@@ -829,10 +822,10 @@ fn switchboard(u: &mut Unstructured<'_>, variant: &str) -> Result<Option<Command
             code: ErrorCode::arbitrary(u)?,
             trid: trid(u)?,
         }),
-        "Unknown" => Command::Unknown(Unknown {
-            verb: unknown_verb(u)?,
-            params: opt(u, None, |u| token_list_of(u, VERBS))?,
-        }),
+        "Unknown" => Command::Unknown(
+            Unknown::new(unknown_verb(u)?, opt(u, None, |u| token_list_of(u, VERBS))?)
+                .map_err(|_| arbitrary::Error::IncorrectFormat)?,
+        ),
         _ => return Ok(None),
     }))
 }
@@ -862,9 +855,9 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
             (&[(S, DS_NS)], Box::new(any))
         }
         Command::UsrOther(o) => {
-            if o.package == Value::Known(AuthPackage::Ctp) {
+            if *o.package() == Value::Known(AuthPackage::Ctp) {
                 (&[(C, DS_NS), (S, DS_NS)], Box::new(any))
-            } else if o.package == Value::Known(AuthPackage::Md5) {
+            } else if *o.package() == Value::Known(AuthPackage::Md5) {
                 (&[], Box::new(any))
             } else {
                 (&[(C, DS_NS)], Box::new(any))
@@ -886,14 +879,15 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
         | Command::Nak(_)
         | Command::Bye(_) => (&[(S, &[SB])], Box::new(any)),
         Command::XfrNotification(x) => {
-            let shape = match (&x.constant, &x.current) {
+            let shape = match (&x.constant(), &x.current()) {
                 (None, None) => Some(2..=2),
                 (Some(_), None) => Some(3..=6),
                 (Some(_), Some(_)) => Some(7..=7),
                 (None, Some(_)) => None,
             };
-            let reset =
-                x.trid == TrId::ASYNC && x.address.as_bytes() == b"0" && x.constant.is_none();
+            let reset = *x.trid() == TrId::ASYNC
+                && x.address().as_bytes() == b"0"
+                && x.constant().is_none();
             match shape {
                 Some(r) if !reset => (&[(S, DS_NS)], Box::new(move |d| r.contains(&v(d)))),
                 _ => (&[], Box::new(any)),
@@ -937,7 +931,7 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
             (&[(C, &[NS])], Box::new(move |d| !group || v(d) >= 7))
         }
         Command::SndRequest(s) => {
-            let shape = match (&s.lcid, &s.library, &s.client_id) {
+            let shape = match (&s.lcid(), &s.library(), &s.client_id()) {
                 (None, None, None) => Some(2..=2),
                 (Some(_), Some(_), None) => Some(3..=3),
                 (Some(_), Some(_), Some(_)) => Some(4..=7),
@@ -949,8 +943,8 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
             }
         }
         Command::Lst(l) => {
-            let groups = l.entry.as_ref().is_some_and(|e| e.groups.is_some());
-            let consistent = (l.index == 0 && l.total == 0) == l.entry.is_none();
+            let groups = l.entry().as_ref().is_some_and(|e| e.groups.is_some());
+            let consistent = (*l.index() == 0 && *l.total() == 0) == l.entry().is_none();
             if consistent {
                 (&[(S, &[NS])], Box::new(move |d| !groups || v(d) >= 7))
             } else {
@@ -958,23 +952,23 @@ pub fn valid_contexts(command: &Command<'_>) -> Vec<Context> {
             }
         }
         Command::Fnd(f) => {
-            if (f.index == 0 && f.total == 0) == f.result.is_none() {
+            if (*f.index() == 0 && *f.total() == 0) == f.result().is_none() {
                 (&[(S, &[NS])], Box::new(any))
             } else {
                 (&[], Box::new(any))
             }
         }
         Command::Add(a) => {
-            let group = a.group.is_some();
-            if a.trid == TrId::ASYNC && a.list == Value::Known(List::Reverse) {
+            let group = a.group().is_some();
+            if *a.trid() == TrId::ASYNC && *a.list() == Value::Known(List::Reverse) {
                 (&[], Box::new(any))
             } else {
                 (&[(S, &[NS])], Box::new(move |d| !group || v(d) >= 7))
             }
         }
         Command::Rem(r) => {
-            let group = r.group.is_some();
-            if r.trid == TrId::ASYNC && r.list == Value::Known(List::Reverse) {
+            let group = r.group().is_some();
+            if *r.trid() == TrId::ASYNC && *r.list() == Value::Known(List::Reverse) {
                 (&[], Box::new(any))
             } else {
                 (&[(S, &[NS])], Box::new(move |d| !group || v(d) >= 7))

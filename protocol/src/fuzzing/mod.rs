@@ -585,6 +585,8 @@ pub fn frame_stream(data: &[u8]) {
 /// [`Command::arbitrary`](::arbitrary::Arbitrary)) is valid in at least one context, and in every
 /// context where it is valid ([`valid_contexts`]) its encoding decodes, strictly and leniently,
 /// to an equal value with no warning, consuming every byte; the encoding fits the line limit.
+/// [`Command::try_encode`] accepts it in each of these contexts, and wherever it accepts it, the
+/// bytes decode strictly to an equal value.
 pub fn roundtrip_typed(data: &[u8]) {
     let mut u = Unstructured::new(data);
     let Ok(command) = Command::arbitrary(&mut u) else {
@@ -596,7 +598,7 @@ pub fn roundtrip_typed(data: &[u8]) {
         "the generator made a value that is valid nowhere: {command:?}"
     );
     if let Command::Unknown(un) = &command {
-        assert!(!crate::commands::is_known_verb(un.verb.as_bytes()));
+        assert!(!crate::commands::is_known_verb(un.verb().as_bytes()));
     }
     let bytes = command.to_bytes();
     let (line, _) = split_frame(&bytes);
@@ -604,6 +606,23 @@ pub fn roundtrip_typed(data: &[u8]) {
         line.len() <= Limits::default().max_line,
         "line over the limit"
     );
+    for context in self::contexts() {
+        let mut checked = Vec::new();
+        match command.try_encode(context, &mut checked) {
+            Ok(()) => {
+                assert_eq!(checked, bytes, "try_encode writes what encode writes");
+                let d = decoder(context, Mode::Strict).decode(&bytes);
+                assert!(
+                    d.is_ok_and(|f| f.command == command),
+                    "try_encode accepts {command:?} in {context:?}, where it does not decode back"
+                );
+            }
+            Err(e) => assert!(
+                !contexts.contains(&context),
+                "try_encode refuses {command:?} in {context:?}, where it is valid: {e}"
+            ),
+        }
+    }
     for context in contexts {
         for mode in [Mode::Strict, Mode::Lenient] {
             let d = decoder(context, mode);
