@@ -16,9 +16,10 @@ pub(crate) struct ChallengeArgs {
     /// decimal digits.
     challenge: String,
     /// The public key sent in QRY; its private key comes from the documented key-pair table.
+    /// Without `--key` and `--private-key`: msmsgs@msnmsgr.com (MSN Messenger 3.6's key).
     #[arg(long, conflicts_with = "private_key")]
     key: Option<String>,
-    /// Hash with this private key directly.
+    /// Hash with this private key directly: 16 characters from [A-Z0-9{}!@*%_?$#] (reference §9).
     #[arg(long)]
     private_key: Option<String>,
 }

@@ -17,7 +17,7 @@ pub(crate) fn line(args: fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{args}");
 }
 
-/// `eprintln!` that never panics: see [`line`].
+/// `eprintln!` that never panics: see [`line`](fn@line).
 macro_rules! diag {
     ($($arg:tt)*) => {
         $crate::diag::line(format_args!($($arg)*))

@@ -57,8 +57,8 @@ enum TranscriptCmd {
 
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Accept what real peers send (bare LF, repeated spaces or tabs, trailing space, the MDS
-    /// typo), reported as warnings and result "lenient".
+    /// Accept what real peers send (bare LF, repeated spaces or tabs, whitespace before the verb
+    /// or after the last parameter, the MDS typo), reported as warnings and result "lenient".
     #[arg(long)]
     lenient: bool,
     /// Dialect used for every line of every file: MSNP2 … MSNP7 or CVR0.
