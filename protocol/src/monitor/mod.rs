@@ -51,7 +51,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use live::{Observed, Undecodable};
 pub use report::{Report, Side, Violation};
 pub use rules::{RULES, Rule, rule};
-pub use transcript::{verify, verify_bytes};
+pub use transcript::{Verifier, verify, verify_bytes};
 
 use crate::commands::Command;
 use crate::types::{Dialect, Direction, ServerKind};
