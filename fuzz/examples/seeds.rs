@@ -6,13 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "decode_line",
     "frame_stream",
     "roundtrip_typed",
     "strict_vs_lenient",
     "challenge",
     "transcript",
+    "monitor",
 ];
 
 /// FNV-1a, to name seeds by their content without a hashing dependency.

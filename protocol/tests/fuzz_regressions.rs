@@ -17,17 +17,19 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
         "strict_vs_lenient" => fuzzing::strict_vs_lenient,
         "challenge" => |data| fuzzing::challenge(data, &|parts| fuzzing::md5::md5(parts)),
         "transcript" => fuzzing::transcript,
+        "monitor" => fuzzing::monitor,
         _ => return None,
     })
 }
 
-const TARGETS: [&str; 6] = [
+const TARGETS: [&str; 7] = [
     "decode_line",
     "frame_stream",
     "roundtrip_typed",
     "strict_vs_lenient",
     "challenge",
     "transcript",
+    "monitor",
 ];
 
 fn fuzz_dir() -> PathBuf {

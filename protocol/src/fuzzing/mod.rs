@@ -11,6 +11,7 @@
 //! | `strict_vs_lenient` | [`strict_vs_lenient`]: strict ⊆ lenient with the same value and no warnings; warnings ⇒ strict rejects |
 //! | `challenge` | [`challenge`]: key table and examples of reference §9; QRY response and login digest = an independent MD5 |
 //! | `transcript` | [`transcript`]: reader and `transcript check` never panic; every protocol line accounted for |
+//! | `monitor` | [`monitor`]: arbitrary frames on arbitrary connections never panic or hang the live monitor; a predicted run reordered across connections as the reference allows conforms |
 //!
 //! Only built with the `fuzzing` feature.
 
@@ -29,8 +30,10 @@ use crate::types::{Dialect, Direction, ServerKind};
 
 mod arbitrary;
 pub mod md5;
+mod monitor;
 
 pub use self::arbitrary::{Target, arbitrary_variant, valid_contexts, variants_in};
+pub use self::monitor::{monitor, predicted_options, run_predicted};
 
 /// The largest input an oracle looks at: longer inputs are cut (libFuzzer's default `-max_len`
 /// is 4096; the cut keeps replayed inputs bounded too).
@@ -973,10 +976,19 @@ pub fn transcript(data: &[u8]) {
 /// each protocol line as a wire frame (line, CR LF, rebuilt payload) for `decode_line` and
 /// `strict_vs_lenient` (plus its bare-LF form); each file's frames of one direction, as one
 /// stream in the file's first server context, for `frame_stream` (whole and in 1- and 7-byte
-/// chunks); the files themselves for `transcript`. Other targets get no transcript seeds.
+/// chunks); the files themselves for `transcript`; for `monitor`, each file's first 2 KiB after
+/// the byte `0` (arbitrary frames) and after `1` (a predicted run). Other targets get no
+/// transcript seeds.
 pub fn seeds(target: &str, files: &[Vec<u8>]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for file in files {
+        if target == "monitor" {
+            let head = file.get(..2048).unwrap_or(file);
+            for half in [0u8, 1] {
+                out.push([&[half][..], head].concat());
+            }
+            continue;
+        }
         let t = transcript::parse(file);
         let mut streams: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
         let mut server = [None, None];
