@@ -21,7 +21,7 @@ if [ -z "${RUSTUP_TOOLCHAIN:-}" ] && command -v rustup >/dev/null \
     export RUSTUP_TOOLCHAIN=nightly
 fi
 
-targets="decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript"
+targets="decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor"
 # OSS-Fuzz sets the sanitizer and coverage flags in its cargo wrapper; locally cargo-fuzz
 # chooses (address sanitizer by default).
 cargo fuzz build -O --fuzz-dir fuzz

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use msnp6::Dialect;
-use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check};
+use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check_line};
 use serde_json::json;
 
 mod challenge;
@@ -23,7 +23,7 @@ mod input;
 mod verify;
 
 use diag::{diag, plural};
-use input::{Load, load, read_input};
+use input::{Load, load, open};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,33 +94,35 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
     let mut out = stdout.lock();
     let mut all_good = true;
     for file in &args.files {
-        let bytes = match read_input(file) {
-            Ok(b) => b,
+        let loaded = match open(file).and_then(|source| load(file, source)) {
+            Ok(l) => l,
             Err(e) => {
                 diag!("msnp6: {file}: {e}");
                 return ExitCode::from(2);
             }
         };
-        let result = match load(file, bytes) {
+        let result = match loaded {
             Load::NotATranscript(why) => {
                 all_good = false;
                 print_not_a_transcript(&mut out, file, &why, args.json)
             }
-            Load::Transcript(loaded) => {
-                let t = &loaded.transcript;
-                let reports = check(t, &options);
-                let good = |r: &LineReport| {
-                    matches!(r.outcome, Outcome::Ok)
-                        || (args.lenient && r.outcome == Outcome::Lenient)
-                };
-                all_good &= reports.iter().all(good)
-                    && t.problems.is_empty()
-                    && (args.lenient || !loaded.crlf);
-                if args.json {
-                    print_json(&mut out, file, &reports)
-                } else {
-                    print_human(&mut out, file, &reports)
+            Load::Transcript(mut loaded) => {
+                let mut printer = Printer::new(file, args.json);
+                let mut written = Ok(());
+                let read = loaded.for_each(|t, item| {
+                    if let (msnp6_oracle::transcript::Item::Line(line), Ok(())) = (item, &written) {
+                        let r = check_line(t, line, &options);
+                        all_good &= matches!(r.outcome, Outcome::Ok)
+                            || (args.lenient && r.outcome == Outcome::Lenient);
+                        written = printer.report(&mut out, &r);
+                    }
+                });
+                if let Err(e) = read {
+                    diag!("msnp6: {file}: {e}");
+                    return ExitCode::from(2);
                 }
+                all_good &= loaded.problems == 0 && (args.lenient || !loaded.crlf);
+                written.and_then(|()| printer.summary(&mut out))
             }
         };
         if let Err(e) = result {
@@ -135,72 +137,98 @@ fn transcript_check(args: &CheckArgs) -> ExitCode {
     }
 }
 
-fn print_json(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std::io::Result<()> {
-    for r in reports {
-        let mut o = json!({
-            "file": file,
-            "line": r.line,
-            "dir": r.direction.letter().to_string(),
-            "server": r.server.map(|s| s.as_str()),
-            "command": r.command,
-            "result": r.outcome.as_str(),
-            "warnings": r.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        });
-        if let Outcome::Error(e) = &r.outcome {
-            o["error"] = json!(e);
-        }
-        if let Some(n) = r.payload_len {
-            o["payload_len"] = json!(n);
-            o["payload_join"] = json!(r.payload_join.map(|j| j.as_str()));
-        }
-        writeln!(out, "{o}")?;
-    }
-    Ok(())
+/// Prints one file's line reports as they come (one JSON object per line, or one text line),
+/// then, in text, the file's counts.
+struct Printer<'a> {
+    file: &'a str,
+    json: bool,
+    /// Lines ok, lenient, error.
+    counts: [usize; 3],
 }
 
-fn print_human(out: &mut impl Write, file: &str, reports: &[LineReport]) -> std::io::Result<()> {
-    let mut counts = [0usize; 3];
-    for r in reports {
+impl<'a> Printer<'a> {
+    fn new(file: &'a str, json: bool) -> Self {
+        Printer {
+            file,
+            json,
+            counts: [0; 3],
+        }
+    }
+
+    fn report(&mut self, out: &mut impl Write, r: &LineReport) -> std::io::Result<()> {
         let idx = match r.outcome {
             Outcome::Ok => 0,
             Outcome::Lenient => 1,
             _ => 2,
         };
-        counts[idx] += 1;
-        let server = r.server.map_or("--", |s| s.as_str());
-        let command = r.command.as_deref().unwrap_or("-");
+        self.counts[idx] += 1;
+        if self.json {
+            print_json(out, self.file, r)
+        } else {
+            print_human(out, self.file, r)
+        }
+    }
+
+    fn summary(&self, out: &mut impl Write) -> std::io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let [ok, lenient, error] = self.counts;
+        writeln!(
+            out,
+            "{}: {}: {ok} ok, {lenient} lenient, {error} error",
+            self.file,
+            plural(ok + lenient + error, "line"),
+        )
+    }
+}
+
+fn print_json(out: &mut impl Write, file: &str, r: &LineReport) -> std::io::Result<()> {
+    let mut o = json!({
+        "file": file,
+        "line": r.line,
+        "dir": r.direction.letter().to_string(),
+        "server": r.server.map(|s| s.as_str()),
+        "command": r.command,
+        "result": r.outcome.as_str(),
+        "warnings": r.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    if let Outcome::Error(e) = &r.outcome {
+        o["error"] = json!(e);
+    }
+    if let Some(n) = r.payload_len {
+        o["payload_len"] = json!(n);
+        o["payload_join"] = json!(r.payload_join.map(|j| j.as_str()));
+    }
+    writeln!(out, "{o}")
+}
+
+fn print_human(out: &mut impl Write, file: &str, r: &LineReport) -> std::io::Result<()> {
+    let server = r.server.map_or("--", |s| s.as_str());
+    let command = r.command.as_deref().unwrap_or("-");
+    write!(
+        out,
+        "{file}:{}: {} {server} {command:<5} {}",
+        r.line,
+        r.direction.letter(),
+        r.outcome.as_str()
+    )?;
+    if let Some(n) = r.payload_len {
         write!(
             out,
-            "{file}:{}: {} {server} {command:<5} {}",
-            r.line,
-            r.direction.letter(),
-            r.outcome.as_str()
+            " (payload {n} bytes{})",
+            r.payload_join
+                .map(|j| format!(", joined {j}"))
+                .unwrap_or_default()
         )?;
-        if let Some(n) = r.payload_len {
-            write!(
-                out,
-                " (payload {n} bytes{})",
-                r.payload_join
-                    .map(|j| format!(", joined {j}"))
-                    .unwrap_or_default()
-            )?;
-        }
-        if let Outcome::Error(e) = &r.outcome {
-            write!(out, ": {e}")?;
-        }
-        for w in &r.warnings {
-            write!(out, " [warning: {w}]")?;
-        }
-        writeln!(out)?;
     }
-    writeln!(
-        out,
-        "{file}: {}: {} ok, {} lenient, {} error",
-        plural(reports.len(), "line"),
-        counts[0],
-        counts[1],
-        counts[2]
-    )
+    if let Outcome::Error(e) = &r.outcome {
+        write!(out, ": {e}")?;
+    }
+    for w in &r.warnings {
+        write!(out, " [warning: {w}]")?;
+    }
+    writeln!(out)
 }
 
 /// The one summary line of a file that is not a transcript (`check` and `verify`).

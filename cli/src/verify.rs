@@ -14,11 +14,11 @@ use std::process::ExitCode;
 
 use clap::Args;
 use msnp6::Dialect;
-use msnp6_oracle::monitor::{Report, VerifyOptions, verify};
+use msnp6_oracle::monitor::{Report, Verifier, VerifyOptions};
 use serde_json::json;
 
 use crate::diag::{CAP, Capped, diag, plural};
-use crate::input::{Load, load, read_input};
+use crate::input::{Load, load, open};
 
 /// The arguments of `transcript verify`.
 #[derive(Debug, Args)]
@@ -59,20 +59,25 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
     let mut out = stdout.lock();
     let mut all_conform = true;
     for file in &args.files {
-        let bytes = match read_input(file) {
-            Ok(b) => b,
+        let loaded = match open(file).and_then(|source| load(file, source)) {
+            Ok(l) => l,
             Err(e) => {
                 diag!("msnp6: {file}: {e}");
                 return ExitCode::from(2);
             }
         };
-        let written = match load(file, bytes) {
+        let written = match loaded {
             Load::NotATranscript(why) => {
                 all_conform = false;
                 print_not_a_transcript(&mut out, file, &why, args.json)
             }
-            Load::Transcript(loaded) => {
-                let report = verify(&loaded.transcript, &options);
+            Load::Transcript(mut loaded) => {
+                let mut verifier = Verifier::new(&options);
+                if let Err(e) = loaded.for_each(|t, item| verifier.item(t, item)) {
+                    diag!("msnp6: {file}: {e}");
+                    return ExitCode::from(2);
+                }
+                let report = verifier.finish();
                 all_conform &= report.conforms;
                 if args.json {
                     print_json(&mut out, file, &report)

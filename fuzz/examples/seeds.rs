@@ -14,6 +14,7 @@ const TARGETS: [&str; 7] = [
     "strict_vs_lenient",
     "challenge",
     "transcript",
+    "monitor",
 ];
 
 /// FNV-1a, to name seeds by their content without a hashing dependency.

@@ -192,7 +192,9 @@ pub fn decode_frame(frame: &[u8], decoder: &Decoder) -> Result<LineDecoded, Line
     })
 }
 
-fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> LineReport {
+/// Checks one protocol line of `t` (only `t`'s header and connections are read, so a streaming
+/// reader's [`crate::transcript::Stream::transcript`] will do). Never panics.
+pub fn check_line(t: &Transcript, line: &ProtocolLine, options: &CheckOptions) -> LineReport {
     let kinds = t.server_kinds(line);
     let mut report = LineReport {
         line: line.line,

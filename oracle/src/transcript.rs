@@ -1,7 +1,8 @@
 //! Transcript reader: turns a transcript file (see `docs/transcript-format.md`) into its header,
 //! connection declarations, protocol lines with their payload lines, and events.
 //!
-//! This is a pure library: [`parse`] takes the file's bytes and never fails and never panics.
+//! This is a pure library: [`parse`] takes the file's bytes and never fails and never panics; it is
+//! a front end over [`Stream`], which reads one file line at a time for files of any size.
 //! Everything that does not follow the format is collected as a [`Problem`] with its 1-based line
 //! number, and the reader carries on, so a checker can report every finding of a file at once.
 //!
@@ -571,11 +572,94 @@ pub fn rebuild_payload(
 /// assert_eq!(tagged.events[1].kind, EventKind::Tick(60));
 /// ```
 pub fn parse(input: &[u8]) -> Transcript {
-    let mut reader = Reader::default();
-    for (index, raw) in split_lines(input).enumerate() {
-        reader.line(index.saturating_add(1), raw);
+    let mut stream = Stream::new();
+    let mut items = Vec::new();
+    for raw in split_lines(input) {
+        stream.line(raw);
+        items.extend(stream.items());
     }
-    reader.finish()
+    let (mut transcript, rest) = stream.finish();
+    for item in items.into_iter().chain(rest) {
+        match item {
+            Item::Line(line) => transcript.lines.push(line),
+            Item::Event(event) => transcript.events.push(event),
+            Item::Problem(problem) => transcript.problems.push(problem),
+        }
+    }
+    transcript.problems.sort_by_key(|problem| problem.line);
+    transcript
+}
+
+/// What the streaming reader gives: a protocol line with all its payload lines, an event, or a
+/// departure from the format (transcript-format.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// A protocol line, complete with its payload lines.
+    Line(ProtocolLine),
+    /// An `# event:` line.
+    Event(Event),
+    /// A departure from the format.
+    Problem(Problem),
+}
+
+/// Reads a transcript one file line at a time, in memory bounded by the header and the longest
+/// protocol line with its payload, not by the file: [`parse`] is a front end over it.
+///
+/// Feed each file line without its LF to [`Stream::line`] (an LF-terminated file has no line after
+/// its final LF; an empty file has none), take the complete items with [`Stream::items`] after each
+/// (lines and events in file order, problems as found), and end with [`Stream::finish`]. The header
+/// and the connection declarations are complete once the first line or event is given out, and are
+/// in [`Stream::transcript`] (whose `lines`, `events` and `problems` stay empty).
+///
+/// ```
+/// use msnp6_oracle::transcript::{Item, Stream};
+/// let mut s = Stream::new();
+/// let mut lines = 0;
+/// for raw in [&b"# server: NS"[..], b"C: PNG", b"S: QNG"] {
+///     s.line(raw);
+///     lines += s.items().filter(|i| matches!(i, Item::Line(_))).count();
+/// }
+/// assert_eq!(lines, 1); // `S: QNG` may still get payload lines
+/// let (t, rest) = s.finish();
+/// assert_eq!(rest.len(), 1);
+/// assert_eq!(t.header.server.map(|s| s.raw), Some("NS".to_owned()));
+/// ```
+#[derive(Debug, Default)]
+pub struct Stream {
+    reader: Reader,
+    lines_read: usize,
+}
+
+impl Stream {
+    /// A reader at the start of a file.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the next file line (without its LF).
+    pub fn line(&mut self, raw: &[u8]) {
+        self.lines_read = self.lines_read.saturating_add(1);
+        self.reader.line(self.lines_read, raw);
+    }
+
+    /// The items completed so far and not yet taken: problems as found, then lines and events in
+    /// file order.
+    pub fn items(&mut self) -> impl Iterator<Item = Item> + use<> {
+        self.reader.drain(false).into_iter()
+    }
+
+    /// The header and connection declarations read so far (no lines, events or problems).
+    pub fn transcript(&self) -> &Transcript {
+        &self.reader.transcript
+    }
+
+    /// Ends the file: the header and connections, and the items not yet taken, with the problems
+    /// only the end can show (`# expect:` targets, a missing `# server:`, no protocol line).
+    pub fn finish(mut self) -> (Transcript, Vec<Item>) {
+        let mut items = self.reader.drain(true);
+        items.extend(self.reader.finish().into_iter().map(Item::Problem));
+        (self.reader.transcript, items)
+    }
 }
 
 /// Splits on LF; the empty piece after a final LF is not a line, and an empty input has no lines.
@@ -786,8 +870,8 @@ fn parse_event(after: &[u8]) -> Option<EventKind> {
     }
 }
 
-/// The line-by-line state of [`parse`].
-#[derive(Default)]
+/// The line-by-line state of [`Stream`].
+#[derive(Debug, Default)]
 struct Reader {
     transcript: Transcript,
     /// Still reading the header (no protocol line or event seen yet).
@@ -804,6 +888,11 @@ struct Reader {
     first_protocol: Option<(usize, bool)>,
     mixing_reported: bool,
     first_untagged: Option<usize>,
+    /// The target lines of the `# expect:` lines, and those of them that are protocol lines.
+    expect_targets: HashSet<usize>,
+    expect_hits: HashSet<usize>,
+    /// How many protocol lines [`Reader::drain`] gave out.
+    lines_given: usize,
 }
 
 impl Reader {
@@ -886,6 +975,9 @@ impl Reader {
             }
             Some(_) => {}
         }
+        if self.expect_targets.contains(&line) {
+            self.expect_hits.insert(line);
+        }
         let connection = tag.map(lossy);
         let connection_kind = match &connection {
             Some(name) => {
@@ -965,7 +1057,10 @@ impl Reader {
             b"note" => header.notes.push(value),
             b"transformed" => header.transformed.push(value),
             b"expect" => match parse_expectation(&value, line) {
-                Some(expectation) => header.expect.push(expectation),
+                Some(expectation) => {
+                    self.expect_targets.insert(expectation.line);
+                    header.expect.push(expectation);
+                }
                 None => self.problem(line, ProblemKind::BadExpectation { value }),
             },
             b"connection" => match parse_connection(&value, line) {
@@ -983,23 +1078,44 @@ impl Reader {
         }
     }
 
-    fn finish(mut self) -> Transcript {
-        if let Some(line) = self.first_untagged.filter(|_| !self.seen_server) {
-            self.problem(line, ProblemKind::MissingServer);
+    /// The complete items: every problem, every event, and every protocol line but one still
+    /// collecting payload lines (unless `all`); lines and events merged in file order.
+    fn drain(&mut self, all: bool) -> Vec<Item> {
+        let t = &mut self.transcript;
+        let keep = usize::from(!all && self.collecting && !t.lines.is_empty());
+        let lines: Vec<ProtocolLine> = t.lines.drain(..t.lines.len() - keep).collect();
+        self.lines_given = self.lines_given.saturating_add(lines.len());
+        let mut items: Vec<Item> = t.problems.drain(..).map(Item::Problem).collect();
+        let mut events = t.events.drain(..).peekable();
+        for line in lines {
+            while let Some(e) = events.next_if(|e| e.line < line.line) {
+                items.push(Item::Event(e));
+            }
+            items.push(Item::Line(line));
         }
-        if self.transcript.lines.is_empty() {
-            self.problem(0, ProblemKind::NoProtocolLines);
+        items.extend(events.map(Item::Event));
+        items
+    }
+
+    /// The problems only the end of the file shows.
+    fn finish(&mut self) -> Vec<Problem> {
+        let mut found = Vec::new();
+        if let Some(line) = self.first_untagged.filter(|_| !self.seen_server) {
+            found.push(Problem {
+                line,
+                kind: ProblemKind::MissingServer,
+            });
+        }
+        if self.lines_given == 0 {
+            found.push(Problem {
+                line: 0,
+                kind: ProblemKind::NoProtocolLines,
+            });
         }
         let mut targets = HashSet::new();
-        let mut found = Vec::new();
         for expectation in &self.transcript.header.expect {
             let target = expectation.line;
-            let on_protocol_line = self
-                .transcript
-                .lines
-                .binary_search_by_key(&target, |line| line.line)
-                .is_ok();
-            if !on_protocol_line {
+            if !self.expect_hits.contains(&target) {
                 found.push(Problem {
                     line: expectation.declared_at,
                     kind: ProblemKind::ExpectationNotOnProtocolLine { target },
@@ -1012,9 +1128,7 @@ impl Reader {
                 });
             }
         }
-        self.transcript.problems.extend(found);
-        self.transcript.problems.sort_by_key(|problem| problem.line);
-        self.transcript
+        found
     }
 }
 

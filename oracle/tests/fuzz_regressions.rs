@@ -1,7 +1,7 @@
-//! Replays the `transcript` fuzz target's regressions (`fuzz/regressions/transcript/*`) and
-//! committed minimized corpus (`fuzz/corpus-min/transcript/*`) through its oracle
-//! (`msnp6_oracle::fuzzing::transcript`) on stable Rust, as an ordinary `cargo test`. The codec's
-//! targets are replayed by `protocol/tests/fuzz_regressions.rs`.
+//! Replays the regressions (`fuzz/regressions/<target>/*`) and the committed minimized corpus
+//! (`fuzz/corpus-min/<target>/*`) of the fuzz targets whose oracles are in this crate —
+//! `transcript` and `monitor` (`msnp6_oracle::fuzzing`) — on stable Rust, as an ordinary `cargo
+//! test`. The codec's targets are replayed by `protocol/tests/fuzz_regressions.rs`.
 #![cfg(feature = "fuzzing")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,12 +9,21 @@ use std::path::{Path, PathBuf};
 
 use msnp6_oracle::fuzzing;
 
-/// The files of `fuzz/<kind>/transcript/`, sorted; none if the directory does not exist.
-fn inputs(kind: &str) -> Vec<PathBuf> {
+/// A fuzz oracle: panics when its property breaks.
+type Oracle = fn(&[u8]);
+
+/// The targets replayed here and their oracles.
+const TARGETS: [(&str, Oracle); 2] = [
+    ("transcript", fuzzing::transcript),
+    ("monitor", fuzzing::monitor),
+];
+
+/// The files of `fuzz/<kind>/<target>/`, sorted; none if the directory does not exist.
+fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fuzz")
         .join(kind)
-        .join("transcript");
+        .join(target);
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -31,21 +40,21 @@ fn inputs(kind: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Runs every input of `kind` (`regressions` or `corpus-min`) through the oracle; returns how
-/// many ran, and panics listing every input that fails it.
-fn replay(kind: &str) -> usize {
-    let files = inputs(kind);
+/// Runs every input of `kind` (`regressions` or `corpus-min`) of `target` through `oracle`;
+/// returns how many ran, and panics listing every input that fails it.
+fn replay(kind: &str, target: &str, oracle: Oracle) -> usize {
+    let files = inputs(kind, target);
     let failures: Vec<String> = files
         .iter()
         .filter(|path| {
             let data = std::fs::read(path).expect("read input");
-            catch_unwind(AssertUnwindSafe(|| fuzzing::transcript(&data))).is_err()
+            catch_unwind(AssertUnwindSafe(|| oracle(&data))).is_err()
         })
         .map(|path| path.display().to_string())
         .collect();
     assert!(
         failures.is_empty(),
-        "{} input(s) fail their oracle (reproduce: cd fuzz && cargo +nightly fuzz run transcript FILE):\n{}",
+        "{} input(s) fail their oracle (reproduce: cd fuzz && cargo +nightly fuzz run {target} FILE):\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -54,17 +63,21 @@ fn replay(kind: &str) -> usize {
 
 #[test]
 fn regressions_pass_the_oracle() {
-    // No transcript regression has been found yet: the directory may be absent.
-    let n = replay("regressions");
-    eprintln!("replayed {n} transcript regression inputs");
+    // No regression has been found yet for these targets: the directories may be absent.
+    for (target, oracle) in TARGETS {
+        let n = replay("regressions", target, oracle);
+        eprintln!("replayed {n} {target} regression inputs");
+    }
 }
 
 #[test]
 fn committed_corpus_passes_the_oracle() {
-    let n = replay("corpus-min");
-    eprintln!("replayed {n} transcript corpus inputs");
-    assert!(
-        n > 0,
-        "no corpus input found under fuzz/corpus-min/transcript"
-    );
+    for (target, oracle) in TARGETS {
+        let n = replay("corpus-min", target, oracle);
+        eprintln!("replayed {n} {target} corpus inputs");
+        assert!(
+            n > 0,
+            "no corpus input found under fuzz/corpus-min/{target}"
+        );
+    }
 }

@@ -70,13 +70,10 @@ mod model_support;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use std::time::Duration;
-
 use msnp6::commands::Command;
 use msnp6::types::List;
-use msnp6::{Direction, ServerKind};
-use msnp6_oracle::model::{Event, Scenario, Step, Traced, World, connections, predict_traced};
-use msnp6_oracle::monitor::{Monitor, Observed, Report, VerifyOptions, verify_bytes};
+use msnp6_oracle::model::{Scenario, Traced, World, predict_traced};
+use msnp6_oracle::monitor::{Report, VerifyOptions, verify_bytes};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
@@ -146,184 +143,14 @@ fn around(text: &str, line: usize, n: usize) -> String {
         .collect()
 }
 
-/// A live monitor fed with the predictor's steps, and what each of its calls was (for messages).
-struct Live {
-    monitor: Monitor,
-    calls: Vec<String>,
-    kinds: BTreeMap<String, ServerKind>,
-    time: Duration,
-    /// When set, the state of the generator that interleaves the connections of each step.
-    shuffle: Option<u64>,
-}
-
-impl Live {
-    fn new(scn: &Scenario) -> Self {
-        Live {
-            monitor: Monitor::new(options(scn)),
-            calls: Vec::new(),
-            kinds: connections(scn).into_iter().collect(),
-            time: Duration::ZERO,
-            shuffle: None,
-        }
-    }
-
-    fn frame(&mut self, conn: &str, direction: Direction, command: &Command<'static>) {
-        let kind = self
-            .kinds
-            .get(conn)
-            .copied()
-            .unwrap_or(ServerKind::Notification);
-        let frame = match direction {
-            // A client frame crosses the wire as bytes: the world takes any command, also ones a
-            // decoder refuses in this direction.
-            Direction::ClientToServer => {
-                self.monitor
-                    .decode(conn, kind, direction, &command.to_bytes())
-            }
-            _ => Ok(command.clone()),
-        };
-        let side = if direction == Direction::ClientToServer {
-            'C'
-        } else {
-            'S'
-        };
-        self.calls.push(format!("{side}@{conn}: {command}"));
-        self.monitor.observe(Observed {
-            connection: conn,
-            kind,
-            direction,
-            frame,
-            time: self.time,
-        });
-    }
-
-    fn disconnect(&mut self, conn: &str) {
-        self.calls.push(format!("disconnect {conn}"));
-        self.monitor.disconnect(conn);
-    }
-
-    /// One scenario event and the step the world answers it with.
-    fn event(&mut self, world: &mut World, e: &Event) {
-        match e {
-            Event::Connect { conn, kind } if !world.knows(conn) => {
-                self.calls.push(format!("connect {conn}"));
-                self.monitor.connect(conn, *kind);
-            }
-            Event::Send { conn, frame } if world.is_open(conn) => {
-                self.frame(conn, Direction::ClientToServer, frame);
-            }
-            Event::Disconnect { conn } if world.is_open(conn) => self.disconnect(conn),
-            Event::Tick { seconds } => self.time += Duration::from_secs(*seconds),
-            _ => {}
-        }
-        let step = world.apply(e);
-        if !matches!(e, Event::Send { .. } | Event::Disconnect { .. }) {
-            // A session the server ends on its own (challenge timeout, shutdown), with no client
-            // line as the cause: the monitor requires the watchers' FLN after the end is seen
-            // (docs/monitor.md, "Order across connections").
-            let shuffle = self.shuffle.take();
-            self.step(&step);
-            self.shuffle = shuffle;
-        } else {
-            self.step(&step);
-        }
-    }
-
-    /// What a connection the server closes receives comes first, then its close, then what the
-    /// others receive (the order `predict` writes); or, when shuffling, the lines of the step's
-    /// connections interleaved in a random order that keeps each connection's own order.
-    fn step(&mut self, step: &Step) {
-        if let Some(state) = self.shuffle {
-            self.step_interleaved(step, state);
-            return;
-        }
-        let closing = |conn: &str| {
-            step.closed
-                .iter()
-                .any(|c| c.rule != "CLIENT" && c.conn == conn)
-        };
-        for d in step.deliveries.iter().filter(|d| closing(&d.conn)) {
-            self.frame(&d.conn, Direction::ServerToClient, &d.command);
-        }
-        for c in step.closed.iter().filter(|c| c.rule != "CLIENT") {
-            self.disconnect(&c.conn);
-        }
-        for d in step.deliveries.iter().filter(|d| !closing(&d.conn)) {
-            self.frame(&d.conn, Direction::ServerToClient, &d.command);
-        }
-    }
-
-    /// One order the reference allows for a step: across connections only "sent before
-    /// received" (§1.2), so any interleaving of the connections' own sequences (a connection the
-    /// server closes: its lines, then its close).
-    fn step_interleaved(&mut self, step: &Step, mut state: u64) {
-        let mut queues: Vec<(String, Vec<Option<&Command<'static>>>)> = Vec::new();
-        for d in &step.deliveries {
-            match queues.iter_mut().find(|(c, _)| *c == d.conn) {
-                Some((_, q)) => q.push(Some(&d.command)),
-                None => queues.push((d.conn.clone(), vec![Some(&d.command)])),
-            }
-        }
-        for c in step.closed.iter().filter(|c| c.rule != "CLIENT") {
-            match queues.iter_mut().find(|(n, _)| *n == c.conn) {
-                Some((_, q)) => q.push(None),
-                None => queues.push((c.conn.clone(), vec![None])),
-            }
-        }
-        for (_, q) in &mut queues {
-            q.reverse();
-        }
-        loop {
-            let open: Vec<usize> = (0..queues.len())
-                .filter(|&i| !queues[i].1.is_empty())
-                .collect();
-            if open.is_empty() {
-                break;
-            }
-            // splitmix64
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^= z >> 31;
-            let i = open[(z % open.len() as u64) as usize];
-            let conn = queues[i].0.clone();
-            match queues[i].1.pop().flatten() {
-                Some(command) => self.frame(&conn, Direction::ServerToClient, command),
-                None => self.disconnect(&conn),
-            }
-        }
-        self.shuffle = Some(state);
-    }
-
-    /// Runs the whole scenario and finishes.
-    fn run(scn: &Scenario) -> (Report, Vec<String>) {
-        Self::run_with(scn, None)
-    }
-
-    /// Runs the whole scenario, interleaving each step's connections when `shuffle` is set.
-    fn run_with(scn: &Scenario, shuffle: Option<u64>) -> (Report, Vec<String>) {
-        let mut world = World::new(scn.seed);
-        for a in &scn.accounts {
-            world.add_account(a);
-        }
-        let mut live = Live::new(scn);
-        live.shuffle = shuffle;
-        for e in &scn.events {
-            live.event(&mut world, e);
-        }
-        live.calls.push("finish".to_owned());
-        (live.monitor.finish(), live.calls)
-    }
-}
-
+#[cfg(feature = "fuzzing")]
 proptest! {
     #![proptest_config(config(256))]
 
     /// Property 1: the monitor, fed live, accepts every predicted step.
     #[test]
     fn predicted_steps_conform(scn in model_support::scenario(max_events(1500))) {
-        let (r, calls) = Live::run(&scn);
+        let (r, calls) = msnp6_oracle::fuzzing::run_predicted(&scn, None);
         let first = first_server_line(&r).unwrap_or(0);
         let text = calls.join("\n");
         prop_assert!(r.conforms, "{}{}", show(&r), around(&text, first, 8));
@@ -331,6 +158,7 @@ proptest! {
 
 }
 
+#[cfg(feature = "fuzzing")]
 proptest! {
     #![proptest_config(Config { max_shrink_iters: 200, ..config(64) })]
 
@@ -341,7 +169,7 @@ proptest! {
         scn in model_support::scenario(max_events(1500)),
         order in any::<u64>(),
     ) {
-        let (r, calls) = Live::run_with(&scn, Some(order));
+        let (r, calls) = msnp6_oracle::fuzzing::run_predicted(&scn, Some(order));
         let first = first_server_line(&r).unwrap_or(0);
         let text = calls.join("\n");
         if let (false, Ok(path)) = (r.conforms, std::env::var("MODEL_VS_MONITOR_DUMP")) {

@@ -1070,3 +1070,35 @@ fn large_inputs_are_linear() {
     assert_eq!(t.lines[0].payload_lines.len(), 400_000);
     assert_eq!(t.problems.len(), 50_000);
 }
+
+/// The streaming reader gives each protocol line out as soon as the next line shows it complete,
+/// so a caller holds one line at a time (issue 17 §5); `parse` is a front end over it and gives
+/// the same lines. Fails if `Stream` kept the lines until `finish`.
+#[test]
+fn stream_gives_lines_out_as_they_complete() {
+    use msnp6_oracle::transcript::{Item, Stream};
+    let mut file = String::from("# server: NS\n");
+    for i in 1..=1000 {
+        file.push_str(&format!("C: PNG\nS: QNG\n# event: tick {i}\n"));
+    }
+    let mut s = Stream::new();
+    let mut given = Vec::new();
+    let mut fed_protocol = 0;
+    for raw in file.lines() {
+        s.line(raw.as_bytes());
+        fed_protocol += usize::from(raw.starts_with("C: ") || raw.starts_with("S: "));
+        given.extend(s.items().filter_map(|i| match i {
+            Item::Line(l) => Some(l),
+            _ => None,
+        }));
+        assert!(
+            given.len() + 1 >= fed_protocol,
+            "held back: {fed_protocol} fed, {} given",
+            given.len()
+        );
+    }
+    let (t, rest) = s.finish();
+    assert!(rest.is_empty(), "{rest:?}");
+    assert!(t.lines.is_empty() && t.events.is_empty() && t.problems.is_empty());
+    assert_eq!(given, parse(file.as_bytes()).lines);
+}

@@ -23,7 +23,7 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
 }
 
 /// The targets whose oracle is in `msnp6-oracle`, replayed by its tests.
-const ORACLE_TARGETS: [&str; 1] = ["transcript"];
+const ORACLE_TARGETS: [&str; 2] = ["transcript", "monitor"];
 
 const TARGETS: [&str; 6] = [
     "decode_line",

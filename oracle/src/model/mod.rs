@@ -33,6 +33,7 @@
 //! ```
 
 mod accounts;
+mod bad_values;
 mod challenge;
 mod lists;
 mod login;
@@ -48,6 +49,7 @@ mod validation;
 mod world;
 
 pub use accounts::{AccountSpec, Verification};
+pub use bad_values::{BadValue, bad_value};
 pub use rules::{RULES, Rule};
 pub use scenario::Scenario;
 pub use transcript_out::{

@@ -40,7 +40,7 @@ rules! {
     REPEAT = "MODEL-REPEAT", "3.1, 3.2, 14",
         "A second VER, INF, USR I or SYN on one connection closes it without a reply.";
     VALIDATE = "MODEL-VALIDATE", "3, 4, 14",
-        "A client command accepted in the current phase but with a bad value is answered as the codec's `Command::validate` says (an error, a disconnect, or both); the reply and close name the command's own rule where the model has one (e.g. MODEL-ADD-201), this one otherwise. Checked before any stateful check.";
+        "A client command accepted in the current phase but with a bad value is answered as the model's own reading `bad_value` says (an error, a disconnect, or both; \"Bad values\" below); the reply and close name the command's own rule where the model has one (e.g. MODEL-ADD-201), this one otherwise. Checked before any stateful check.";
     UNKNOWN = "MODEL-UNKNOWN", "1.1, 14",
         "An unknown verb, a server-only command sent by the client, or a command of another server closes the connection without a reply.";
     DS_REFER = "MODEL-DS-REFER", "3.1, 8",
@@ -184,7 +184,7 @@ rules! {
     QRY_OK = "MODEL-QRY-OK", "3.4, 9",
         "QRY whose payload is MD5(challenge + private key of the public key sent) for the last or the previous challenge: `QRY TrID`.";
     QRY_540 = "MODEL-QRY-540", "3.4, 9",
-        "Any other QRY with a documented public key (wrong digest, key without a known private key, no challenge issued): `540 TrID`, then the server closes. A public key outside the table of §9 gets the same (MODEL-VALIDATE: the codec's decision).";
+        "Any other QRY with a documented public key (wrong digest, key without a known private key, no challenge issued): `540 TrID`, then the server closes. A public key outside the table of §9 gets the same (MODEL-VALIDATE: the model's decision, \"Bad values\").";
     CHL_TIMEOUT = "MODEL-CHL-TIMEOUT", "3.4, 14",
         "A challenge not answered by a valid QRY within 50 seconds: `OUT`, then the server closes.";
     // Switchboard.

@@ -1,17 +1,18 @@
-//! Bad values in client commands: the codec's [`Command::validate`] says what a server answers
-//! (reference §3, §4, §14; the table in `validate.rs`), and the model does exactly that, naming
-//! the model rule that covers the command.
+//! Bad values in client commands: the model's own reading ([`bad_value`], reference §3, §4, §13,
+//! §14) says what a server answers, and the model does that, naming the model rule that covers
+//! the command.
 
+use super::bad_values::{BadValue, bad_value};
 use super::rules;
 use super::world::{Step, World};
-use msnp6::commands::{Command, Context};
-use msnp6::types::{Direction, ErrorCode, ServerKind};
-use msnp6::validate::Answer;
+use msnp6::commands::Command;
+use msnp6::commands::login::Ver;
+use msnp6::types::{ErrorCode, TokenList, TrId};
 
 /// The model rule that answers a bad value in `frame` with `answer`.
-fn rule_for(frame: &Command<'_>, answer: Answer) -> &'static str {
+fn rule_for(frame: &Command<'_>, answer: BadValue) -> &'static str {
     use Command as C;
-    let code = answer.error_code().map(ErrorCode::get);
+    let code = answer.code();
     match frame {
         C::Ver(_) => rules::VER_REFUSE,
         C::UsrInitial(_) | C::UsrResponse(_) => rules::USR_911,
@@ -46,9 +47,23 @@ fn rule_for(frame: &Command<'_>, answer: Answer) -> &'static str {
     }
 }
 
+/// The reply to a bad value, if any: an error reply or `VER TrID 0` (reference §1.3, §3.1 VER).
+fn reply(answer: BadValue, trid: TrId) -> Option<Command<'static>> {
+    match answer {
+        BadValue::RefuseVersion => Some(Command::Ver(Ver {
+            trid,
+            dialects: TokenList::new(&b"0"[..]).ok()?,
+        })),
+        _ => Some(super::world::error(
+            ErrorCode::new(answer.code()?).ok()?,
+            trid,
+        )),
+    }
+}
+
 impl World {
     /// Validates a client frame accepted in the connection's current phase. Returns false, after
-    /// answering as [`Command::validate`] says (MODEL-VALIDATE and the rule of the command), when
+    /// answering as [`bad_value`] says (MODEL-VALIDATE and the rule of the command), when
     /// a value is bad.
     pub(crate) fn validated(
         &mut self,
@@ -59,20 +74,14 @@ impl World {
         let Some(c) = self.conns.get(conn) else {
             return false;
         };
-        let kind: ServerKind = c.kind;
-        let ctx = Context::new(Direction::ClientToServer, kind)
-            .with_dialect(c.dialect.unwrap_or_default());
-        let Err(invalid) = frame.validate(ctx) else {
-            return true;
-        };
-        let Some(answer) = invalid.answer else {
+        let Some(answer) = bad_value(frame, c.dialect.unwrap_or_default()) else {
             return true;
         };
         let rule = rule_for(frame, answer);
-        if let Some(reply) = frame.trid().and_then(|t| answer.reply(t)) {
+        if let Some(reply) = frame.trid().and_then(|t| reply(answer, t)) {
             self.send(step, conn, reply, rule);
         }
-        if answer.closes_connection() {
+        if answer.closes() {
             self.close(conn, rule, step);
         }
         false

@@ -51,7 +51,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub use live::{Observed, Undecodable};
 pub use report::{Report, Side, Violation};
 pub use rules::{RULES, Rule, rule};
-pub use transcript::{verify, verify_bytes};
+pub use transcript::{Verifier, verify, verify_bytes};
 
 use msnp6::commands::Command;
 use msnp6::types::{Dialect, Direction, ServerKind};

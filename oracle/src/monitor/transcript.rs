@@ -7,7 +7,7 @@ use super::live::{Observed, Undecodable};
 use super::rules::R;
 use super::{Monitor, Report, Untagged, VerifyOptions};
 use crate::check::{LineError, decode_line};
-use crate::transcript::{EventKind, ProtocolLine, Transcript};
+use crate::transcript::{Event, EventKind, Item, ProtocolLine, Transcript};
 use msnp6::commands::Command;
 use msnp6::types::{Direction, ServerKind};
 use msnp6::{Decoder, Mode};
@@ -17,33 +17,98 @@ use msnp6::{Decoder, Mode};
 /// Every line and event goes to one [`Monitor`] at its file line; a tagged line names its
 /// connection, an untagged line belongs to the connection of the `# server:` header (with
 /// `NS+SB`, to the first kind that decodes it). What is still owed is reported at the file's
-/// last line.
+/// last line. A front end over [`Verifier`].
 pub fn verify(transcript: &Transcript, options: &VerifyOptions) -> Report {
-    let mut m = Monitor::new(options.clone());
-    if transcript
-        .lines
-        .first()
-        .is_some_and(|l| l.connection.is_none())
-    {
-        let server = transcript.header.server.as_ref();
-        m.untagged = Some(Untagged {
-            name: server.map_or_else(|| "?".to_owned(), |s| s.raw.clone()),
-            ambiguous: server.is_some_and(|s| !s.both_connections && s.kinds.len() > 1),
-        });
-    }
-    let mut time = Duration::ZERO;
+    let mut v = Verifier::new(options);
     let mut events = transcript.events.iter().peekable();
     for line in &transcript.lines {
         while let Some(e) = events.next_if(|e| e.line < line.line) {
-            event(&mut m, transcript, e.line, &e.kind, &mut time);
+            v.event(transcript, e);
         }
-        protocol_line(&mut m, transcript, line, time);
+        v.line(transcript, line);
     }
     for e in events {
-        event(&mut m, transcript, e.line, &e.kind, &mut time);
+        v.event(transcript, e);
     }
-    m.at(last_line(transcript));
-    m.finish()
+    v.finish()
+}
+
+/// Verifies a transcript given one line or event at a time, in file order (as
+/// [`crate::transcript::Stream`] gives them): memory is the monitor's state, not the file's.
+/// `t` gives the header and connection declarations only.
+///
+/// ```
+/// use msnp6_oracle::monitor::{Verifier, VerifyOptions};
+/// use msnp6_oracle::transcript::{Item, Stream};
+/// let mut s = Stream::new();
+/// let mut v = Verifier::new(&VerifyOptions::default());
+/// for raw in [&b"# server: NS"[..], b"C: VER 1 MSNP6", b"S: VER 1 MSNP6"] {
+///     s.line(raw);
+///     for item in s.items() {
+///         v.item(s.transcript(), &item);
+///     }
+/// }
+/// let (t, rest) = s.finish();
+/// for item in &rest {
+///     v.item(&t, item);
+/// }
+/// assert!(v.finish().conforms);
+/// ```
+#[derive(Debug)]
+pub struct Verifier {
+    m: Monitor,
+    time: Duration,
+    started: bool,
+    last: usize,
+}
+
+impl Verifier {
+    /// A verifier at the start of a transcript.
+    pub fn new(options: &VerifyOptions) -> Self {
+        Verifier {
+            m: Monitor::new(options.clone()),
+            time: Duration::ZERO,
+            started: false,
+            last: 0,
+        }
+    }
+
+    /// One item of the streaming reader: a line or an event (a format problem is not the
+    /// monitor's business).
+    pub fn item(&mut self, t: &Transcript, item: &Item) {
+        match item {
+            Item::Line(line) => self.line(t, line),
+            Item::Event(e) => self.event(t, e),
+            Item::Problem(_) => {}
+        }
+    }
+
+    /// One protocol line.
+    pub fn line(&mut self, t: &Transcript, line: &ProtocolLine) {
+        if !core::mem::replace(&mut self.started, true) && line.connection.is_none() {
+            let server = t.header.server.as_ref();
+            self.m.untagged = Some(Untagged {
+                name: server.map_or_else(|| "?".to_owned(), |s| s.raw.clone()),
+                ambiguous: server.is_some_and(|s| !s.both_connections && s.kinds.len() > 1),
+            });
+        }
+        let end = line.payload_lines.last().map_or(line.line, |p| p.line);
+        self.last = self.last.max(line.line).max(end);
+        protocol_line(&mut self.m, t, line, self.time);
+    }
+
+    /// One event.
+    pub fn event(&mut self, t: &Transcript, e: &Event) {
+        self.started = true;
+        self.last = self.last.max(e.line);
+        event(&mut self.m, t, e.line, &e.kind, &mut self.time);
+    }
+
+    /// The end of the transcript: what is still owed is reported at its last line.
+    pub fn finish(mut self) -> Report {
+        self.m.at(self.last);
+        self.m.finish()
+    }
 }
 
 /// Parses transcript bytes (see [`crate::transcript::parse`]) and verifies them.
@@ -155,19 +220,4 @@ fn lenient(
             .with_mode(Mode::Lenient);
         decode_line(line, &decoder).ok().map(|d| (kind, d.command))
     })
-}
-
-/// The last line number of the file, for omissions found at the end.
-fn last_line(t: &Transcript) -> usize {
-    let mut last = 0;
-    for l in &t.lines {
-        last = last.max(l.line);
-        if let Some(p) = l.payload_lines.last() {
-            last = last.max(p.line);
-        }
-    }
-    for e in &t.events {
-        last = last.max(e.line);
-    }
-    last
 }

@@ -1,7 +1,12 @@
-//! The oracle of the `transcript` fuzz target (`fuzz/fuzz_targets/transcript.rs`), and the seed
-//! corpus of every fuzz target made from transcript files (`fuzz/examples/seeds.rs`). The codec's
-//! targets and their oracles are in `msnp6::fuzzing`; the stable replay of this target's
+//! The oracles of the `transcript` and `monitor` fuzz targets (`fuzz/fuzz_targets/`), and the
+//! seed corpus of every fuzz target made from transcript files (`fuzz/examples/seeds.rs`). The
+//! codec's targets and their oracles are in `msnp6::fuzzing`; the stable replay of these targets'
 //! regressions and corpus is `oracle/tests/fuzz_regressions.rs`.
+//!
+//! | target | oracle |
+//! | --- | --- |
+//! | `transcript` | [`transcript`]: reader and `transcript check` never panic; every protocol line accounted for |
+//! | `monitor` | [`monitor`]: arbitrary frames on arbitrary connections never panic or hang the live monitor; a predicted run reordered across connections as the reference allows conforms |
 //!
 //! Only built with the `fuzzing` feature.
 
@@ -12,6 +17,9 @@ use msnp6::types::{Dialect, Direction, ServerKind};
 
 use crate::check::{CheckOptions, Outcome, check};
 use crate::transcript;
+
+mod monitor;
+pub use self::monitor::{monitor, predicted_options, run_predicted};
 
 fn cut(data: &[u8]) -> &[u8] {
     &data[..data.len().min(MAX_INPUT)]
@@ -176,6 +184,13 @@ pub fn seeds(target: &str, files: &[Vec<u8>]) -> Vec<Vec<u8>> {
     }
     let mut out = Vec::new();
     for file in files {
+        if target == "monitor" {
+            let head = file.get(..2048).unwrap_or(file);
+            for half in [0u8, 1] {
+                out.push([&[half][..], head].concat());
+            }
+            continue;
+        }
         let t = transcript::parse(file);
         let mut streams: [Vec<u8>; 2] = [Vec::new(), Vec::new()];
         let mut server = [None, None];
