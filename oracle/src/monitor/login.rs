@@ -173,24 +173,7 @@ impl Monitor {
             Command::Pag(_) => self.push(cid, line, trid, verb, Exp::Pag),
             Command::ChlRequest(_) => self.push(cid, line, trid, verb, Exp::ChlReq),
             Command::Qry(q) => self.client_qry(cid, line, trid, reused, &q),
-            Command::Unknown(u) => {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientSyntax,
-                    format!("`{}` is not an MSNP6 command", u.verb()),
-                );
-                self.push(
-                    cid,
-                    line,
-                    trid,
-                    verb,
-                    Exp::Close {
-                        allowed: &[],
-                        why: "unknown command".to_owned(),
-                    },
-                );
-            }
+            Command::Unknown(u) => self.client_unknown(cid, line, trid, verb, u.verb()),
             _ => self.push(cid, line, trid, verb, Exp::Opaque),
         }
     }

@@ -513,6 +513,34 @@ impl Monitor {
 
     // ----- outstanding commands --------------------------------------------------------------
 
+    /// A client command whose verb is not an MSNP6 verb, on any server: a client mistake, and
+    /// the server closes the connection (reference §14).
+    fn client_unknown(
+        &mut self,
+        cid: usize,
+        line: usize,
+        trid: u32,
+        verb: &'static str,
+        name: &msnp6::types::Token<'_>,
+    ) {
+        self.violate(
+            cid,
+            line,
+            R::ClientSyntax,
+            format!("`{name}` is not an MSNP6 command"),
+        );
+        self.push(
+            cid,
+            line,
+            trid,
+            verb,
+            Exp::Close {
+                allowed: &[],
+                why: "unknown command".to_owned(),
+            },
+        );
+    }
+
     fn push(&mut self, cid: usize, line: usize, trid: u32, verb: &'static str, exp: Exp) {
         if let Some(c) = self.conns.get_mut(cid) {
             c.pending.push_back(Pending {

@@ -172,24 +172,7 @@ impl Monitor {
                 }
             }
             Command::Out(_) => self.client_out(cid, line),
-            Command::Unknown(u) => {
-                self.violate(
-                    cid,
-                    line,
-                    R::ClientSyntax,
-                    format!("`{}` is not an MSNP6 command", u.verb()),
-                );
-                self.push(
-                    cid,
-                    line,
-                    trid,
-                    verb,
-                    Exp::Close {
-                        allowed: &[],
-                        why: "unknown command".to_owned(),
-                    },
-                );
-            }
+            Command::Unknown(u) => self.client_unknown(cid, line, trid, verb, u.verb()),
             _ => self.push(cid, line, trid, verb, Exp::Opaque),
         }
     }
