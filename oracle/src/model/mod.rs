@@ -35,6 +35,7 @@
 mod accounts;
 mod bad_values;
 mod challenge;
+mod learn;
 mod lists;
 mod login;
 pub(crate) mod md5;
@@ -50,6 +51,7 @@ mod world;
 
 pub use accounts::{AccountSpec, Verification};
 pub use bad_values::{BadValue, bad_value};
+pub use learn::Learner;
 pub use rules::{RULES, Rule};
 pub use scenario::Scenario;
 pub use transcript_out::{
