@@ -70,9 +70,12 @@ pub struct Learner {
     challenges: BTreeMap<ConnName, Vec<(String, String)>>,
 }
 
+/// A frame's server-chosen values: the name of its form and `(kind, value)` pairs.
+type Carried = (&'static str, Vec<(ServerValue, Vec<u8>)>);
+
 /// The server-chosen values a frame carries, in a fixed order (reference §3.1 USR/XFR, §3.4 CHL,
-/// §3.5 CAL/RNG): the form's name and `(kind, value)` pairs.
-fn chosen(command: &Command<'_>) -> Option<(&'static str, Vec<(ServerValue, Vec<u8>)>)> {
+/// §3.5 CAL/RNG).
+fn chosen(command: &Command<'_>) -> Option<Carried> {
     use ServerValue as V;
     let v = |t: &Token<'_>| t.as_bytes().to_vec();
     Some(match command {
@@ -100,7 +103,7 @@ fn chosen(command: &Command<'_>) -> Option<(&'static str, Vec<(ServerValue, Vec<
 fn carriers<'c>(
     frames: impl Iterator<Item = (&'c str, &'c Command<'c>)>,
     conn: &str,
-) -> Vec<(&'static str, Vec<(ServerValue, Vec<u8>)>)> {
+) -> Vec<Carried> {
     frames
         .filter(|(c, _)| *c == conn)
         .filter_map(|(_, command)| chosen(command))
