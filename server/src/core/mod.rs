@@ -95,3 +95,12 @@ pub trait Entropy: core::fmt::Debug + Send {
     /// The next 64 random bits.
     fn next_u64(&mut self) -> u64;
 }
+
+/// A server state machine the shell can drive: the [`Core`](crate::core) of this crate, or
+/// another (the reference server of `msnp6-probe` behind the same shell, a test double).
+pub trait Machine: core::fmt::Debug + Send {
+    /// Handles one input at time `now`, appending what the driver must do to `out`, in order.
+    fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>);
+    /// When the machine next needs [`Input::Tick`], if ever.
+    fn next_deadline(&self) -> Option<Millis>;
+}

@@ -1,0 +1,264 @@
+//! What must survive a restart (issue 20): accounts, the four lists with their stored names, the
+//! list version, BLP, GTC, the phone properties and display names (reference §3.2, §6, §14).
+//!
+//! The core keeps every account in memory and writes each command's changes through a [`Store`]
+//! in one transaction *before* it sends the acknowledgement: a change a client saw acknowledged
+//! is committed. [`MemoryStore`] keeps them in memory (tests, fuzzing, benchmarks);
+//! `SqliteStore` keeps them in a SQLite database (production, `msnp6 serve --db`).
+
+use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
+
+/// One list entry: a handle and the name stored for it (reference §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The contact's handle.
+    pub handle: Handle<'static>,
+    /// The name stored with it (URL-encoded, as on the wire).
+    pub name: FriendlyName<'static>,
+}
+
+/// An account as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The handle (`local@domain`), the account's key.
+    pub handle: Handle<'static>,
+    /// The password. MD5 login (reference §3.1) needs `MD5(salt + password)` for a fresh salt
+    /// at every login, so the server must be able to recover the password itself: it is stored
+    /// as given (the trade-off is documented in docs/server.md).
+    pub password: String,
+    /// The display name (URL-encoded, as on the wire).
+    pub name: FriendlyName<'static>,
+    /// Whether the account is verified (`USR … OK handle name 1`).
+    pub verified: bool,
+    /// The list version (reference §6): raised by one at every list or property change.
+    pub list_version: u32,
+    /// FL, AL, BL, RL, in the order of [`List::ALL`]: see [`Account::list`].
+    pub lists: [Vec<Entry>; 4],
+    /// BLP (default `AL`).
+    pub privacy: Privacy,
+    /// GTC (default `A`).
+    pub gtc: GtcMode,
+    /// The phone properties set with PRP (PHH, PHW, PHM, MOB, MBE), in [`Property`] order of
+    /// setting; MOB and MBE read as `N` when absent.
+    pub properties: Vec<(Property, Token<'static>)>,
+}
+
+impl Account {
+    /// A new verified account with empty lists at list version 0.
+    pub fn new(handle: Handle<'static>, password: &str, name: FriendlyName<'static>) -> Self {
+        Account {
+            handle,
+            password: password.to_owned(),
+            name,
+            verified: true,
+            list_version: 0,
+            lists: Default::default(),
+            privacy: Privacy::AllowAll,
+            gtc: GtcMode::Ask,
+            properties: Vec::new(),
+        }
+    }
+
+    /// The index of `list` in [`Account::lists`].
+    pub fn list_index(list: List) -> usize {
+        match list {
+            List::Forward => 0,
+            List::Allow => 1,
+            List::Block => 2,
+            List::Reverse => 3,
+            // `List` is #[non_exhaustive]; the four lists are the reference's (§6).
+            _ => 3,
+        }
+    }
+
+    /// The entries of one list.
+    pub fn list(&self, list: List) -> &[Entry] {
+        &self.lists[Self::list_index(list)]
+    }
+}
+
+/// One change to the stored state. A command's changes are committed together
+/// ([`Store::commit`]) or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// A new account (`msnp6 account add`).
+    AccountAdded(Account),
+    /// An account removed (`msnp6 account remove`), with every entry naming it.
+    AccountRemoved(Handle<'static>),
+    /// An entry added to one of `owner`'s lists.
+    EntryAdded {
+        /// Whose list.
+        owner: Handle<'static>,
+        /// Which list.
+        list: List,
+        /// The entry.
+        entry: Entry,
+    },
+    /// An entry removed from one of `owner`'s lists.
+    EntryRemoved {
+        /// Whose list.
+        owner: Handle<'static>,
+        /// Which list.
+        list: List,
+        /// The contact's handle.
+        handle: Handle<'static>,
+    },
+    /// The name stored for a contact on every list of `owner` that holds it (REA of a contact).
+    EntryRenamed {
+        /// Whose lists.
+        owner: Handle<'static>,
+        /// The contact's handle.
+        handle: Handle<'static>,
+        /// The new name.
+        name: FriendlyName<'static>,
+    },
+    /// The account's own display name (REA of oneself).
+    Renamed {
+        /// The account.
+        owner: Handle<'static>,
+        /// The new name.
+        name: FriendlyName<'static>,
+    },
+    /// BLP.
+    Privacy {
+        /// The account.
+        owner: Handle<'static>,
+        /// The new setting.
+        value: Privacy,
+    },
+    /// GTC.
+    Gtc {
+        /// The account.
+        owner: Handle<'static>,
+        /// The new setting.
+        value: GtcMode,
+    },
+    /// PRP: a phone property set (`Some`) or cleared (`None`).
+    Property {
+        /// The account.
+        owner: Handle<'static>,
+        /// Which property.
+        property: Property,
+        /// The new value.
+        value: Option<Token<'static>>,
+    },
+    /// The list version after this command's changes.
+    ListVersion {
+        /// The account.
+        owner: Handle<'static>,
+        /// The new version.
+        version: u32,
+    },
+}
+
+/// Why the store failed. The core answers a command whose commit failed with an error reply
+/// (docs/server.md) and changes nothing in memory.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database refused.
+    #[error("database: {0}")]
+    Database(String),
+    /// The stored data breaks a rule of the codec's types (edited by hand?).
+    #[error("stored data is invalid: {0}")]
+    Invalid(String),
+}
+
+/// Where the core keeps what must survive a restart.
+pub trait Store: core::fmt::Debug + Send {
+    /// Every stored account.
+    fn load(&mut self) -> Result<Vec<Account>, StoreError>;
+    /// Applies `changes` in one transaction: all of them, or none.
+    fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError>;
+}
+
+/// Accounts kept in memory: what a [`Store`] does, without a disk (tests, fuzzing, benchmarks).
+/// A core built on a clone of it after commits sees what a restarted server would.
+#[derive(Debug, Clone, Default)]
+pub struct MemoryStore {
+    accounts: Vec<Account>,
+}
+
+impl MemoryStore {
+    /// A store holding `accounts`.
+    pub fn with_accounts(accounts: Vec<Account>) -> Self {
+        MemoryStore { accounts }
+    }
+
+    /// The accounts as committed so far.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    fn account_mut(&mut self, owner: &Handle<'_>) -> Result<&mut Account, StoreError> {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.handle == *owner)
+            .ok_or_else(|| StoreError::Invalid(format!("no account {owner}")))
+    }
+
+    fn apply(&mut self, change: &Change) -> Result<(), StoreError> {
+        match change {
+            Change::AccountAdded(account) => {
+                if self.accounts.iter().any(|a| a.handle == account.handle) {
+                    return Err(StoreError::Invalid(format!("account {} exists", account.handle)));
+                }
+                self.accounts.push(account.clone());
+            }
+            Change::AccountRemoved(handle) => {
+                self.accounts.retain(|a| a.handle != *handle);
+                for account in &mut self.accounts {
+                    for list in &mut account.lists {
+                        list.retain(|e| e.handle != *handle);
+                    }
+                }
+            }
+            Change::EntryAdded { owner, list, entry } => {
+                let list = &mut self.account_mut(owner)?.lists[Account::list_index(*list)];
+                list.retain(|e| e.handle != entry.handle);
+                list.push(entry.clone());
+            }
+            Change::EntryRemoved { owner, list, handle } => {
+                self.account_mut(owner)?.lists[Account::list_index(*list)]
+                    .retain(|e| e.handle != *handle);
+            }
+            Change::EntryRenamed { owner, handle, name } => {
+                for list in &mut self.account_mut(owner)?.lists {
+                    list.iter_mut().filter(|e| e.handle == *handle).for_each(|e| {
+                        e.name = name.clone();
+                    });
+                }
+            }
+            Change::Renamed { owner, name } => self.account_mut(owner)?.name = name.clone(),
+            Change::Privacy { owner, value } => self.account_mut(owner)?.privacy = *value,
+            Change::Gtc { owner, value } => self.account_mut(owner)?.gtc = *value,
+            Change::Property { owner, property, value } => {
+                let properties = &mut self.account_mut(owner)?.properties;
+                properties.retain(|(p, _)| p != property);
+                if let Some(value) = value {
+                    properties.push((*property, value.clone()));
+                }
+            }
+            Change::ListVersion { owner, version } => {
+                self.account_mut(owner)?.list_version = *version;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store for MemoryStore {
+    fn load(&mut self) -> Result<Vec<Account>, StoreError> {
+        Ok(self.accounts.clone())
+    }
+
+    fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let mut next = self.clone();
+        for change in changes {
+            next.apply(change)?;
+        }
+        *self = next;
+        Ok(())
+    }
+}
