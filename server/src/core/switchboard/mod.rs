@@ -7,10 +7,25 @@
 //! switchboard needs to know about the NS (who is online, privacy, display names) it asks a
 //! [`Directory`]. Every map is bounded by a [`Limits`] field (docs/server.md "Switchboard").
 
-use msnp6::commands::Command;
-use msnp6::types::{ErrorCode, FriendlyName, Handle, Status, Token};
+mod call;
+mod join;
+mod leave;
+mod message;
+mod state;
+#[cfg(test)]
+mod tests;
+mod timers;
+mod tokens;
+
+use std::collections::{BTreeMap, HashMap};
+
+use msnp6::commands::login::Out;
+use msnp6::commands::{Command, ErrorReply};
+use msnp6::types::{ErrorCode, FriendlyName, Handle, OutReason, Status, Token, TrId, Value};
 
 use super::{ConnId, Entropy, Millis, Output};
+use state::{PendingGrant, SbConn, Session, SessionId};
+use timers::{Timer, Timers};
 
 /// What the switchboard needs from the NS state. The core's NS implements it.
 pub trait Directory {
@@ -101,12 +116,32 @@ pub struct Grant {
 #[derive(Debug)]
 pub struct Switchboards {
     limits: Limits,
+    /// Open SB connections (ordered: ties and shutdown go by connection).
+    conns: BTreeMap<ConnId, SbConn>,
+    /// Live sessions; at most [`Limits::max_sessions`] with `grants`.
+    sessions: HashMap<SessionId, Session>,
+    /// Unused `XFR SB` cookies; at most [`Limits::max_sessions`] with `sessions`.
+    grants: HashMap<Box<[u8]>, PendingGrant>,
+    /// Per user: pending cookies plus sessions joined (at most [`Limits::max_per_user`] through
+    /// `XFR SB`); no entry at zero.
+    usage: HashMap<Box<[u8]>, usize>,
+    /// Pending invitations, all sessions together.
+    invitations: usize,
+    timers: Timers,
 }
 
 impl Switchboards {
     /// An empty switchboard server.
     pub fn new(limits: Limits) -> Self {
-        Switchboards { limits }
+        Switchboards {
+            limits,
+            conns: BTreeMap::new(),
+            sessions: HashMap::new(),
+            grants: HashMap::new(),
+            usage: HashMap::new(),
+            invitations: 0,
+            timers: Timers::default(),
+        }
     }
 
     /// The limits.
@@ -122,16 +157,41 @@ impl Switchboards {
         entropy: &mut dyn Entropy,
         now: Millis,
     ) -> Result<Grant, GrantRefused> {
-        let _ = (user, entropy, now);
-        Err(GrantRefused::Server(0))
+        let held = self.usage.get(user.as_bytes()).copied().unwrap_or(0);
+        if held >= self.limits.max_per_user {
+            return Err(GrantRefused::PerUser(held));
+        }
+        let total = self.grants.len() + self.sessions.len();
+        if total >= self.limits.max_sessions {
+            return Err(GrantRefused::Server(total));
+        }
+        let mut cookie = tokens::cookie(entropy);
+        while self.grants.contains_key(cookie.as_bytes()) {
+            cookie = tokens::cookie(entropy);
+        }
+        let user = user.clone().into_owned();
+        let expires = now.saturating_add(self.limits.cookie_ttl);
+        self.timers.add(expires, Timer::Grant(cookie.clone()));
+        *self.usage.entry(user.as_bytes().into()).or_insert(0) += 1;
+        let key = cookie.as_bytes().into();
+        self.grants.insert(key, PendingGrant { user, expires });
+        Ok(Grant {
+            address: self.limits.sb_addr.clone(),
+            cookie,
+        })
     }
 
-    /// A client connected to the SB listener.
+    /// A client connected to the SB listener: it has [`Limits::login_timeout`] to send `USR` or
+    /// `ANS` (reference §14).
     pub fn opened(&mut self, conn: ConnId, now: Millis) {
-        let _ = (conn, now);
+        let deadline = now.saturating_add(self.limits.login_timeout);
+        self.timers.add(deadline, Timer::Login(conn));
+        self.conns.insert(conn, SbConn::Waiting { deadline });
     }
 
-    /// A frame from SB connection `conn`.
+    /// A frame from SB connection `conn` (reference §3.5, §14): before joining only `USR`,
+    /// `ANS` and `OUT`; after, `CAL`, `MSG` and `OUT` (and `USR`, which gets `207`). Anything
+    /// else closes the connection, as an unknown command does (reference §14).
     pub fn frame(
         &mut self,
         conn: ConnId,
@@ -141,57 +201,122 @@ impl Switchboards {
         now: Millis,
         out: &mut Vec<Output>,
     ) {
-        let _ = (conn, command, dir, entropy, now, out);
+        match self.conns.get(&conn) {
+            None => {}
+            Some(SbConn::Waiting { .. }) => match command {
+                Command::UsrSwitchboard(v) => self.usr(conn, &v, dir, entropy, now, out),
+                Command::Ans(v) => self.ans(conn, &v, dir, now, out),
+                _ => self.drop_conn(conn, true, out),
+            },
+            Some(&SbConn::Joined { session }) => match command {
+                Command::UsrSwitchboard(_)
+                | Command::UsrInitial(_)
+                | Command::UsrResponse(_)
+                | Command::UsrOther(_) => {
+                    let trid = usr_trid(&command).unwrap_or(TrId::ASYNC);
+                    send_error(conn, ErrorCode::ALREADY_LOGGED_IN, trid, out);
+                }
+                Command::Cal(v) => self.cal(conn, session, &v, dir, entropy, now, out),
+                Command::MsgSend(v) => self.msg(conn, session, &v, out),
+                _ => self.drop_conn(conn, true, out),
+            },
+        }
     }
 
-    /// A line the framer refused on SB connection `conn`: close (reference §14).
+    /// A line the framer refused on SB connection `conn`: close (reference §14); the others
+    /// get `BYE`.
     pub fn undecodable(&mut self, conn: ConnId, out: &mut Vec<Output>) {
-        out.push(Output::Close { conn });
+        self.drop_conn(conn, true, out);
     }
 
-    /// SB connection `conn` ended without the core asking: the others get `BYE`.
+    /// SB connection `conn` ended without the core asking: the others get `BYE` (reference
+    /// §14 "A participant that sends OUT or drops").
     pub fn closed(&mut self, conn: ConnId, out: &mut Vec<Output>) {
-        let _ = (conn, out);
+        self.drop_conn(conn, false, out);
     }
 
-    /// Time passed: expired cookies and invitations go, connections without `USR`/`ANS` close.
+    /// Time passed: expired cookies and invitations go (silently), connections without
+    /// `USR`/`ANS` close without a line (reference §14), in deadline order.
     pub fn tick(&mut self, now: Millis, out: &mut Vec<Output>) {
-        let _ = (now, out);
+        while let Some(timer) = self.timers.pop_due(now) {
+            self.expire(timer, out);
+        }
     }
 
     /// When [`Switchboards::tick`] next has something to do.
     pub fn next_deadline(&self) -> Option<Millis> {
-        None
+        self.timers.next()
     }
 
-    /// Shutdown: `OUT SSD` on every SB connection, then every one closes; sessions end.
+    /// Shutdown: `OUT SSD` on every SB connection, then every one closes (reference §3.1 OUT);
+    /// sessions and invitations end, unused `XFR SB` cookies stay (docs/model.md
+    /// `MODEL-SHUTDOWN`).
     pub fn shutdown(&mut self, out: &mut Vec<Output>) {
-        let _ = out;
+        for &conn in self.conns.keys() {
+            let reason = Some(Value::Known(OutReason::ServerShutdown));
+            let command = Command::Out(Out { reason });
+            out.push(Output::Send { conn, command });
+        }
+        out.extend(self.conns.keys().map(|&conn| Output::Close { conn }));
+        self.conns.clear();
+        self.sessions.clear();
+        self.invitations = 0;
+        self.timers.retain(|t| matches!(t, Timer::Grant(_)));
+        self.usage.clear();
+        for grant in self.grants.values() {
+            *self.usage.entry(grant.user.as_bytes().into()).or_insert(0) += 1;
+        }
     }
 
     /// Whether `conn` is an open SB connection.
     pub fn contains(&self, conn: ConnId) -> bool {
-        let _ = conn;
-        false
+        self.conns.contains_key(&conn)
     }
 
     /// Open SB connections.
     pub fn connections(&self) -> usize {
-        0
+        self.conns.len()
     }
 
     /// Live sessions.
     pub fn sessions(&self) -> usize {
-        0
+        self.sessions.len()
     }
 
     /// Pending `XFR SB` cookies.
     pub fn pending_grants(&self) -> usize {
-        0
+        self.grants.len()
     }
 
     /// Pending invitations (`RNG` sent, not yet answered or expired).
     pub fn pending_invitations(&self) -> usize {
-        0
+        self.invitations
     }
+
+    /// Deadlines set (one per waiting connection, cookie and invitation).
+    pub fn timers(&self) -> usize {
+        self.timers.len()
+    }
+}
+
+/// The TrID of a client `USR` of any form.
+fn usr_trid(command: &Command<'_>) -> Option<TrId> {
+    match command {
+        Command::UsrSwitchboard(v) => Some(v.trid),
+        Command::UsrInitial(v) => Some(v.trid),
+        Command::UsrResponse(v) => Some(v.trid),
+        Command::UsrOther(v) => Some(*v.trid()),
+        _ => None,
+    }
+}
+
+/// Sends `NNN TrID` (reference §1.3).
+fn send_error(conn: ConnId, code: ErrorCode, trid: TrId, out: &mut Vec<Output>) {
+    let command = Command::Error(ErrorReply { code, trid });
+    out.push(Output::Send { conn, command });
+}
+
+/// Sends a frame.
+fn send(conn: ConnId, command: Command<'static>, out: &mut Vec<Output>) {
+    out.push(Output::Send { conn, command });
 }
