@@ -20,6 +20,8 @@ use msnp6::FrameError;
 use msnp6::commands::Command;
 use msnp6::types::{Dialect, ServerKind};
 
+pub mod switchboard;
+
 /// A connection, named by the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub u64);
