@@ -22,7 +22,13 @@ impl Core {
     }
 
     /// `CHL trid challenge` (20 decimal digits, reference §14), remembered with the previous one.
-    pub(crate) fn send_challenge(&mut self, now: Millis, conn: ConnId, trid: TrId, out: &mut Vec<Output>) {
+    pub(crate) fn send_challenge(
+        &mut self,
+        now: Millis,
+        conn: ConnId,
+        trid: TrId,
+        out: &mut Vec<Output>,
+    ) {
         let value = token(format!("{:020}", self.entropy.next_u64()));
         let interval = self.config.challenge_interval;
         let Some(s) = self.conns.get_mut(&conn).and_then(|c| c.session_mut()) else {
@@ -31,14 +37,33 @@ impl Core {
         if s.challenges.len() == 2 {
             s.challenges.pop_front();
         }
-        s.challenges.push_back(Challenge { value: value.clone(), sent: now, answered: false });
+        s.challenges.push_back(Challenge {
+            value: value.clone(),
+            sent: now,
+            answered: false,
+        });
         s.next_challenge = interval.map(|t| now.saturating_add(t));
-        send(out, conn, Command::Chl(Chl { trid, challenge: value }));
+        send(
+            out,
+            conn,
+            Command::Chl(Chl {
+                trid,
+                challenge: value,
+            }),
+        );
     }
 
     /// `QRY TrID public-key 32` + response (reference §3.4 QRY, §9; docs/model.md MODEL-QRY-*):
     /// right for the last or the previous challenge → `QRY TrID`; else `540` and close.
-    pub(crate) fn qry(&mut self, now: Millis, conn: ConnId, trid: TrId, public_key: &[u8], response: &[u8], out: &mut Vec<Output>) {
+    pub(crate) fn qry(
+        &mut self,
+        now: Millis,
+        conn: ConnId,
+        trid: TrId,
+        public_key: &[u8],
+        response: &[u8],
+        out: &mut Vec<Output>,
+    ) {
         let key = KeyPair::by_public_key(public_key).and_then(|k| k.private_key);
         let Some(s) = self.conns.get_mut(&conn).and_then(|c| c.session_mut()) else {
             return;

@@ -1,6 +1,9 @@
 //! The core's configuration: addresses it hands out and every limit, each with its reason.
 
+use msnp6::types::Token;
+
 use super::Millis;
+use super::switchboard::Limits;
 
 /// A rate limit: at most `max` events in any window of `window` milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,16 +50,18 @@ pub struct Config {
     /// Entries per list (FL, AL, BL): the 151st ADD is answered `210` (reference §12: FL 150 in
     /// March 2003; §14 applies the same to AL and BL). Default 150.
     pub max_list_entries: usize,
-    /// Switchboard sessions one user may be in at once (handed to the switchboard). Default 64:
-    /// not documented; bounds memory per user. Over it, `XFR SB` is answered `714` (too many
-    /// sessions, reference §4).
+    /// Switchboard sessions plus unused `XFR SB` cookies one user may hold at once (handed to
+    /// the switchboard). Default 64: not documented; bounds memory per user. Over it, `XFR SB`
+    /// is answered `714` (too many sessions, reference §4).
     pub switchboards_per_user: usize,
-    /// Participants of one switchboard (handed to the switchboard). Default 64: the reference
-    /// documents none ("most likely greater than 30", §14), this bounds the fan-out of one MSG.
+    /// Participants plus pending invitations of one switchboard (handed to the switchboard);
+    /// `CAL` beyond it is answered `713`. Default 64: the reference documents none ("most
+    /// likely greater than 30", §14); this bounds the fan-out of one MSG.
     pub switchboard_size: usize,
-    /// Unused `XFR SB` cookies and RNG invitations one user may hold at once (handed to the
-    /// switchboard). Default 16: bounds memory per user; the oldest is dropped beyond it.
-    pub pending_cookies: usize,
+    /// Switchboard sessions plus unused `XFR SB` cookies of all users together (handed to the
+    /// switchboard); `XFR SB` beyond it is answered `600` (server busy, reference §4). Default
+    /// 50,000: bounds the switchboard's memory.
+    pub max_switchboards: usize,
     /// How long an XFR/RNG cookie is usable (reference §14: 120 s, once). Default 120 s.
     pub cookie_lifetime: Millis,
     /// An SB connection without USR or ANS is closed after this long (reference §14: 60 s).
@@ -72,11 +77,14 @@ impl Default for Config {
             idle_timeout: None,
             challenge_interval: Some(300_000),
             challenge_timeout: 50_000,
-            rename_rate: Some(RateLimit { max: 5, window: 60_000 }),
+            rename_rate: Some(RateLimit {
+                max: 5,
+                window: 60_000,
+            }),
             max_list_entries: 150,
             switchboards_per_user: 64,
             switchboard_size: 64,
-            pending_cookies: 16,
+            max_switchboards: 50_000,
             cookie_lifetime: 120_000,
             sb_login_timeout: 60_000,
         }
@@ -94,8 +102,22 @@ impl Config {
             rename_rate: None,
             switchboards_per_user: usize::MAX,
             switchboard_size: usize::MAX,
-            pending_cookies: usize::MAX,
+            max_switchboards: usize::MAX,
             ..Config::default()
+        }
+    }
+
+    /// The switchboard's limits taken from this configuration.
+    pub fn switchboard_limits(&self) -> Limits {
+        Limits {
+            sb_addr: Token::try_from(self.sb_addr.clone())
+                .unwrap_or_else(|_| Token::from_static(b"127.0.0.1:1865")),
+            cookie_ttl: self.cookie_lifetime,
+            login_timeout: self.sb_login_timeout,
+            max_participants: self.switchboard_size,
+            max_per_user: self.switchboards_per_user,
+            max_sessions: self.max_switchboards,
+            max_payload: 1664,
         }
     }
 }

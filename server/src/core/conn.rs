@@ -41,8 +41,6 @@ pub(crate) enum Phase {
     Referred,
     /// Logged in to the NS.
     LoggedIn(Box<Session>),
-    /// A switchboard connection (the switchboard module's).
-    Switchboard,
 }
 
 /// The NS's answer to `USR TrID MD5 I handle`: the salt it sent (reference §3.1 USR step 2).

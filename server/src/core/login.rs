@@ -3,12 +3,8 @@
 
 use msnp6::auth::{Password, Salt, login_digest};
 use msnp6::commands::Command;
-use msnp6::commands::login::{
-    Inf, Out, UsrOk, UsrSalt, Ver, VersionAdvice, XfrNotification,
-};
-use msnp6::types::{
-    Dialect, ErrorCode, OutReason, Token, TokenList, TrId, Verified,
-};
+use msnp6::commands::login::{Inf, Out, UsrOk, UsrSalt, Ver, VersionAdvice, XfrNotification};
+use msnp6::types::{Dialect, ErrorCode, OutReason, Token, TokenList, TrId, Verified};
 
 use super::conn::{Pending, Phase, Session};
 use super::machine::{error, send};
@@ -251,7 +247,10 @@ impl Core {
     }
 
     fn logged_in(&mut self, now: Millis, conn: ConnId, user: UserId, inf: bool) {
-        let next_challenge = self.config.challenge_interval.map(|t| now.saturating_add(t));
+        let next_challenge = self
+            .config
+            .challenge_interval
+            .map(|t| now.saturating_add(t));
         if let Some(c) = self.conns.get_mut(&conn) {
             c.phase = Phase::LoggedIn(Box::new(Session {
                 user,

@@ -11,6 +11,7 @@ use msnp6::{Context, Payload};
 
 use super::config::Config;
 use super::conn::{Conn, Phase};
+use super::switchboard::Switchboards;
 use super::users::Users;
 use super::{ConnId, Entropy, Input, Machine, Millis, Output};
 use crate::store::{Change, Store, StoreError};
@@ -25,6 +26,8 @@ pub struct Core {
     pub(crate) conns: HashMap<ConnId, Conn>,
     /// `(deadline, conn)` for every connection with a deadline, mirroring `Conn::deadline`.
     pub(crate) timers: BTreeSet<(Millis, ConnId)>,
+    /// The switchboard: SB connections, sessions, cookies, invitations.
+    pub(crate) sb: Switchboards,
 }
 
 /// Counts of what the core holds, for tests and benchmarks.
@@ -32,6 +35,10 @@ pub struct Core {
 pub struct Counts {
     /// Open connections (DS, NS and SB).
     pub connections: usize,
+    /// Open SB connections.
+    pub sb_connections: usize,
+    /// Live switchboard sessions.
+    pub sb_sessions: usize,
     /// NS connections logged in.
     pub sessions: usize,
     /// Accounts.
@@ -48,7 +55,9 @@ impl Core {
         entropy: Box<dyn Entropy>,
     ) -> Result<Core, StoreError> {
         let users = Users::new(store.load()?);
+        let sb = Switchboards::new(config.switchboard_limits());
         Ok(Core {
+            sb,
             config,
             store,
             entropy,
@@ -63,7 +72,7 @@ impl Core {
         &self.config
     }
 
-    /// The open connections, in id order.
+    /// The open DS and NS connections, in id order (SB connections: [`Core::switchboards`]).
     pub fn connections(&self) -> Vec<ConnId> {
         let mut ids: Vec<ConnId> = self.conns.keys().copied().collect();
         ids.sort();
@@ -73,10 +82,16 @@ impl Core {
     /// How much the core holds.
     pub fn counts(&self) -> Counts {
         Counts {
-            connections: self.conns.len(),
-            sessions: self.conns.values().filter(|c| c.session().is_some()).count(),
+            connections: self.conns.len() + self.sb.connections(),
+            sb_connections: self.sb.connections(),
+            sb_sessions: self.sb.sessions(),
+            sessions: self
+                .conns
+                .values()
+                .filter(|c| c.session().is_some())
+                .count(),
             accounts: self.users.len(),
-            timers: self.timers.len(),
+            timers: self.timers.len() + self.sb.timers(),
         }
     }
 
@@ -89,6 +104,8 @@ impl Core {
                 // disconnects.
                 if self.conns.contains_key(&conn) {
                     self.close(now, conn, out);
+                } else {
+                    self.sb.undecodable(conn, out);
                 }
             }
             Input::Closed { conn } => self.drop_conn(now, conn, out),
@@ -98,19 +115,17 @@ impl Core {
     }
 
     fn opened(&mut self, now: Millis, conn: ConnId, kind: ServerKind) {
-        if self.conns.contains_key(&conn) {
+        if self.conns.contains_key(&conn) || self.sb.contains(conn) {
             return;
         }
-        let phase = if kind == ServerKind::Switchboard {
-            Phase::Switchboard
-        } else {
-            Phase::Fresh
-        };
+        if kind == ServerKind::Switchboard {
+            return self.sb_opened(now, conn);
+        }
         self.conns.insert(
             conn,
             Conn {
                 kind,
-                phase,
+                phase: Phase::Fresh,
                 opened: now,
                 last_seen: now,
                 deadline: None,
@@ -121,13 +136,12 @@ impl Core {
 
     fn frame(&mut self, now: Millis, conn: ConnId, command: Command<'_>, out: &mut Vec<Output>) {
         let Some(c) = self.conns.get_mut(&conn) else {
-            return;
+            return self.sb_frame(now, conn, command, out);
         };
         c.last_seen = now;
         match c.kind {
             ServerKind::Dispatch => self.ds_frame(now, conn, command, out),
-            ServerKind::Notification => self.ns_frame(now, conn, command, out),
-            ServerKind::Switchboard => self.sb_frame(now, conn, command, out),
+            _ => self.ns_frame(now, conn, command, out),
         }
         self.reschedule(conn);
     }
@@ -184,15 +198,13 @@ impl Core {
     /// (reference §14), the switchboard forgets its participant.
     pub(crate) fn drop_conn(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>) {
         let Some(c) = self.conns.remove(&conn) else {
-            return;
+            return self.sb.closed(conn, out);
         };
         if let Some(d) = c.deadline {
             self.timers.remove(&(d, conn));
         }
-        match c.phase {
-            Phase::LoggedIn(session) => self.logged_out(now, &session, out),
-            Phase::Switchboard => self.sb_closed(now, conn, out),
-            _ => {}
+        if let Phase::LoggedIn(session) = c.phase {
+            self.logged_out(now, &session, out);
         }
     }
 
@@ -236,19 +248,30 @@ impl Core {
         let cfg = &self.config;
         match &c.phase {
             Phase::LoggedIn(s) => {
-                if s.challenge_deadline(cfg.challenge_timeout).is_some_and(|d| d <= now) {
+                if s.challenge_deadline(cfg.challenge_timeout)
+                    .is_some_and(|d| d <= now)
+                {
                     // §3.1 OUT: "a bare OUT when a challenge is not answered in time".
-                    send(out, conn, Command::Out(msnp6::commands::login::Out { reason: None }));
+                    send(
+                        out,
+                        conn,
+                        Command::Out(msnp6::commands::login::Out { reason: None }),
+                    );
                     self.close(now, conn, out);
-                } else if cfg.idle_timeout.is_some_and(|t| c.last_seen.saturating_add(t) <= now) {
+                } else if cfg
+                    .idle_timeout
+                    .is_some_and(|t| c.last_seen.saturating_add(t) <= now)
+                {
                     self.close(now, conn, out);
                 } else if s.next_challenge.is_some_and(|t| t <= now) {
                     self.send_challenge(now, conn, TrId::ASYNC, out);
                 }
             }
-            Phase::Switchboard => {}
             _ => {
-                if cfg.login_timeout.is_some_and(|t| c.opened.saturating_add(t) <= now) {
+                if cfg
+                    .login_timeout
+                    .is_some_and(|t| c.opened.saturating_add(t) <= now)
+                {
                     self.close(now, conn, out);
                 }
             }
@@ -258,6 +281,7 @@ impl Core {
     /// Reference §3.1 OUT, §14: `OUT SSD` on every connection, then every one closes. Nobody
     /// is left to be told of anybody's departure, so no FLN or BYE follows.
     fn shutdown(&mut self, out: &mut Vec<Output>) {
+        self.sb_shutdown(out);
         let ids = self.connections();
         for &conn in &ids {
             send(
@@ -276,7 +300,6 @@ impl Core {
         for user in 0..self.users.len() {
             self.users.get_mut(user).session = None;
         }
-        self.sb_shutdown();
     }
 }
 
@@ -305,7 +328,6 @@ fn deadline_of(cfg: &Config, c: &Conn) -> Option<Millis> {
         .into_iter()
         .flatten()
         .min(),
-        Phase::Switchboard => None,
         _ => cfg.login_timeout.map(|t| c.opened.saturating_add(t)),
     }
 }

@@ -1,7 +1,7 @@
 //! Services (reference §3.3 IMS, §3.4): URL, FND, SND/SDC, PAG, IMS, and PNG (§3.1).
 
+use msnp6::commands::Bare;
 use msnp6::commands::Command;
-use msnp6::commands::login::Bare;
 use msnp6::commands::presence::Ims;
 use msnp6::commands::services::{Fnd, InviteOk, Url};
 use msnp6::types::{ErrorCode, ImsState, Property, Token, TrId, UrlService};
@@ -16,7 +16,13 @@ const LOGIN_URL: &[u8] = b"https://loginnet.passport.com/ppsecure/md5auth.srf?lc
 impl Core {
     /// `URL TrID service [param]` (reference §3.4 URL; docs/model.md MODEL-URL, MODEL-URL-201):
     /// `PASSWORD` (dropped in MSNP3) is `201`.
-    pub(crate) fn url(&mut self, conn: ConnId, trid: TrId, service: UrlService, out: &mut Vec<Output>) {
+    pub(crate) fn url(
+        &mut self,
+        conn: ConnId,
+        trid: TrId,
+        service: UrlService,
+        out: &mut Vec<Output>,
+    ) {
         let Some((redirect, site)) = url_target(service) else {
             return send(out, conn, error(ErrorCode::INVALID_PARAMETER, trid));
         };
@@ -39,15 +45,32 @@ impl Core {
     /// `SND`/`SDC` (reference §3.4): no mail is sent; the invitation is acknowledged.
     pub(crate) fn invite_ok(&mut self, conn: ConnId, trid: TrId, sdc: bool, out: &mut Vec<Output>) {
         let ok = InviteOk { trid };
-        send(out, conn, if sdc { Command::SdcOk(ok) } else { Command::SndOk(ok) });
+        send(
+            out,
+            conn,
+            if sdc {
+                Command::SdcOk(ok)
+            } else {
+                Command::SndOk(ok)
+            },
+        );
     }
 
     /// `PAG TrID handle length` (reference §3.4 PAG; docs/model.md MODEL-PAG): no positive
     /// reply when the target has MOB Y and lets the sender see it; else `800`. No mobile gateway
     /// exists, so nothing is delivered.
-    pub(crate) fn pag(&mut self, conn: ConnId, user: UserId, trid: TrId, handle: &[u8], out: &mut Vec<Output>) {
+    pub(crate) fn pag(
+        &mut self,
+        conn: ConnId,
+        user: UserId,
+        trid: TrId,
+        handle: &[u8],
+        out: &mut Vec<Output>,
+    ) {
         let reachable = self.users.id(handle).is_some_and(|t| {
-            self.users.property(t, Property::MobileContact).is_some_and(|v| v.as_bytes() == b"Y")
+            self.users
+                .property(t, Property::MobileContact)
+                .is_some_and(|v| v.as_bytes() == b"Y")
                 && self.users.visible(t, user)
         });
         if !reachable {
@@ -61,7 +84,15 @@ impl Core {
         if let Some(s) = self.conns.get_mut(&conn).and_then(|c| c.session_mut()) {
             s.ims_off = state == ImsState::Off;
         }
-        send(out, conn, Command::Ims(Ims { trid, unknown: 0, state: state.into() }));
+        send(
+            out,
+            conn,
+            Command::Ims(Ims {
+                trid,
+                unknown: 0,
+                state: state.into(),
+            }),
+        );
     }
 
     /// `PNG` → `QNG` (reference §3.1 PNG/QNG).

@@ -42,7 +42,8 @@ impl Users {
 
     fn push(&mut self, account: Account) {
         let id = self.users.len();
-        self.by_handle.insert(account.handle.as_bytes().to_vec(), id);
+        self.by_handle
+            .insert(account.handle.as_bytes().to_vec(), id);
         self.users.push(User {
             account,
             session: None,
@@ -118,12 +119,20 @@ impl Users {
                     l.push(entry.clone());
                 }
             }
-            Change::EntryRemoved { owner, list, handle } => {
+            Change::EntryRemoved {
+                owner,
+                list,
+                handle,
+            } => {
                 if let Some(a) = self.account_mut(owner) {
                     a.lists[Account::list_index(*list)].retain(|e| e.handle != *handle);
                 }
             }
-            Change::EntryRenamed { owner, handle, name } => {
+            Change::EntryRenamed {
+                owner,
+                handle,
+                name,
+            } => {
                 if let Some(a) = self.account_mut(owner) {
                     rename_entries(a, handle, name);
                 }
@@ -166,7 +175,11 @@ impl Users {
     }
 }
 
-fn rename_entries(a: &mut Account, handle: &Handle<'_>, name: &msnp6::types::FriendlyName<'static>) {
+fn rename_entries(
+    a: &mut Account,
+    handle: &Handle<'_>,
+    name: &msnp6::types::FriendlyName<'static>,
+) {
     for list in &mut a.lists {
         for e in list.iter_mut().filter(|e: &&mut Entry| e.handle == *handle) {
             e.name = name.clone();
