@@ -5,7 +5,9 @@
 use msnp6::auth::{Password, Salt, login_digest_string};
 use msnp6::types::{FriendlyName, Handle, ServerKind};
 use msnp6::{Decoder, Direction};
-use msnp6_server::core::{Config, ConnId, Core, Input, Machine, Millis, Output, SeededEntropy};
+use msnp6_server::core::{
+    Config, ConnId, Core, Entropy, Input, Machine, Millis, Output, SeededEntropy,
+};
 use msnp6_server::store::{Account, MemoryStore};
 
 /// The core under test with a clock and connection names.
@@ -33,8 +35,18 @@ impl Harness {
     }
 
     pub(crate) fn with(config: Config, store: MemoryStore) -> Self {
-        let core =
-            Core::new(config, Box::new(store), Box::new(SeededEntropy::new(1))).expect("core");
+        Self::with_entropy(config, store, Box::new(SeededEntropy::new(1)))
+    }
+
+    pub(crate) fn with_entropy(
+        config: Config,
+        store: MemoryStore,
+        entropy: Box<dyn Entropy>,
+    ) -> Self {
+        Self::from_core(Core::new(config, Box::new(store), entropy).expect("core"))
+    }
+
+    pub(crate) fn from_core(core: Core) -> Self {
         Harness {
             core,
             now: 0,
@@ -122,4 +134,17 @@ pub(crate) fn render(out: &[Output]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Entropy that hands out given values first, then counts up from 1 (known answers).
+#[derive(Debug)]
+pub(crate) struct Scripted(pub(crate) std::collections::VecDeque<u64>, pub(crate) u64);
+
+impl Entropy for Scripted {
+    fn next_u64(&mut self) -> u64 {
+        self.0.pop_front().unwrap_or_else(|| {
+            self.1 += 1;
+            self.1
+        })
+    }
 }
