@@ -114,8 +114,7 @@ impl ConnTask {
     ) -> (Self, Queue) {
         let (tx, rx) = mpsc::unbounded_channel();
         let queued = Arc::new(AtomicUsize::new(0));
-        let decoder =
-            Decoder::new(Direction::ClientToServer, kind).with_limits(limits.codec.clone());
+        let decoder = Decoder::new(Direction::ClientToServer, kind).with_limits(limits.codec);
         let task = ConnTask {
             conn,
             framer: Framer::new(decoder),
@@ -152,7 +151,7 @@ impl ConnTask {
                         self.queued.fetch_sub(bytes.len(), Ordering::AcqRel);
                     }
                     Some(ToConn::Dialect(d)) => {
-                        let decoder = self.framer.decoder().clone().with_dialect(d);
+                        let decoder = self.framer.decoder().with_dialect(d);
                         self.framer.set_decoder(decoder);
                     }
                     Some(ToConn::Resume) => {
