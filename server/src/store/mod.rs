@@ -4,7 +4,11 @@
 //! The core keeps every account in memory and writes each command's changes through a [`Store`]
 //! in one transaction *before* it sends the acknowledgement: a change a client saw acknowledged
 //! is committed. [`MemoryStore`] keeps them in memory (tests, fuzzing, benchmarks);
-//! `SqliteStore` keeps them in a SQLite database (production, `msnp6 serve --db`).
+//! [`SqliteStore`] keeps them in a SQLite database (production, `msnp6 serve --db`).
+
+mod sqlite;
+
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
 
@@ -163,6 +167,20 @@ pub enum StoreError {
     /// The stored data breaks a rule of the codec's types (edited by hand?).
     #[error("stored data is invalid: {0}")]
     Invalid(String),
+    /// The database was written by a newer version of this store (`PRAGMA user_version`).
+    #[error(
+        "the database has schema version {found}, newer than {supported}, the newest this \
+         version of msnp6 reads: use a newer msnp6"
+    )]
+    NewerSchema {
+        /// The database's version.
+        found: i64,
+        /// The newest version this store reads.
+        supported: i64,
+    },
+    /// The database is not one of this store's (it holds other tables, or an unknown version).
+    #[error("not an msnp6 database: {0}")]
+    NotOurs(String),
 }
 
 /// Where the core keeps what must survive a restart.
@@ -202,7 +220,10 @@ impl MemoryStore {
         match change {
             Change::AccountAdded(account) => {
                 if self.accounts.iter().any(|a| a.handle == account.handle) {
-                    return Err(StoreError::Invalid(format!("account {} exists", account.handle)));
+                    return Err(StoreError::Invalid(format!(
+                        "account {} exists",
+                        account.handle
+                    )));
                 }
                 self.accounts.push(account.clone());
             }
@@ -219,21 +240,35 @@ impl MemoryStore {
                 list.retain(|e| e.handle != entry.handle);
                 list.push(entry.clone());
             }
-            Change::EntryRemoved { owner, list, handle } => {
+            Change::EntryRemoved {
+                owner,
+                list,
+                handle,
+            } => {
                 self.account_mut(owner)?.lists[Account::list_index(*list)]
                     .retain(|e| e.handle != *handle);
             }
-            Change::EntryRenamed { owner, handle, name } => {
+            Change::EntryRenamed {
+                owner,
+                handle,
+                name,
+            } => {
                 for list in &mut self.account_mut(owner)?.lists {
-                    list.iter_mut().filter(|e| e.handle == *handle).for_each(|e| {
-                        e.name = name.clone();
-                    });
+                    list.iter_mut()
+                        .filter(|e| e.handle == *handle)
+                        .for_each(|e| {
+                            e.name = name.clone();
+                        });
                 }
             }
             Change::Renamed { owner, name } => self.account_mut(owner)?.name = name.clone(),
             Change::Privacy { owner, value } => self.account_mut(owner)?.privacy = *value,
             Change::Gtc { owner, value } => self.account_mut(owner)?.gtc = *value,
-            Change::Property { owner, property, value } => {
+            Change::Property {
+                owner,
+                property,
+                value,
+            } => {
                 let properties = &mut self.account_mut(owner)?.properties;
                 properties.retain(|(p, _)| p != property);
                 if let Some(value) = value {
