@@ -86,8 +86,8 @@ enum Op {
 }
 
 impl Op {
-    /// The request line without its TrID: (verb, parameters).
-    fn request(&self) -> (&'static str, String) {
+    /// The request of user `me` without its TrID: (verb, parameters).
+    fn request(&self, me: &str) -> (&'static str, String) {
         match self {
             Op::Add {
                 list,
@@ -95,7 +95,7 @@ impl Op {
                 name,
             } => ("ADD", format!("{} {contact} {name}", LISTS[*list])),
             Op::Rem { list, contact } => ("REM", format!("{} {contact}", LISTS[*list])),
-            Op::ReaSelf { name } => ("REA", format!("SELF {name}")),
+            Op::ReaSelf { name } => ("REA", format!("{me} {name}")),
             Op::ReaContact { contact, name } => ("REA", format!("{contact} {name}")),
             Op::Blp { value } => ("BLP", value.clone()),
         }
@@ -426,8 +426,7 @@ fn work(ns: SocketAddr, user: usize, model: Arc<Mutex<Model>>, seed: u64) {
             m.in_doubt[user] = Some(op.clone());
             op
         };
-        let (verb, params) = op.request();
-        let params = params.replace("SELF", USERS[user]);
+        let (verb, params) = op.request(USERS[user]);
         let Ok(reply) = conn.request(verb, &params) else {
             return;
         };

@@ -64,7 +64,13 @@ impl SqliteStore {
     /// Fails with [`StoreError::NewerSchema`] when the file was written by a newer version of
     /// this store, with [`StoreError::NotOurs`] when it holds tables but no schema version of
     /// ours, and with [`StoreError::Database`] when it is not a SQLite database or refuses WAL.
+    ///
+    /// On Unix a new file is created readable and writable by its owner only (mode 0600; SQLite
+    /// gives its `-wal` and `-shm` files the same mode): it holds the passwords (docs/server.md,
+    /// "Passwords").
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        create_private(path)?;
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |row| row.get(0))?;
@@ -130,6 +136,32 @@ impl SqliteStore {
         tx.commit()?;
         Ok(true)
     }
+}
+
+/// Creates `path` empty with mode 0600 if it does not exist (an empty file is an empty SQLite
+/// database); elsewhere than Unix, SQLite creates it.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        match created {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::Database(format!(
+                    "creating {}: {e}",
+                    path.display()
+                )));
+            }
+            _ => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 impl Store for SqliteStore {

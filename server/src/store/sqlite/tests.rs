@@ -426,3 +426,42 @@ fn account_management() {
         "alice's entry went with her"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TempDb::new();
+    let mut store = db.open();
+    store.add_account(alice()).expect("add");
+    for suffix in ["", "-wal"] {
+        let mut p = db.0.clone().into_os_string();
+        p.push(suffix);
+        let mode = std::fs::metadata(&p).expect("stat").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{p:?}");
+    }
+}
+
+/// Commits per second with `synchronous=FULL` on this disk (one fsync each): not a test, a
+/// measurement. `cargo test -p msnp6-server --lib commit_rate -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn commit_rate() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    store.add_account(alice()).expect("add");
+    let n = 500u32;
+    let start = std::time::Instant::now();
+    for v in 1..=n {
+        let change = Change::ListVersion {
+            owner: handle(0),
+            version: v,
+        };
+        store.commit(&[change]).expect("commit");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} commits in {secs:.3} s: {:.0} commits/s",
+        f64::from(n) / secs
+    );
+}
