@@ -1,6 +1,6 @@
 //! Reading every account back, each stored value checked by the codec's types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
 
 use msnp6::types::{Enumerated, FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
@@ -98,12 +98,18 @@ fn read_accounts(conn: &Connection) -> Result<Vec<Account>, StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([])?;
     let mut accounts = Vec::new();
+    let mut seen = HashSet::new();
     while let Some(row) = rows.next()? {
         let at = At {
             table: "account",
             rowid: row.get(0)?,
         };
-        let mut account = Account::new(at.handle(row, 1, "handle")?, "", at.name(row, 3, "name")?);
+        let handle = at.handle(row, 1, "handle")?;
+        // UNIQUE compares types too: a TEXT and a BLOB with the same bytes are two rows.
+        if !seen.insert(handle.as_bytes().to_vec()) {
+            return Err(at.invalid("handle", format!("a second account {handle}")));
+        }
+        let mut account = Account::new(handle, "", at.name(row, 3, "name")?);
         account.password = at.text(row, 2, "password")?;
         account.verified = match at.integer(row, 4, "verified")? {
             0 => false,
@@ -155,7 +161,11 @@ fn read_entries(
             name: at.name(row, 4, "name")?,
         };
         let account = owner_of(at, index, accounts, &owner)?;
-        account.lists[Account::list_index(list)].push(entry);
+        let entries = &mut account.lists[Account::list_index(list)];
+        if entries.iter().any(|e| e.handle == entry.handle) {
+            return Err(at.invalid("handle", format!("{} twice on one list", entry.handle)));
+        }
+        entries.push(entry);
     }
     Ok(())
 }
@@ -176,9 +186,11 @@ fn read_properties(
         let owner = at.bytes(row, 1, "owner")?;
         let property = at.enumerated::<Property>(row, 2, "property")?;
         let value = Token::new(at.bytes(row, 3, "value")?).map_err(|e| at.invalid("value", e))?;
-        owner_of(at, index, accounts, &owner)?
-            .properties
-            .push((property, value));
+        let properties = &mut owner_of(at, index, accounts, &owner)?.properties;
+        if properties.iter().any(|(p, _)| *p == property) {
+            return Err(at.invalid("property", format!("{property} set twice")));
+        }
+        properties.push((property, value));
     }
     Ok(())
 }

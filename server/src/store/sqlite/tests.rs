@@ -383,6 +383,19 @@ fn invalid_stored_values_are_named_never_a_panic() {
             "UPDATE entry SET owner = X'7A'",
             "table entry row 1 column owner",
         ),
+        (
+            "INSERT INTO account SELECT CAST(handle AS TEXT), password, name, verified, \
+             list_version, privacy, gtc FROM account",
+            "table account row 2 column handle: a second account",
+        ),
+        (
+            "INSERT INTO entry SELECT owner, list, CAST(handle AS TEXT), name, 9 FROM entry",
+            "table entry row 2 column handle",
+        ),
+        (
+            "INSERT INTO property SELECT CAST(owner AS TEXT), property, value, 9 FROM property",
+            "column property: PHH set twice",
+        ),
     ];
     for (edit, expected) in cases {
         let err = load_after(edit);
