@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use msnp6::commands::Command;
@@ -199,10 +199,12 @@ impl Core {
         self.links.insert(name.clone(), Link { stream, closed });
         self.peers.insert(name.clone(), peer);
         self.names.insert(peer, name.clone());
-        self.set_progress(&name, |p| *p = Progress {
-            name: name.clone(),
-            frames: 0,
-            ended: false,
+        self.set_progress(&name, |p| {
+            *p = Progress {
+                name: name.clone(),
+                frames: 0,
+                ended: false,
+            }
         });
         let _ = named.send(name);
     }
@@ -242,7 +244,10 @@ impl Core {
     fn apply(&mut self, event: &Event) -> BTreeMap<String, Dialect> {
         #[cfg(feature = "faults")]
         let event = &match &mut self.injector {
-            Some(i) => i.incoming(event),
+            Some(i) => match i.incoming(event) {
+                Some(e) => e,
+                None => return BTreeMap::new(),
+            },
             None => event.clone(),
         };
         let step = self.world.apply(event);

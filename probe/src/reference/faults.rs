@@ -36,7 +36,8 @@ pub enum Fault {
     /// Switchboard session ids in `CAL … RINGING` and `RNG` are not decimal (`s` + the id;
     /// reference §14).
     SessionIdNotDecimal,
-    /// An unknown command is ignored instead of closing the connection (reference §14).
+    /// An unknown command is ignored instead of closing the connection, and later commands are
+    /// answered (reference §14).
     UnknownIgnored,
     /// Every server `MSG` declares a payload one byte shorter than it sends (reference §1.4).
     PayloadLengthOffByOne,
@@ -125,10 +126,25 @@ impl Injector {
         }
     }
 
-    /// The event the world applies: a wrong `QRY` made right ([`Fault::WrongQryAccepted`]).
-    pub(crate) fn incoming(&self, event: &Event) -> Event {
-        match (self.fault, event) {
-            (Fault::WrongQryAccepted, Event::Send { conn, frame: Command::Qry(q) }) => {
+    /// The event the world applies: a wrong `QRY` made right ([`Fault::WrongQryAccepted`]);
+    /// none for an unknown command ([`Fault::UnknownIgnored`]: the world never sees it, so the
+    /// connection stays open and later commands are answered).
+    pub(crate) fn incoming(&self, event: &Event) -> Option<Event> {
+        Some(match (self.fault, event) {
+            (
+                Fault::UnknownIgnored,
+                Event::Send {
+                    frame: Command::Unknown(_),
+                    ..
+                },
+            ) => return None,
+            (
+                Fault::WrongQryAccepted,
+                Event::Send {
+                    conn,
+                    frame: Command::Qry(q),
+                },
+            ) => {
                 let mut q = q.clone();
                 if let Some(right) = self.right_answer(conn, q.public_key.as_bytes()) {
                     q.payload = Payload::new(right.into_bytes());
@@ -139,7 +155,7 @@ impl Injector {
                 }
             }
             _ => event.clone(),
-        }
+        })
     }
 
     fn right_answer(&self, conn: &str, public_key: &[u8]) -> Option<String> {
@@ -168,7 +184,14 @@ impl Injector {
                 for rec in records.iter_mut().filter(|x| x.conn == conn) {
                     if let (Command::Error(e), Some(v)) = (&rec.command, version) {
                         if e.code.get() == 215 && e.trid == r.trid {
-                            let add = Add::new(r.trid, r.list.clone(), v, r.handle.clone(), r.name.clone(), None);
+                            let add = Add::new(
+                                r.trid,
+                                r.list.clone(),
+                                v,
+                                r.handle.clone(),
+                                r.name.clone(),
+                                None,
+                            );
                             if let Ok(add) = add {
                                 set(rec, Command::Add(add));
                             }
@@ -191,7 +214,14 @@ impl Injector {
                 for rec in records.iter_mut().filter(|x| x.conn == conn) {
                     if let Command::Add(a) = &rec.command {
                         let v = a.version().saturating_sub(1);
-                        let add = Add::new(*a.trid(), a.list().clone(), v, a.handle().clone(), a.name().clone(), *a.group());
+                        let add = Add::new(
+                            *a.trid(),
+                            a.list().clone(),
+                            v,
+                            a.handle().clone(),
+                            a.name().clone(),
+                            *a.group(),
+                        );
                         if let Ok(add) = add {
                             set(rec, Command::Add(add));
                         }
@@ -213,7 +243,6 @@ impl Injector {
             Fault::BprMissingAfterAddFl => records.retain(|r| {
                 !(matches!(r.command, Command::Bpr(_)) && r.rule == rules::ADD_FL_SEQUENCE)
             }),
-            Fault::UnknownIgnored => closes.retain(|c| c.rule != rules::UNKNOWN),
             Fault::SessionIdNotDecimal => {
                 for rec in records.iter_mut() {
                     let command = match &rec.command {
