@@ -98,6 +98,7 @@ impl Client {
         trid: u32,
         line: &str,
         deadline: Instant,
+        window: Option<Window>,
     ) -> Result<Command<'static>, LoadError> {
         self.conn.send(line.as_bytes()).await?;
         loop {
@@ -105,7 +106,7 @@ impl Client {
             if command.trid().map(|t| t.get()) == Some(trid) {
                 return Ok(command);
             }
-            self.background(shared, &command, None).await?;
+            self.background(shared, &command, window).await?;
         }
     }
 
@@ -121,7 +122,13 @@ impl Client {
             for list in ["FL", "AL"] {
                 let t = self.trid();
                 let reply = self
-                    .call(shared, t, &format!("ADD {t} {list} {c} {c}\r\n"), deadline)
+                    .call(
+                        shared,
+                        t,
+                        &format!("ADD {t} {list} {c} {c}\r\n"),
+                        deadline,
+                        None,
+                    )
                     .await?;
                 if let Command::Error(e) = reply {
                     return Err(LoadError::Refused("ADD", e.code.get()));
@@ -138,12 +145,41 @@ impl Client {
         deadline: Instant,
     ) -> Result<(), LoadError> {
         let t = self.trid();
-        self.call(shared, t, &format!("SYN {t} 0\r\n"), deadline)
+        self.call(shared, t, &format!("SYN {t} 0\r\n"), deadline, None)
             .await?;
         let t = self.trid();
-        self.call(shared, t, &format!("CHG {t} NLN\r\n"), deadline)
+        self.call(shared, t, &format!("CHG {t} NLN\r\n"), deadline, None)
             .await?;
         self.conn.take_bytes_out();
+        Ok(())
+    }
+
+    /// `OUT`, then the whole login again, `SYN 0` and `CHG NLN` (their latencies recorded inside
+    /// the window; the login's requests are counted as answered, untimed).
+    async fn relogin(
+        &mut self,
+        shared: &Arc<Shared>,
+        window: Window,
+        hard: Instant,
+    ) -> Result<(), LoadError> {
+        self.conn.send(b"OUT\r\n").await?;
+        self.stats.bytes_out += self.conn.take_bytes_out();
+        let fresh = Client::login(shared, self.index, hard).await?;
+        let old = std::mem::replace(&mut self.conn, fresh.conn);
+        old.close().await;
+        self.pending.clear();
+        self.stats.relogins += 1;
+        for line in ["SYN {t} 0\r\n", "CHG {t} NLN\r\n"] {
+            let t = self.trid();
+            let sent = Instant::now();
+            let line = line.replace("{t}", &t.to_string());
+            let reply = self.call(shared, t, &line, hard, Some(window)).await?;
+            let now = Instant::now();
+            if window.contains(sent) && window.contains(now) {
+                self.stats.answered(now - sent, &reply);
+            }
+        }
+        self.stats.bytes_out += self.conn.take_bytes_out();
         Ok(())
     }
 
@@ -152,7 +188,9 @@ impl Client {
     pub async fn play(mut self, shared: Arc<Shared>, window: Window) -> Stats {
         let hard = window.end + shared.grace;
         if let Err(e) = self.mix_loop(&shared, window, hard).await {
-            self.stats.fail(format!("user {}: {e}", self.index));
+            let last = self.pending.last().map(|p| p.action);
+            self.stats
+                .fail(format!("user {}: {e} (waiting for {last:?})", self.index));
         }
         let _ = self.conn.send(b"OUT\r\n").await;
         self.stats.bytes_out += self.conn.take_bytes_out();
@@ -175,7 +213,12 @@ impl Client {
                 if !shared.think.is_zero() {
                     tokio::time::sleep(shared.think).await;
                 }
-                main = Some(self.send_action(shared).await?);
+                let action = Action::pick(&mut self.rng);
+                if action == Action::Relogin {
+                    self.relogin(shared, window, hard).await?;
+                    continue;
+                }
+                main = Some(self.send_action(shared, action).await?);
             }
             let command = self.conn.next(hard).await?.ok_or(LoadError::Closed)?;
             let answered = self.background(shared, &command, Some(window)).await?;
@@ -186,8 +229,11 @@ impl Client {
     }
 
     /// Picks and sends the next action of the mix; returns its TrID.
-    async fn send_action(&mut self, shared: &Arc<Shared>) -> Result<u32, LoadError> {
-        let mut action = Action::pick(&mut self.rng);
+    async fn send_action(
+        &mut self,
+        shared: &Arc<Shared>,
+        mut action: Action,
+    ) -> Result<u32, LoadError> {
         if action == Action::Switchboard && self.calling.load(Ordering::Relaxed) {
             action = Action::Status;
         }
@@ -203,7 +249,9 @@ impl Client {
                     format!("REM {t} FL {churn}\r\n")
                 }
             }
-            Action::Sync => format!("SYN {t} 0\r\n"),
+            Action::List => format!("LST {t} {}\r\n", self.rng.pick(&["FL", "AL", "RL"])),
+            // handled by the loop before it sends anything
+            Action::Relogin => format!("PNG\r\n"),
             Action::Switchboard => {
                 self.calling.store(true, Ordering::Relaxed);
                 format!("XFR {t} SB\r\n")
@@ -269,11 +317,7 @@ impl Client {
         };
         let p = self.pending.swap_remove(i);
         if window.is_some_and(|w| w.contains(p.sent)) && in_window {
-            self.stats.answered += 1;
-            self.stats.latency.record(now - p.sent);
-            if matches!(command, Command::Error(_)) {
-                self.stats.errors += 1;
-            }
+            self.stats.answered(now - p.sent, command);
         }
         if p.action == Action::Switchboard {
             self.start_call(shared, command, window);

@@ -4,10 +4,14 @@
 //!
 //! | action | weight | request | what the server does besides replying |
 //! | --- | ---: | --- | --- |
-//! | [`Action::Status`] | 50% | `CHG t STATUS` (NLN BSY AWY BRB PHN LUN IDL) | `NLN` to every online watcher (the user's RL) |
+//! | [`Action::Status`] | 45% | `CHG t STATUS` (NLN BSY AWY BRB PHN LUN IDL) | `NLN` to every online watcher (the user's RL) |
 //! | [`Action::AddRemove`] | 30% | `ADD t FL h h` / `REM t FL h`, alternating | `ADD 0 RL` / `REM 0 RL` to the contact |
-//! | [`Action::Sync`] | 10% | `SYN t 0` | every list (`LST` lines, `BPR`), `GTC`, `BLP` |
-//! | [`Action::Switchboard`] | 10% | `XFR t SB`, then a session ([`super::switchboard`]) | `RNG` to the callee, `JOI`, `MSG` delivered, `ACK` |
+//! | [`Action::List`] | 10% | `LST t FL`, `AL` or `RL` (one long list) | one `LST` line per entry |
+//! | [`Action::Switchboard`] | 13% | `XFR t SB`, then a session ([`super::switchboard`]) | `RNG` to the callee, `JOI`, `MSG` delivered, `ACK` |
+//! | [`Action::Relogin`] | 2% | `OUT`, then the whole login (DS, NS, MD5), `SYN t 0`, `CHG t NLN` | `FLN`, then `NLN` to watchers; `SYN`: every list with `BPR`s |
+//!
+//! `SYN` is allowed once per connection (reference §3.2 SYN; the server closes a connection that
+//! sends a second one): the long lists are downloaded at each login, and by `LST` in between.
 //!
 //! `CHL`/`QRY`: whenever the server challenges, the user answers `QRY` at once (latency counted
 //! like any request). A switchboard session sends [`super::switchboard::MESSAGES`] `MSG A`
@@ -23,10 +27,12 @@ pub enum Action {
     Status,
     /// `ADD FL` or `REM FL` of the user's churn contact.
     AddRemove,
-    /// `SYN 0`: the whole lists.
-    Sync,
+    /// `LST`: one whole list.
+    List,
     /// `XFR SB` and a switchboard session.
     Switchboard,
+    /// Log out and in again, `SYN 0`, `CHG NLN`.
+    Relogin,
 }
 
 /// The statuses `CHG` cycles through (not `HDN`: a hidden user may not open a switchboard,
@@ -37,10 +43,11 @@ impl Action {
     /// Draws the next action with the weights of the table above.
     pub fn pick(rng: &mut SplitMix64) -> Action {
         match rng.below(100) {
-            0..50 => Action::Status,
-            50..80 => Action::AddRemove,
-            80..90 => Action::Sync,
-            _ => Action::Switchboard,
+            0..45 => Action::Status,
+            45..75 => Action::AddRemove,
+            75..85 => Action::List,
+            85..98 => Action::Switchboard,
+            _ => Action::Relogin,
         }
     }
 }

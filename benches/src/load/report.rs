@@ -78,12 +78,13 @@ pub fn notes(outcomes: &[Outcome], codec: Option<&CodecOutcome>) -> String {
         let s = &o.stats;
         let _ = writeln!(
             t,
-            "{}: {} requests answered in {:.1} s, {} switchboard sessions joined, {} challenges answered, {} client failures{}",
+            "{}: {} requests answered in {:.1} s, {} switchboard sessions joined, {} challenges answered, {} logins again, {} client failures{}",
             o.name,
             s.answered,
             o.seconds,
             s.sessions,
             s.challenges,
+            s.relogins,
             s.failures,
             if s.failure_notes.is_empty() {
                 String::new()
@@ -91,6 +92,21 @@ pub fn notes(outcomes: &[Outcome], codec: Option<&CodecOutcome>) -> String {
                 format!(" (first: {})", s.failure_notes.join("; "))
             },
         );
+        if !s.error_codes.is_empty() || s.unanswered_calls > 0 {
+            let codes: Vec<String> = s
+                .error_codes
+                .iter()
+                .map(|(c, n)| format!("{c}: {n}"))
+                .collect();
+            let _ = writeln!(
+                t,
+                "{}: error replies by code {{{}}}, {} calls not answered within {:?}",
+                o.name,
+                codes.join(", "),
+                s.unanswered_calls,
+                super::switchboard::JOIN_WAIT
+            );
+        }
         if let Some((before, after)) = o.rss_kib {
             let _ = writeln!(
                 t,

@@ -97,6 +97,11 @@ pub struct Stats {
     pub answered: u64,
     /// Of those, answered with an error reply (`NNN TrID`).
     pub errors: u64,
+    /// The error replies by code (at most 900 codes exist: bounded).
+    pub error_codes: std::collections::BTreeMap<u16, u64>,
+    /// Calls not answered in time (`CAL` rang, no `JOI` within the wait: the callee was logging
+    /// in again, or busy).
+    pub unanswered_calls: u64,
     /// Request -> first reply with its TrID, inside the window.
     pub latency: Histogram,
     /// Frames received from the server inside the window (replies, list lines, fan-out).
@@ -107,6 +112,8 @@ pub struct Stats {
     pub sessions: u64,
     /// Challenges (`CHL`) answered with `QRY`.
     pub challenges: u64,
+    /// Logins again inside the window (each: `OUT`, DS and NS login, `SYN 0`, `CHG NLN`).
+    pub relogins: u64,
     /// Clients that failed (login refused, connection lost, a step timed out).
     pub failures: u64,
     /// The first failures' reasons (at most 8 kept).
@@ -118,16 +125,31 @@ impl Stats {
     pub fn merge(&mut self, other: &Stats) {
         self.answered += other.answered;
         self.errors += other.errors;
+        for (code, n) in &other.error_codes {
+            *self.error_codes.entry(*code).or_default() += n;
+        }
+        self.unanswered_calls += other.unanswered_calls;
         self.latency.merge(&other.latency);
         self.frames_in += other.frames_in;
         self.bytes_out += other.bytes_out;
         self.sessions += other.sessions;
         self.challenges += other.challenges;
+        self.relogins += other.relogins;
         self.failures += other.failures;
         for note in &other.failure_notes {
             if self.failure_notes.len() < 8 {
                 self.failure_notes.push(note.clone());
             }
+        }
+    }
+
+    /// Records a request answered inside the window: its latency and whether it was refused.
+    pub fn answered(&mut self, latency: std::time::Duration, reply: &msnp6::Command<'_>) {
+        self.answered += 1;
+        self.latency.record(latency);
+        if let msnp6::Command::Error(e) = reply {
+            self.errors += 1;
+            *self.error_codes.entry(e.code.get()).or_default() += 1;
         }
     }
 

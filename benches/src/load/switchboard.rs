@@ -16,6 +16,10 @@ use super::conn::Conn;
 use super::stats::Stats;
 use super::{LoadError, Shared, Window};
 
+/// How long a caller waits for the callee's `JOI` (the callee may be logging in again: its
+/// `RNG` went to the connection it closed).
+pub const JOIN_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Messages the caller sends per session.
 pub const MESSAGES: u32 = 5;
 
@@ -89,9 +93,7 @@ async fn request(
         }
         if command.trid().map(|t| t.get()) == Some(trid) {
             if window.contains(sent) && window.contains(now) {
-                stats.answered += 1;
-                stats.latency.record(now - sent);
-                stats.errors += u64::from(matches!(command, Command::Error(_)));
+                stats.answered(now - sent, &command);
             }
             return Ok(command);
         }
@@ -125,9 +127,17 @@ async fn caller(
     let line = format!("CAL 2 {}\r\n", handle(call.callee));
     let reply = request(&mut sb, 2, line.as_bytes(), window, stats).await?;
     if matches!(reply, Command::CalRinging(_)) {
-        // the callee answers from its own task: wait for JOI (bounded by the window)
-        expect(&mut sb, "JOI", hard, |c| matches!(c, Command::Joi(_))).await?;
-        stats.sessions += 1;
+        // the callee answers from its own task: wait for JOI, at most JOIN_WAIT
+        let wait = hard.min(Instant::now() + JOIN_WAIT);
+        match expect(&mut sb, "JOI", wait, |c| matches!(c, Command::Joi(_))).await {
+            Ok(_) => stats.sessions += 1,
+            Err(LoadError::Timeout(_)) => {
+                stats.unanswered_calls += 1;
+                sb.close().await;
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
         for k in 0..MESSAGES {
             if Instant::now() >= window.end {
                 break;
