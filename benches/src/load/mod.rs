@@ -16,6 +16,7 @@
 pub mod baseline;
 pub mod client;
 pub mod conn;
+pub mod core_mix;
 pub mod mix;
 pub mod report;
 pub mod stats;
