@@ -1,5 +1,5 @@
 //! The server core alone on the load generator's mix (issue 21 §2): events per second, no
-//! sockets, a MemoryStore and a seeded Entropy (`msnp6_benches::load::core_mix`).
+//! sockets, no store (commits discarded) and a seeded Entropy (`msnp6_benches::load::core_mix`).
 //!
 //! ```sh
 //! cargo bench -p msnp6-benches --bench core_mix -- --warm-up-time 1 --measurement-time 3

@@ -240,6 +240,7 @@ impl Client {
         let t = self.trid();
         let line = match action {
             Action::Status => format!("CHG {t} {}\r\n", self.rng.pick(STATUSES)),
+            Action::Challenge => format!("CHL {t}\r\n"),
             Action::AddRemove => {
                 let churn = handle((self.index + shared.users / 2) % shared.users);
                 self.churn_added = !self.churn_added;
@@ -298,7 +299,10 @@ impl Client {
                     action: Action::Status,
                 });
                 self.stats.challenges += 1;
-                return Ok(None);
+                if chl.trid.get() == 0 {
+                    return Ok(None);
+                }
+                // `CHL t challenge` also answers the user's `CHL t`: matched below
             }
             Command::Rng(rng) => {
                 if let Some(w) = window {

@@ -1,10 +1,10 @@
 //! The load generator's mix played on the server core alone, in-process: no sockets, no shell,
-//! a [`MemoryStore`] and a [`SeededEntropy`] (issue 21 §2: "a criterion benchmark of the core
+//! no store (a [`DiscardStore`]: commits accepted and dropped) and a [`SeededEntropy`] (issue 21 §2: "a criterion benchmark of the core
 //! alone … so regressions show without network noise"). `benches/benches/core_mix.rs` measures
 //! events per second with it.
 //!
 //! Each action of [`super::mix`] becomes the core inputs a client's frames would: `CHG`, `ADD`/
-//! `REM FL`, `LST`, a switchboard session (`XFR SB`, SB `USR`, `CAL`, the callee's `ANS` with the
+//! `REM FL`, `CHL` and its `QRY`, `LST`, a switchboard session (`XFR SB`, SB `USR`, `CAL`, the callee's `ANS` with the
 //! `RNG`'s cookie, [`super::switchboard::MESSAGES`] × `MSG A`, `OUT` on both), and a login again
 //! (`OUT`, `VER INF USR I`, `USR S` with the digest of the salt the core chose, `SYN 0`, `CHG
 //! NLN`). Frames are decoded from their bytes with the codec on each event (the server's shell
@@ -15,11 +15,11 @@ use msnp6::auth;
 use msnp6::commands::Command;
 use msnp6::{Decoder, Dialect, Direction, ServerKind};
 use msnp6_server::core::{Config, ConnId, Core, Input, Machine, Output, SeededEntropy};
-use msnp6_server::store::MemoryStore;
 
 use super::client::{contact, handle, password};
 use super::mix::{Action, STATUSES};
 use super::switchboard::MESSAGES;
+use super::target::DiscardStore;
 use crate::SplitMix64;
 
 /// The message body of a switchboard `MSG` (as the load generator sends).
@@ -47,7 +47,7 @@ impl CoreMix {
     /// A core whose store holds `users` accounts with `contacts` contacts each (the lists of
     /// [`super::target::accounts`]), every user logged in, synchronised and online.
     pub fn new(users: usize, contacts: usize, seed: u64) -> Result<CoreMix, String> {
-        let store = MemoryStore::with_accounts(super::target::accounts(users, contacts)?);
+        let store = DiscardStore::new(super::target::accounts(users, contacts)?);
         let core = Core::new(
             Config::default(),
             Box::new(store),
@@ -164,6 +164,23 @@ impl CoreMix {
                     format!("REM {t} FL {churn}\r\n")
                 };
                 self.frame(c, ns, line.as_bytes())
+            }
+            Action::Challenge => {
+                self.frame(c, ns, format!("CHL {t}\r\n").as_bytes())?;
+                let challenge = self
+                    .find(|c| match c {
+                        Command::Chl(x) => Some(x.challenge.as_bytes().to_vec()),
+                        _ => None,
+                    })
+                    .ok_or("CHL refused")?;
+                let key = auth::KeyPair::MSMSGS;
+                let private = key.private_key.ok_or("no key")?;
+                let challenge = auth::Challenge::new(&challenge).map_err(|e| e.to_string())?;
+                let mut qry = format!("QRY {} {} 32\r\n", self.trid(), key.public_key).into_bytes();
+                let mut digest = [0; 32];
+                auth::qry_response(challenge, private, &mut digest);
+                qry.extend_from_slice(&digest);
+                self.frame(c, ns, &qry)
             }
             Action::List => {
                 let list = self.rng.pick(&["FL", "AL", "RL"]);

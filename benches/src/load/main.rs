@@ -5,8 +5,8 @@
 //!     --clients 1000 --seconds 10
 //! ```
 //!
-//! Each `--target` is `production` (msnp6-server with a SQLite store), `production-memory` (the
-//! same with a MemoryStore), `reference` (the reference server of msnp6-probe), each started as a
+//! Each `--target` is `production` (msnp6-server with a SQLite store), `production-nostore` (the
+//! same with its commits discarded: the server without a store), `reference` (the reference server of msnp6-probe), each started as a
 //! child process on 127.0.0.1 and stopped after its run, or `ADDR` (a DS already listening on
 //! loopback, serving accounts `load0@example.com`… with passwords `pw0`…; `--pid` for its RSS and
 //! CPU). After the targets, the codec alone decodes what the first target's users sent.
@@ -26,7 +26,7 @@ use msnp6_benches::load::{self, Config, Endpoint, baseline, report, target};
 struct Args {
     #[command(subcommand)]
     child: Option<Child>,
-    /// production | production-memory | reference | DS ADDR (127.0.0.1:PORT); repeatable.
+    /// production | production-nostore | reference | DS ADDR (127.0.0.1:PORT); repeatable.
     #[arg(long = "target", default_values = ["production", "reference"])]
     targets: Vec<String>,
     /// Users, one NS connection each (mind `ulimit -n`: about 3 descriptors per user).

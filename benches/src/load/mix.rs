@@ -4,7 +4,8 @@
 //!
 //! | action | weight | request | what the server does besides replying |
 //! | --- | ---: | --- | --- |
-//! | [`Action::Status`] | 45% | `CHG t STATUS` (NLN BSY AWY BRB PHN LUN IDL) | `NLN` to every online watcher (the user's RL) |
+//! | [`Action::Status`] | 40% | `CHG t STATUS` (NLN BSY AWY BRB PHN LUN IDL) | `NLN` to every online watcher (the user's RL) |
+//! | [`Action::Challenge`] | 5% | `CHL t` (reference §3.4), answered `CHL t challenge`; then `QRY` with the MSNP6 key | `QRY t` |
 //! | [`Action::AddRemove`] | 30% | `ADD t FL h h` / `REM t FL h`, alternating | `ADD 0 RL` / `REM 0 RL` to the contact |
 //! | [`Action::List`] | 10% | `LST t FL`, `AL` or `RL` (one long list) | one `LST` line per entry |
 //! | [`Action::Switchboard`] | 13% | `XFR t SB`, then a session ([`super::switchboard`]) | `RNG` to the callee, `JOI`, `MSG` delivered, `ACK` |
@@ -13,8 +14,8 @@
 //! `SYN` is allowed once per connection (reference §3.2 SYN; the server closes a connection that
 //! sends a second one): the long lists are downloaded at each login, and by `LST` in between.
 //!
-//! `CHL`/`QRY`: whenever the server challenges, the user answers `QRY` at once (latency counted
-//! like any request). A switchboard session sends [`super::switchboard::MESSAGES`] `MSG A`
+//! `CHL`/`QRY`: a challenge (asked for, or the server's own `CHL 0`) is answered by `QRY` at
+//! once, whose reply's latency is counted like any request's. A switchboard session sends [`super::switchboard::MESSAGES`] `MSG A`
 //! (each answered `ACK`), so switchboard requests (`USR`, `CAL`, `ANS`, `MSG`) are about half
 //! of all requests.
 
@@ -25,6 +26,8 @@ use crate::SplitMix64;
 pub enum Action {
     /// `CHG`: a presence change.
     Status,
+    /// `CHL t`: a challenge asked for, then answered with `QRY`.
+    Challenge,
     /// `ADD FL` or `REM FL` of the user's churn contact.
     AddRemove,
     /// `LST`: one whole list.
@@ -43,7 +46,8 @@ impl Action {
     /// Draws the next action with the weights of the table above.
     pub fn pick(rng: &mut SplitMix64) -> Action {
         match rng.below(100) {
-            0..45 => Action::Status,
+            0..40 => Action::Status,
+            40..45 => Action::Challenge,
             45..75 => Action::AddRemove,
             75..85 => Action::List,
             85..98 => Action::Switchboard,

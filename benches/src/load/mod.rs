@@ -177,6 +177,8 @@ pub struct Outcome {
     pub rss_kib: Option<(u64, u64)>,
     /// Server CPU seconds (user + system) inside the window, when the process is known.
     pub server_cpu: Option<f64>,
+    /// The load generator's own CPU seconds inside the window (it shares the machine).
+    pub client_cpu: Option<f64>,
 }
 
 /// Runs the three phases against `endpoint`; the recording (if any) receives what the
@@ -212,8 +214,10 @@ pub async fn run(config: &Config, endpoint: &Endpoint, recorder: Option<Recorder
     }
     sleep_until(window.start).await;
     let cpu_start = endpoint.pid.and_then(target::cpu_seconds);
+    let own_start = target::cpu_seconds(std::process::id());
     sleep_until(window.end).await;
     let cpu_end = endpoint.pid.and_then(target::cpu_seconds);
+    let own_end = target::cpu_seconds(std::process::id());
     let hard = window.end + shared.grace + Duration::from_secs(1);
     collect(&mut players, &mut stats, hard).await;
     while shared.sessions_running.load(Ordering::SeqCst) > 0 && Instant::now() < hard {
@@ -230,6 +234,7 @@ pub async fn run(config: &Config, endpoint: &Endpoint, recorder: Option<Recorder
         stats,
         rss_kib: rss_before.zip(rss_after),
         server_cpu: cpu_start.zip(cpu_end).map(|(a, b)| b - a),
+        client_cpu: own_start.zip(own_end).map(|(a, b)| b - a),
     }
 }
 
