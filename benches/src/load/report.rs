@@ -114,6 +114,10 @@ pub fn notes(outcomes: &[Outcome], codec: Option<&CodecOutcome>) -> String {
                 o.name
             );
         }
+        if let Some(c) = o.client_cpu {
+            let cores = c / o.seconds.max(f64::MIN_POSITIVE);
+            let _ = writeln!(t, "{}: the load generator used {cores:.2} cores in the window", o.name);
+        }
     }
     if let Some(c) = codec {
         let _ = writeln!(
