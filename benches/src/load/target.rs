@@ -92,7 +92,18 @@ pub fn spawn(
 ) -> Result<ChildServer, LoadError> {
     let exe =
         std::env::current_exe().map_err(|e| LoadError::Target(format!("current_exe: {e}")))?;
-    let mut child = Command::new(exe)
+    // MSNP6_LOAD_WRAP="valgrind --tool=callgrind": run the child under a profiler
+    let wrap = std::env::var("MSNP6_LOAD_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(exe);
+            c
+        }
+        None => Command::new(exe),
+    };
+    let mut child = command
         .args(["serve-child", kind.name()])
         .args([
             "--users",
