@@ -177,6 +177,8 @@ pub struct Outcome {
     pub rss_kib: Option<(u64, u64)>,
     /// Server CPU seconds (user + system) inside the window, when the process is known.
     pub server_cpu: Option<f64>,
+    /// Of the server's CPU seconds, those in the kernel (system time).
+    pub server_system_cpu: Option<f64>,
     /// The load generator's own CPU seconds inside the window (it shares the machine).
     pub client_cpu: Option<f64>,
 }
@@ -213,10 +215,10 @@ pub async fn run(config: &Config, endpoint: &Endpoint, recorder: Option<Recorder
         players.spawn(client.play(Arc::clone(&shared), window));
     }
     sleep_until(window.start).await;
-    let cpu_start = endpoint.pid.and_then(target::cpu_seconds);
+    let cpu_start = endpoint.pid.and_then(target::cpu_split);
     let own_start = target::cpu_seconds(std::process::id());
     sleep_until(window.end).await;
-    let cpu_end = endpoint.pid.and_then(target::cpu_seconds);
+    let cpu_end = endpoint.pid.and_then(target::cpu_split);
     let own_end = target::cpu_seconds(std::process::id());
     let hard = window.end + shared.grace + Duration::from_secs(1);
     collect(&mut players, &mut stats, hard).await;
@@ -233,7 +235,10 @@ pub async fn run(config: &Config, endpoint: &Endpoint, recorder: Option<Recorder
         seconds: config.seconds,
         stats,
         rss_kib: rss_before.zip(rss_after),
-        server_cpu: cpu_start.zip(cpu_end).map(|(a, b)| b - a),
+        server_cpu: cpu_start
+            .zip(cpu_end)
+            .map(|(a, b)| (b.0 + b.1) - (a.0 + a.1)),
+        server_system_cpu: cpu_start.zip(cpu_end).map(|(a, b)| b.1 - a.1),
         client_cpu: own_start.zip(own_end).map(|(a, b)| b - a),
     }
 }

@@ -114,9 +114,21 @@ pub fn notes(outcomes: &[Outcome], codec: Option<&CodecOutcome>) -> String {
                 o.name
             );
         }
+        if let Some((cpu, sys)) = o.server_cpu.zip(o.server_system_cpu) {
+            let _ = writeln!(
+                t,
+                "{}: server CPU {cpu:.2} s in the window, {sys:.2} s of it in the kernel; {:.0} commands per server CPU second",
+                o.name,
+                o.stats.answered as f64 / cpu.max(f64::MIN_POSITIVE)
+            );
+        }
         if let Some(c) = o.client_cpu {
             let cores = c / o.seconds.max(f64::MIN_POSITIVE);
-            let _ = writeln!(t, "{}: the load generator used {cores:.2} cores in the window", o.name);
+            let _ = writeln!(
+                t,
+                "{}: the load generator used {cores:.2} cores in the window",
+                o.name
+            );
         }
     }
     if let Some(c) = codec {

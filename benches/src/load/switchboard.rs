@@ -173,7 +173,15 @@ async fn callee_session(
     )
     .await?;
     let line = format!("ANS 1 {} {cookie} {session}\r\n", handle(callee));
-    let reply = request(&mut sb, 1, line.as_bytes(), window, stats).await?;
+    let reply = match request(&mut sb, 1, line.as_bytes(), window, stats).await {
+        Ok(reply) => reply,
+        // the caller gave up waiting (JOIN_WAIT) and left: the session is gone
+        Err(LoadError::Closed) => {
+            stats.unanswered_calls += 1;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
     if let Command::Error(e) = reply {
         return Err(LoadError::Refused("ANS", e.code.get()));
     }

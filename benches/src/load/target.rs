@@ -323,13 +323,19 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
 /// CPU seconds (user + system) process `pid` used so far (/proc/PID/stat fields 14 and 15, in
 /// clock ticks of 1/100 s: Linux's USER_HZ).
 pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    cpu_split(pid).map(|(user, system)| user + system)
+}
+
+/// CPU seconds of process `pid` so far, (user, system): system time is the kernel's work for it
+/// (sockets, epoll, scheduling), which callgrind does not see.
+pub fn cpu_split(pid: u32) -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // the command name (field 2) may hold spaces: count fields after its closing parenthesis
     let rest = &stat[stat.rfind(')')? + 1..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) as f64 / 100.0)
+    Some((utime as f64 / 100.0, stime as f64 / 100.0))
 }
 
 #[cfg(test)]
