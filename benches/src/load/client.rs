@@ -268,8 +268,8 @@ impl Client {
                 }
             }
             Action::List => format!("LST {t} {}\r\n", self.rng.pick(&["FL", "AL", "RL"])),
-            // handled by the loop before it sends anything
-            Action::Relogin => format!("PNG\r\n"),
+            // the loop logs in again itself, before it would send a request
+            Action::Relogin => return Err(LoadError::Protocol("a login again is not one request")),
             Action::Switchboard => {
                 self.calling.store(true, Ordering::Relaxed);
                 format!("XFR {t} SB\r\n")

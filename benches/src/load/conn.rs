@@ -114,10 +114,11 @@ impl Conn {
     /// Closes the connection, handing the recorded bytes to the recorder.
     pub async fn close(mut self) {
         let _ = tokio::time::timeout(Duration::from_secs(1), self.stream.shutdown()).await;
-        if let Some((recorder, bytes)) = self.record.take() {
-            if let Ok(mut r) = recorder.lock() {
-                r.streams.push((self.kind, bytes));
-            }
+        let Some((recorder, bytes)) = self.record.take() else {
+            return;
+        };
+        if let Ok(mut r) = recorder.lock() {
+            r.streams.push((self.kind, bytes));
         }
     }
 }

@@ -253,11 +253,11 @@ mod tests {
 
     #[test]
     fn the_mix_runs_on_the_core_and_nothing_grows() {
-        let mut mix = CoreMix::new(30, 5, 7).unwrap();
+        let mut mix = CoreMix::new(30, 5, 7).expect("test value");
         let start = mix.counts();
         assert_eq!(start.sessions, 30, "every user logged in");
         for _ in 0..2_000 {
-            mix.step().unwrap();
+            mix.step().expect("test value");
         }
         let end = mix.counts();
         // switchboards end when both leave; logins again replace their connection

@@ -344,16 +344,16 @@ mod tests {
 
     #[test]
     fn lists_are_consistent() {
-        let accounts = accounts(10, 3).unwrap();
+        let accounts = accounts(10, 3).expect("test value");
         for (i, a) in accounts.iter().enumerate() {
             assert_eq!(a.list(List::Forward).len(), 3);
             for e in a.list(List::Forward) {
-                let j: usize = e.handle.as_str().unwrap()[4..]
+                let j: usize = e.handle.as_str().expect("test value")[4..]
                     .split('@')
                     .next()
-                    .unwrap()
+                    .expect("test value")
                     .parse()
-                    .unwrap();
+                    .expect("test value");
                 assert!(
                     accounts[j]
                         .list(List::Reverse)
@@ -368,7 +368,7 @@ mod tests {
     #[test]
     fn own_process_has_rss_and_cpu() {
         let pid = std::process::id();
-        assert!(rss_kib(pid).unwrap() > 0);
+        assert!(rss_kib(pid).expect("test value") > 0);
         assert!(cpu_seconds(pid).is_some());
     }
 }
