@@ -182,8 +182,12 @@ async fn callee_session(
         }
         Err(e) => return Err(e),
     };
-    if let Command::Error(e) = reply {
-        return Err(LoadError::Refused("ANS", e.code.get()));
+    if matches!(reply, Command::Error(_)) {
+        // the invitation is gone (the caller gave up waiting and left): counted as an error
+        // reply by its code, and as a call not answered
+        stats.unanswered_calls += 1;
+        sb.close().await;
+        return Ok(());
     }
     // the caller's messages, until it leaves (BYE) or closes
     loop {
