@@ -71,7 +71,7 @@ impl Default for Limits {
             sb_addr: Token::from_static(b"127.0.0.1:1865"),
             cookie_ttl: 120_000,
             login_timeout: 60_000,
-            max_participants: 32,
+            max_participants: 64,
             max_per_user: 64,
             max_sessions: 50_000,
             max_payload: 1664,
