@@ -193,7 +193,7 @@ fn documented_session() -> (Bench, String) {
         .online("name_123@hotmail.com", "Name_123", 2);
     let mut b = Bench::new(dir, script(&[16925950, 1016955577, 11752099, 7, 8]));
     let cookie = b.grant("example@passport.com");
-    assert_eq!(cookie, "16925950.1016955577");
+    assert_eq!(cookie, "16925950.1016955577.1");
     b.open(10);
     let usr = format!("USR 1 example@passport.com {cookie}\r\n");
     assert_eq!(
@@ -211,12 +211,12 @@ fn documented_usr_cal_joi() {
         b.send(10, "CAL 2 name_123@hotmail.com\r\n"),
         v(&[
             "10 CAL 2 RINGING 11752099",
-            "2 RNG 11752099 127.0.0.1:1865 CKI 7.8 example@passport.com Mike",
+            "2 RNG 11752099 127.0.0.1:1865 CKI 7.8.2 example@passport.com Mike",
         ])
     );
     b.open(11);
     assert_eq!(
-        b.send(11, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n"),
+        b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n"),
         v(&[
             "11 IRO 1 1 1 example@passport.com Mike",
             "11 ANS 1 OK",
@@ -241,7 +241,7 @@ fn documented_ans_iro() {
     b.send(10, "CAL 6 example@hotmail.com\r\n");
     b.open(11);
     assert_eq!(
-        b.send(11, "ANS 1 example@hotmail.com 3.4 987654321\r\n"),
+        b.send(11, "ANS 1 example@hotmail.com 3.4.2 987654321\r\n"),
         v(&[
             "11 IRO 1 1 1 anotheruser@hotmail.com another%20user",
             "11 ANS 1 OK",
@@ -257,15 +257,15 @@ fn third_participant_gets_two_iro() {
     b.dir = std::mem::take(&mut b.dir).online("c@d.com", "C", 3);
     b.send(10, "CAL 2 name_123@hotmail.com\r\n");
     b.open(11);
-    b.send(11, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n");
+    b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n");
     let rng = b.send(10, "CAL 3 c@d.com\r\n");
     assert_eq!(
         rng[1],
-        "3 RNG 11752099 127.0.0.1:1865 CKI 1001.1002 example@passport.com Mike"
+        "3 RNG 11752099 127.0.0.1:1865 CKI 1001.1002.3 example@passport.com Mike"
     );
     b.open(12);
     assert_eq!(
-        b.send(12, "ANS 9 c@d.com 1001.1002 11752099\r\n"),
+        b.send(12, "ANS 9 c@d.com 1001.1002.3 11752099\r\n"),
         v(&[
             "12 IRO 9 1 2 example@passport.com Mike",
             "12 IRO 9 2 2 name_123@hotmail.com Name_123",
@@ -285,7 +285,7 @@ fn two_in_session() -> Bench {
     let (mut b, _) = documented_session();
     b.send(10, "CAL 2 name_123@hotmail.com\r\n");
     b.open(11);
-    b.send(11, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n");
+    b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n");
     b
 }
 
@@ -473,11 +473,11 @@ fn ans_bad_data_closes() {
     let (mut b, _) = documented_session();
     b.send(10, "CAL 2 name_123@hotmail.com\r\n");
     let bad = [
-        "ANS 1 name_123@hotmail.com 7.9 11752099\r\n",
-        "ANS 1 name_123@hotmail.com 7.8 11752098\r\n",
-        "ANS 1 name_123@hotmail.com 7.8 011752099\r\n",
-        "ANS 1 example@passport.com 7.8 11752099\r\n",
-        "ANS 1 bad-handle 7.8 11752099\r\n",
+        "ANS 1 name_123@hotmail.com 7.8.9 11752099\r\n",
+        "ANS 1 name_123@hotmail.com 7.8.2 11752098\r\n",
+        "ANS 1 name_123@hotmail.com 7.8.2 011752099\r\n",
+        "ANS 1 example@passport.com 7.8.2 11752099\r\n",
+        "ANS 1 bad-handle 7.8.2 11752099\r\n",
         "ANS 1 name_123@hotmail.com 7.8 x\r\n",
     ];
     for (i, line) in (20..).zip(bad) {
@@ -486,13 +486,13 @@ fn ans_bad_data_closes() {
     }
     b.open(11);
     assert_eq!(
-        b.send(11, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n")
+        b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n")
             .len(),
         3
     );
     // Used once.
     b.open(12);
-    let again = b.send(12, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n");
+    let again = b.send(12, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n");
     assert_eq!(again, v(&["12 closed"]));
     b.check_bounds();
 }
@@ -505,7 +505,7 @@ fn ans_after_expiry_closes() {
     assert!(b.tick(120_000).is_empty());
     assert_eq!(b.sb.pending_invitations(), 0);
     b.open(11);
-    let out = b.send(11, "ANS 1 name_123@hotmail.com 7.8 11752099\r\n");
+    let out = b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n");
     assert_eq!(out, v(&["11 closed"]));
     b.check_bounds();
 }
@@ -527,7 +527,7 @@ fn out_and_drop_send_bye_and_empty_session_ends() {
     assert_eq!(b.sb.pending_invitations(), 0);
     b.open(12);
     assert_eq!(
-        b.send(12, "ANS 1 c@d.com 1001.1002 11752099\r\n"),
+        b.send(12, "ANS 1 c@d.com 1001.1002.3 11752099\r\n"),
         v(&["12 closed"])
     );
     b.check_bounds();
@@ -781,4 +781,22 @@ fn churn_stays_bounded() {
     b.tick(b.now + 200_000);
     assert_eq!(b.sb.timers(), 0);
     assert!(b.sb.usage.is_empty());
+}
+
+/// Entropy that repeats itself cannot make two cookies equal nor loop: the serial differs.
+#[test]
+fn constant_entropy_still_distinct_cookies() {
+    #[derive(Debug)]
+    struct Zero;
+    impl Entropy for Zero {
+        fn next_u64(&mut self) -> u64 {
+            0
+        }
+    }
+    let mut sb = Switchboards::new(Limits::default());
+    let a = Handle::new(&b"a@b.com"[..]).unwrap();
+    let first = sb.grant(&a, &mut Zero, 0).unwrap().cookie;
+    let second = sb.grant(&a, &mut Zero, 0).unwrap().cookie;
+    assert_eq!(first, "0.0.1");
+    assert_eq!(second, "0.0.2");
 }
