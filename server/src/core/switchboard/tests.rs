@@ -800,3 +800,26 @@ fn constant_entropy_still_distinct_cookies() {
     assert_eq!(first, "0.0.1");
     assert_eq!(second, "0.0.2");
 }
+
+/// Throughput of the relay (no assertion on time): `cargo test -p msnp6-server --release --lib
+/// switchboard::tests::relay_throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement; run by hand in release mode"]
+fn relay_throughput() {
+    let mut b = two_in_session();
+    let d = Decoder::new(Direction::ClientToServer, ServerKind::Switchboard);
+    let frame = format!("MSG 4 A 69\r\n{MESSAGE}");
+    let n = 500_000;
+    let start = std::time::Instant::now();
+    let mut out = Vec::new();
+    for _ in 0..n {
+        let command = d.decode(frame.as_bytes()).unwrap().command;
+        b.sb.frame(ConnId(10), command, &b.dir, &mut b.rng, 0, &mut out);
+        out.clear();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{n} MSG A (decode + relay + ACK) in {secs:.3} s: {:.0}/s",
+        f64::from(n) / secs
+    );
+}
