@@ -823,3 +823,39 @@ fn relay_throughput() {
         f64::from(n) / secs
     );
 }
+
+/// §14: an unknown verb or a command that is not the SB's closes the connection, before and
+/// after joining (the others get BYE); nothing panics. The SB decoder refuses most of these
+/// (the framer then reports them undecodable); a driver may still hand them over as built
+/// commands, so they are decoded here as NS lines.
+#[test]
+fn other_commands_close() {
+    let lines = [
+        "PNG\r\n",
+        "CHG 1 NLN\r\n",
+        "SYN 1 0\r\n",
+        "XFR 1 SB\r\n",
+        "LSG 1\r\n",
+        "VER 1 MSNP6\r\n",
+        "INF 1\r\n",
+        "USR 1 MD5 I a@b.com\r\n",
+    ];
+    let d = Decoder::new(Direction::ClientToServer, ServerKind::Notification);
+    for line in lines {
+        let mut b = two_in_session();
+        b.open(12);
+        let mut out = Vec::new();
+        for conn in [12, 10] {
+            let command = d.decode(line.as_bytes()).unwrap().command;
+            let (sb, dir, rng) = (&mut b.sb, &b.dir, &mut b.rng);
+            sb.frame(ConnId(conn), command, dir, rng, 0, &mut out);
+        }
+        let expected = if line.starts_with("USR") {
+            v(&["12 closed", "10 207 1"])
+        } else {
+            v(&["12 closed", "11 BYE example@passport.com", "10 closed"])
+        };
+        assert_eq!(b.take(out), expected, "{line}");
+        b.check_bounds();
+    }
+}
