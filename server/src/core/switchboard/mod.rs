@@ -217,7 +217,7 @@ impl Switchboards {
                     send_error(conn, ErrorCode::ALREADY_LOGGED_IN, trid, out);
                 }
                 Command::Cal(v) => self.cal(conn, session, &v, dir, entropy, now, out),
-                Command::MsgSend(v) => self.msg(conn, session, &v, out),
+                Command::MsgSend(v) => self.msg(conn, session, &v, dir, out),
                 _ => self.drop_conn(conn, true, out),
             },
         }

@@ -859,3 +859,29 @@ fn other_commands_close() {
         b.check_bounds();
     }
 }
+
+/// A rename after joining shows in the session: the sender's current name in relayed MSG, the
+/// caller's in RNG, the others' in IRO (as the reference state machine does).
+#[test]
+fn current_names_after_rename() {
+    let mut b = two_in_session();
+    b.dir = std::mem::take(&mut b.dir).online("c@d.com", "C", 3);
+    b.dir.user("example@passport.com").name = "Mikey";
+    let out = b.send(10, "MSG 2 U 2\r\nhi");
+    assert_eq!(out, v(&["11 MSG example@passport.com Mikey 2\r\nhi"]));
+    let cal = b.send(11, "CAL 3 c@d.com\r\n");
+    assert_eq!(
+        cal[1],
+        "3 RNG 11752099 127.0.0.1:1865 CKI 1001.1002.3 name_123@hotmail.com Name_123"
+    );
+    b.dir.user("name_123@hotmail.com").name = "N";
+    b.open(12);
+    let ans = b.send(12, "ANS 4 c@d.com 1001.1002.3 11752099\r\n");
+    assert_eq!(
+        ans[..2],
+        v(&[
+            "12 IRO 4 1 2 example@passport.com Mikey",
+            "12 IRO 4 2 2 name_123@hotmail.com N"
+        ])
+    );
+}
