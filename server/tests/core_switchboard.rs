@@ -252,7 +252,7 @@ fn limits_through_config() {
     w.now = 60_000;
     let out = w.run(Input::Tick);
     assert!(out.contains(&"11 closed".to_owned()), "{out:?}");
-    w.now = 120_000;
+    w.now = 120_001;
     w.run(Input::Tick);
     assert_eq!(w.core.switchboards().pending_grants(), 0);
     assert_eq!(w.send(1, "XFR 23 SB\r\n").len(), 1);

@@ -34,7 +34,7 @@ impl Switchboards {
             Err(code) => return send_error(conn, code, v.trid, out),
         };
         let cookie = self.next_cookie(entropy);
-        let expires = now.saturating_add(self.limits.cookie_ttl);
+        let expires = self.expiry(now);
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };

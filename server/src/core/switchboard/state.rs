@@ -71,7 +71,7 @@ pub(super) struct Invite {
     pub(super) handle: Handle<'static>,
     /// The cookie `ANS` must present.
     pub(super) cookie: Token<'static>,
-    /// When it stops being usable.
+    /// The first instant it is no longer usable.
     pub(super) expires: Millis,
 }
 
@@ -105,6 +105,6 @@ impl Session {
 pub(super) struct PendingGrant {
     /// The user it is bound to.
     pub(super) user: Handle<'static>,
-    /// When it stops being usable.
+    /// The first instant it is no longer usable.
     pub(super) expires: Millis,
 }

@@ -401,7 +401,12 @@ fn cal_errors() {
         v(&["10 215 10"])
     );
     b.now = 120_000;
-    assert_eq!(b.send(10, "CAL 11 name_123@hotmail.com\r\n").len(), 2);
+    assert_eq!(
+        b.send(10, "CAL 11 name_123@hotmail.com\r\n"),
+        v(&["10 215 11"])
+    );
+    b.now = 120_001;
+    assert_eq!(b.send(10, "CAL 12 name_123@hotmail.com\r\n").len(), 2);
     b.check_bounds();
 }
 
@@ -446,20 +451,21 @@ fn usr_911() {
         b.send(14, &format!("USR 4 bad-handle {other}\r\n")),
         v(&["14 911 4", "14 closed"])
     );
-    b.now = 120_000;
+    b.now = 120_001;
     b.open(15);
     let late = format!("USR 5 example@passport.com {other}\r\n");
     assert_eq!(b.send(15, &late), v(&["15 911 5", "15 closed"]));
     b.check_bounds();
 }
 
-/// A cookie is good just before its 120 s are up, and once.
+/// A cookie is good at exactly 120 s (as the reference state machine), and once.
 #[test]
 fn usr_cookie_valid_until_ttl() {
     let dir = Dir::default().online("a@b.com", "A", 1);
     let mut b = Bench::new(dir, script(&[]));
     let cookie = b.grant("a@b.com");
-    b.now = 119_999;
+    assert!(b.tick(120_000).is_empty());
+    assert_eq!(b.sb.pending_grants(), 1);
     b.open(10);
     let usr = format!("USR 1 a@b.com {cookie}\r\n");
     assert_eq!(b.send(10, &usr), v(&["10 USR 1 OK a@b.com A"]));
@@ -503,6 +509,9 @@ fn ans_after_expiry_closes() {
     let (mut b, _) = documented_session();
     b.send(10, "CAL 2 name_123@hotmail.com\r\n");
     assert!(b.tick(120_000).is_empty());
+    assert_eq!(b.sb.pending_invitations(), 1);
+    assert_eq!(b.sb.next_deadline(), Some(120_001));
+    assert!(b.tick(120_001).is_empty());
     assert_eq!(b.sb.pending_invitations(), 0);
     b.open(11);
     let out = b.send(11, "ANS 1 name_123@hotmail.com 7.8.2 11752099\r\n");
@@ -615,7 +624,7 @@ fn grant_limits() {
     b.send(10, "OUT\r\n");
     b.grant("a@b.com");
     b.check_bounds();
-    b.tick(120_000);
+    b.tick(120_001);
     assert_eq!(b.sb.pending_grants(), 0);
     assert!(b.sb.usage.is_empty());
     b.check_bounds();
