@@ -53,9 +53,12 @@ fn url_fnd_sdc_ims_png_known_answers() {
 }
 
 fn challenged() -> Harness {
-    // The challenge of reference §8/§3.4: 11111111111111111111, the fifth value drawn (after
-    // the salt's two and the profile's MSPAuth's two).
-    let entropy = Scripted([1, 2, 3, 4, 11_111_111_111_111_111_111].into(), 100);
+    // The challenge of reference §8/§3.4: 11111111111111111111, the ninth value drawn (after
+    // the salt's two and the profile MSPAuth's six).
+    let entropy = Scripted(
+        [1, 2, 3, 4, 5, 6, 7, 8, 11_111_111_111_111_111_111].into(),
+        100,
+    );
     let store =
         MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "example%20user")]);
     Harness::with_entropy(Config::reference(), store, Box::new(entropy))
