@@ -75,7 +75,11 @@ impl<M: Machine + 'static> TestServer<M> {
     /// Shuts the server down (as SIGTERM would) and returns its machine.
     pub fn stop(mut self) -> M {
         let _ = self.stop.take().expect("running").send(());
-        self.thread.take().expect("running").join().expect("server thread")
+        self.thread
+            .take()
+            .expect("running")
+            .join()
+            .expect("server thread")
     }
 }
 
@@ -126,7 +130,9 @@ impl Client {
     /// The next frame, or `None` at the end of the stream (or on a reset); panics after
     /// [`PATIENCE`].
     pub async fn frame(&mut self) -> Option<Command<'static>> {
-        self.frame_within(PATIENCE).await.expect("a frame or the end within PATIENCE")
+        self.frame_within(PATIENCE)
+            .await
+            .expect("a frame or the end within PATIENCE")
     }
 
     /// The next frame, `Ok(None)` at the end, `Err(())` if nothing came within `wait`.
@@ -227,7 +233,7 @@ pub fn server_line(kind: ServerKind, line: &str) -> Command<'static> {
 }
 
 /// A test double for the core: `VER` → `VER n MSNP6` (and the dialect), `PNG` → `QNG`, `USR`
-/// logs in (no reply), any other frame or an undecodable line closes, a connection not logged
+/// logs in (no reply), `CHG` sends 100 `ILN` lines of 420 bytes to every other connection, any other frame or an undecodable line closes, a connection not logged
 /// in within `login_timeout` ms is closed, `Shutdown` sends `OUT SSD` and closes all.
 #[derive(Debug, Default)]
 pub struct Echo {
@@ -256,7 +262,8 @@ impl Machine for Echo {
                 self.conns.insert(conn, (kind, now, false));
             }
             Input::Frame { conn, command } => {
-                self.seen.push(format!("frame {} {}", conn.0, command.verb()));
+                self.seen
+                    .push(format!("frame {} {}", conn.0, command.verb()));
                 let Some(&(kind, _, _)) = self.conns.get(&conn) else {
                     panic!("a frame for a connection the machine closed");
                 };
@@ -274,6 +281,27 @@ impl Machine for Echo {
                         conn,
                         command: server_line(kind, "QNG"),
                     }),
+                    // A burst for everybody else (as presence would).
+                    "CHG" => {
+                        let others: Vec<(ConnId, ServerKind)> = self
+                            .conns
+                            .iter()
+                            .filter(|(c, _)| **c != conn)
+                            .map(|(c, (k, _, _))| (*c, *k))
+                            .collect();
+                        let name = "n".repeat(380);
+                        let iln = format!("ILN 1 NLN example@passport.com {name}");
+                        for (other, kind) in others {
+                            let command = server_line(kind, &iln);
+                            for _ in 0..100 {
+                                let command = command.clone();
+                                out.push(Output::Send {
+                                    conn: other,
+                                    command,
+                                });
+                            }
+                        }
+                    }
                     "USR" => {
                         if let Some(c) = self.conns.get_mut(&conn) {
                             c.2 = true;
