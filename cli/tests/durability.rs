@@ -524,7 +524,6 @@ fn verify(ns: SocketAddr, model: &mut Model) {
 }
 
 #[test]
-#[ignore = "needs `msnp6 serve` (branch shell) and the core (branch core-ns)"]
 fn acknowledged_changes_survive_sigkill() {
     let seed = std::env::var("MSNP6_DURABILITY_SEED")
         .ok()
