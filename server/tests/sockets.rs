@@ -1,13 +1,16 @@
-//! The shell over real sockets (issue 20 Proof 2): frames cross loopback in order, the dialect
-//! changes after VER, shutdown sends `OUT SSD`, the limits refuse and close.
+//! The shell over real sockets (issue 20 Proof 2): the real core over loopback judged by the
+//! live monitor; and, with the `Echo` double, the shell's own mechanics: frames cross in order,
+//! the dialect changes after VER, shutdown sends `OUT SSD`, the limits refuse and close.
 
 mod shell_support;
 
 use std::time::Duration;
 
 use msnp6::types::{Dialect, ServerKind};
+use msnp6_oracle::monitor::{Monitor, Observed, Report, VerifyOptions};
+use msnp6_server::core::Config;
 use msnp6_server::shell::ShellLimits;
-use shell_support::{Client, Echo, TestServer, loopback};
+use shell_support::{Client, Echo, Record, TestServer, Transcript, account, loopback, start_core};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipelined_frames_after_ver_are_answered_in_order() {
@@ -163,4 +166,173 @@ async fn output_for_a_client_that_never_reads_overflows_its_queue() {
         closed.is_some() && closed < shutdown,
         "the victim was never closed"
     );
+}
+
+/// `PNG` and the lines until its `QNG`: everything the server sent before is read.
+async fn sync(c: &mut Client) {
+    c.say("PNG").await;
+    c.until("QNG").await;
+}
+
+/// A plain-text switchboard message: `MSG trid ack length` + payload (reference §3.5).
+fn msg(trid: u32, ack: char, text: &str) -> Vec<u8> {
+    let payload =
+        format!("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{text}");
+    let mut out = format!("MSG {trid} {ack} {}\r\n", payload.len()).into_bytes();
+    out.extend_from_slice(payload.as_bytes());
+    out
+}
+
+/// Reads to the end of the stream and records the disconnection.
+async fn end(c: &mut Client) -> Vec<String> {
+    let rest = c.rest().await;
+    c.note_end();
+    rest
+}
+
+const USERS: [(&str, &str, &str); 3] = [
+    ("alice@example.com", "alice-pw", "Alice"),
+    ("bob@example.com", "bob-pw", "Bob"),
+    ("carol@example.com", "carol-pw", "Carol"),
+];
+
+/// Issue 20 Proof 2: the real core over loopback — a DS referral, three NS logins (MD5), lists,
+/// presence, a switchboard with two participants, errors — every connection's frames fed to
+/// the live monitor in an order that respects causality: no violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_over_loopback_satisfies_the_live_monitor() {
+    let accounts = USERS.iter().map(|(h, p, n)| account(h, p, n)).collect();
+    let server = start_core(ShellLimits::default(), Config::reference(), accounts);
+    let a = server.addrs;
+    let t = Transcript::default();
+
+    // DS: referral to the NS the shell really listens on (reference §8).
+    let mut ds = Client::recorded(a.ds, ServerKind::Dispatch, "alice-ds", &t).await;
+    ds.say("VER 1 MSNP6 CVR0").await;
+    ds.until("VER").await;
+    ds.say("INF 2").await;
+    ds.until("INF").await;
+    ds.say("USR 3 MD5 I alice@example.com").await;
+    let xfr = Client::text(&ds.until("XFR").await);
+    assert_eq!(xfr, format!("XFR 3 NS {} 0", a.ns));
+    ds.say("OUT").await;
+    end(&mut ds).await;
+
+    let login = |i: usize, t: &Transcript| {
+        let (h, p, _) = USERS[i];
+        let name = ["alice", "bob", "carol"][i];
+        let t = t.clone();
+        async move { Client::login(a.ns, h, p, Some((name, &t))).await }
+    };
+    let mut alice = login(0, &t).await;
+    let mut bob = login(1, &t).await;
+    let mut carol = login(2, &t).await;
+
+    // Lists and presence.
+    for c in [&mut alice, &mut bob, &mut carol] {
+        c.say("SYN 4 0").await;
+        c.say("CHG 5 NLN").await;
+        sync(c).await;
+    }
+    bob.say("ADD 6 FL alice@example.com Alice").await;
+    sync(&mut bob).await;
+    sync(&mut alice).await;
+    alice.say("ADD 6 AL bob@example.com Bob").await;
+    alice.say("ADD 7 FL bob@example.com Bob").await;
+    alice.say("CHG 8 BSY").await;
+    sync(&mut alice).await;
+    sync(&mut bob).await;
+    carol.say("REA 6 carol@example.com Caroline").await;
+    carol.say("BLP 7 BL").await;
+    carol.say("ADD 8 FL nobody@example.com Nobody").await;
+    sync(&mut carol).await;
+
+    // A switchboard: alice invites bob, messages both ways, both leave.
+    alice.say("XFR 9 SB").await;
+    let xfr = Client::text(&alice.until("XFR").await);
+    let cookie = xfr
+        .strip_prefix(&format!("XFR 9 SB {} CKI ", a.sb))
+        .unwrap_or_else(|| panic!("{xfr}"))
+        .to_owned();
+    let mut alice_sb = Client::recorded(a.sb, ServerKind::Switchboard, "alice-sb", &t).await;
+    alice_sb
+        .say(&format!("USR 1 alice@example.com {cookie}"))
+        .await;
+    alice_sb.until("USR").await;
+    alice_sb.say("CAL 2 bob@example.com").await;
+    let cal = Client::text(&alice_sb.until("CAL").await);
+    let session = cal
+        .strip_prefix("CAL 2 RINGING ")
+        .expect("RINGING")
+        .to_owned();
+    let rng = Client::text(&bob.until("RNG").await);
+    let words: Vec<&str> = rng.split(' ').collect();
+    assert_eq!(words[1], session);
+    assert_eq!(words[2], a.sb.to_string());
+    let mut bob_sb = Client::recorded(a.sb, ServerKind::Switchboard, "bob-sb", &t).await;
+    bob_sb
+        .say(&format!("ANS 1 bob@example.com {} {session}", words[4]))
+        .await;
+    bob_sb.until("ANS").await;
+    alice_sb.until("JOI").await;
+    alice_sb.send(&msg(3, 'A', "hello bob")).await;
+    alice_sb.until("ACK").await;
+    bob_sb.until("MSG").await;
+    bob_sb.send(&msg(2, 'U', "hello alice")).await;
+    alice_sb.until("MSG").await;
+    bob_sb.say("OUT").await;
+    end(&mut bob_sb).await;
+    alice_sb.until("BYE").await;
+    alice_sb.say("OUT").await;
+    end(&mut alice_sb).await;
+
+    // An unknown command closes (reference §14); alice's OUT sends bob FLN.
+    carol.say("XYZ 9").await;
+    end(&mut carol).await;
+    alice.say("OUT").await;
+    end(&mut alice).await;
+    bob.until("FLN").await;
+    bob.say("OUT").await;
+    end(&mut bob).await;
+    tokio::task::spawn_blocking(move || server.stop())
+        .await
+        .expect("stop");
+
+    let records = t.lock().expect("transcript").clone();
+    let report = judge(&records);
+    assert!(
+        report.conforms,
+        "{} frames, violations: {:#?}",
+        records.len(),
+        report.violations
+    );
+}
+
+/// Feeds the records to the live monitor (knowing the passwords) and finishes it.
+fn judge(records: &[Record]) -> Report {
+    let mut options = VerifyOptions::default();
+    for (h, p, _) in USERS {
+        options = options.with_account(h, p);
+    }
+    let mut m = Monitor::new(options);
+    for r in records {
+        match r {
+            Record::Connect(name, kind) => {
+                m.connect(name, *kind);
+            }
+            Record::Frame(name, kind, direction, command) => {
+                m.observe(Observed {
+                    connection: name,
+                    kind: *kind,
+                    direction: *direction,
+                    frame: Ok(command.clone()),
+                    time: Duration::ZERO,
+                });
+            }
+            Record::Disconnect(name) => {
+                m.disconnect(name);
+            }
+        }
+    }
+    m.finish()
 }
