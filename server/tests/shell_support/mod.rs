@@ -216,10 +216,33 @@ impl Client {
         record: Option<(&str, &Transcript)>,
     ) -> Client {
         let kind = ServerKind::Notification;
-        let mut c = match record {
+        let c = match record {
             Some((name, t)) => Client::recorded(ns, kind, name, t).await,
             None => Client::connect(ns, kind).await,
         };
+        c.log_in(handle, password).await
+    }
+
+    /// A client connected with a receive buffer of about `bytes` (so that a client that does
+    /// not read fills the kernels' buffers soon).
+    pub async fn small_window(addr: SocketAddr, kind: ServerKind, bytes: u32) -> Client {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(bytes).expect("SO_RCVBUF");
+        let stream = socket.connect(addr).await.expect("connect");
+        let (rd, wr) = stream.into_split();
+        Client {
+            kind,
+            rd,
+            wr,
+            framer: Framer::new(Decoder::new(Direction::ServerToClient, kind)),
+            buf: vec![0; 4096],
+            record: None,
+        }
+    }
+
+    /// [`Client::login`] on a connected client.
+    pub async fn log_in(self, handle: &str, password: &str) -> Client {
+        let mut c = self;
         c.say("VER 1 MSNP6 MSNP5 MSNP4 CVR0").await;
         assert_eq!(Client::text(&c.until("VER").await), "VER 1 MSNP6");
         c.say(&format!("USR 2 MD5 I {handle}")).await;
