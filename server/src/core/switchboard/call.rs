@@ -33,7 +33,7 @@ impl Switchboards {
             Ok(found) => found,
             Err(code) => return send_error(conn, code, v.trid, out),
         };
-        let cookie = super::tokens::cookie(entropy);
+        let cookie = self.next_cookie(entropy);
         let expires = now.saturating_add(self.limits.cookie_ttl);
         let Some(session) = self.sessions.get_mut(&id) else {
             return;

@@ -71,7 +71,7 @@ impl Default for Limits {
             sb_addr: Token::from_static(b"127.0.0.1:1865"),
             cookie_ttl: 120_000,
             login_timeout: 60_000,
-            max_participants: 32,
+            max_participants: 64,
             max_per_user: 64,
             max_sessions: 50_000,
             max_payload: 1664,
@@ -127,6 +127,8 @@ pub struct Switchboards {
     usage: HashMap<Box<[u8]>, usize>,
     /// Pending invitations, all sessions together.
     invitations: usize,
+    /// Cookies handed out so far (the last part of every cookie).
+    serial: u64,
     timers: Timers,
 }
 
@@ -140,6 +142,7 @@ impl Switchboards {
             grants: HashMap::new(),
             usage: HashMap::new(),
             invitations: 0,
+            serial: 0,
             timers: Timers::default(),
         }
     }
@@ -165,10 +168,7 @@ impl Switchboards {
         if total >= self.limits.max_sessions {
             return Err(GrantRefused::Server(total));
         }
-        let mut cookie = tokens::cookie(entropy);
-        while self.grants.contains_key(cookie.as_bytes()) {
-            cookie = tokens::cookie(entropy);
-        }
+        let cookie = self.next_cookie(entropy);
         let user = user.clone().into_owned();
         let expires = now.saturating_add(self.limits.cookie_ttl);
         self.timers.add(expires, Timer::Grant(cookie.clone()));
@@ -291,6 +291,12 @@ impl Switchboards {
     /// Pending invitations (`RNG` sent, not yet answered or expired).
     pub fn pending_invitations(&self) -> usize {
         self.invitations
+    }
+
+    /// A cookie never handed out before (reference §14: opaque, unguessable).
+    fn next_cookie(&mut self, entropy: &mut dyn Entropy) -> Token<'static> {
+        self.serial += 1;
+        tokens::cookie(entropy, self.serial)
     }
 
     /// Deadlines set (one per waiting connection, cookie and invitation).
