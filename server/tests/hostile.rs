@@ -32,10 +32,10 @@ fn png_deadline() -> Duration {
     Duration::from_millis(ms)
 }
 
-/// The real core (default configuration but the login timeout) with two accounts.
-fn start(limits: ShellLimits) -> TestServer<Core> {
+/// The real core (default configuration but the login timeout, in ms) with two accounts.
+fn start(limits: ShellLimits, login_timeout: u64) -> TestServer<Core> {
     let config = Config {
-        login_timeout: Some(LOGIN_TIMEOUT),
+        login_timeout: Some(login_timeout),
         ..Config::default()
     };
     let accounts = [BYSTANDER, HOSTILE]
@@ -57,7 +57,20 @@ where
     F: FnOnce(LocalAddrs) -> Fut,
     Fut: std::future::Future,
 {
-    let server = start(limits);
+    with_bystander_and(limits, LOGIN_TIMEOUT, hostile).await
+}
+
+/// [`with_bystander`] with another login timeout.
+async fn with_bystander_and<F, Fut>(
+    limits: ShellLimits,
+    login_timeout: u64,
+    hostile: F,
+) -> Fut::Output
+where
+    F: FnOnce(LocalAddrs) -> Fut,
+    Fut: std::future::Future,
+{
+    let server = start(limits, login_timeout);
     let bystander = Bystander::start(logged_in(server.addrs).await, png_deadline());
     let result = hostile(server.addrs).await;
     let (pings, slowest) = bystander.finish().await;
@@ -182,7 +195,8 @@ async fn a_thousand_connections_that_never_log_in_stall_nobody() {
         max_per_address: n + 10,
         ..ShellLimits::default()
     };
-    let last = with_bystander(limits, |a| async move {
+    // The default login timeout (60 s): all of them are open at once.
+    let (last, first_open) = with_bystander_and(limits, 60_000, |a| async move {
         let mut idle = Vec::with_capacity(n);
         for i in 0..n {
             let kind = [
@@ -193,15 +207,20 @@ async fn a_thousand_connections_that_never_log_in_stall_nobody() {
             let addr = [a.ds, a.ns, a.sb][i % 3];
             idle.push(Client::connect(addr, kind).await);
         }
-        // The last one is served like any other.
+        // The last one is served like any other, and the first is still open.
         let mut last = Client::connect(a.ns, ServerKind::Notification).await;
         last.say("VER 1 MSNP6 CVR0").await;
         let ver = last.line().await;
+        let first_open = idle[0]
+            .frame_within(Duration::from_millis(200))
+            .await
+            .is_err();
         drop(idle);
-        ver
+        (ver, first_open)
     })
     .await;
     assert_eq!(last.as_deref(), Some("VER 1 MSNP6"));
+    assert!(first_open, "the first idle connection was closed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

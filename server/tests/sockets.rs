@@ -4,6 +4,8 @@
 
 mod shell_support;
 
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use msnp6::types::{Dialect, ServerKind};
@@ -52,7 +54,9 @@ async fn the_line_after_ver_is_decoded_in_the_dialect_chosen() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_sends_out_ssd_to_every_client_and_returns_the_machine() {
-    let server = TestServer::start(loopback(ShellLimits::default()), |_| Echo::new(60_000));
+    let echo = Echo::new(60_000);
+    let opened = Arc::clone(&echo.opened);
+    let server = TestServer::start(loopback(ShellLimits::default()), move |_| echo);
     let mut clients = Vec::new();
     for (addr, kind) in [
         (server.addrs.ds, ServerKind::Dispatch),
@@ -66,6 +70,10 @@ async fn shutdown_sends_out_ssd_to_every_client_and_returns_the_machine() {
             assert_eq!(c.line().await.as_deref(), Some("VER 1 MSNP6"));
         }
         clients.push(c);
+    }
+    // A connection still in the listen backlog at shutdown is reset, not sent OUT SSD.
+    while opened.load(Ordering::SeqCst) < 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let echo = tokio::task::spawn_blocking(move || server.stop())
         .await

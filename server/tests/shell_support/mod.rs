@@ -408,6 +408,8 @@ pub struct Echo {
     conns: BTreeMap<ConnId, (ServerKind, Millis, bool)>,
     /// Every input kind seen, in order, for assertions.
     pub seen: Vec<String>,
+    /// How many connections were opened, readable while the server runs.
+    pub opened: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Echo {
@@ -424,6 +426,8 @@ impl Machine for Echo {
         match input {
             Input::Opened { conn, kind } => {
                 self.seen.push(format!("opened {}", conn.0));
+                self.opened
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 self.conns.insert(conn, (kind, now, false));
             }
             Input::Frame { conn, command } => {
