@@ -13,6 +13,7 @@ use msnp6_oracle::monitor::{Monitor, Observed, Report, VerifyOptions};
 use msnp6_server::core::Config;
 use msnp6_server::shell::ShellLimits;
 use shell_support::{Client, Echo, Record, TestServer, Transcript, account, loopback, start_core};
+use tokio::io::AsyncWriteExt;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pipelined_frames_after_ver_are_answered_in_order() {
@@ -343,4 +344,23 @@ fn judge(records: &[Record]) -> Report {
         }
     }
     m.finish()
+}
+
+/// A refused login (reference §3.1 USR: 911, then close) while the client keeps sending: the
+/// reply queued before the `Close` is written before the connection closes (the lines after
+/// the USR are never answered). (Whether `linger` matters is not shown here: on Linux
+/// loopback, data the client already received survives the reset a close without it causes.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_reply_before_a_close_reaches_a_client_that_keeps_sending() {
+    let accounts = vec![account("alice@example.com", "alice-pw", "Alice")];
+    let server = start_core(ShellLimits::default(), Config::reference(), accounts);
+    let mut c = Client::connect(server.addrs.ns, ServerKind::Notification).await;
+    c.say("VER 1 MSNP6 CVR0").await;
+    c.until("VER").await;
+    c.say("USR 2 MD5 I alice@example.com").await;
+    c.until("USR").await;
+    let mut burst = b"USR 3 MD5 S 00000000000000000000000000000000\r\n".to_vec();
+    burst.extend_from_slice(&b"PNG\r\n".repeat(20_000));
+    let _ = c.wr.write_all(&burst).await;
+    assert_eq!(c.rest().await, ["911 3"]);
 }
