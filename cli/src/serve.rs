@@ -16,8 +16,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use msnp6_server::core::{Config, Core, OsEntropy};
-use msnp6_server::shell::{Server, ShellConfig, ShellLimits, kind_name, shutdown_signal};
+use msnp6::ServerKind;
+use msnp6_server::core::{Config, Core, Machine, OsEntropy};
+use msnp6_server::shell::{
+    LocalAddrs, Server, ShellConfig, ShellLimits, kind_name, shutdown_signal,
+};
 use msnp6_server::store::SqliteStore;
 
 use crate::diag::diag;
@@ -75,10 +78,30 @@ fn init_logs() {
         .try_init();
 }
 
+/// `msnp6 serve`: the core over the SQLite store.
 async fn serve(args: &ServeArgs) -> Result<(), String> {
+    let db = args.db.display().to_string();
+    let store = SqliteStore::open(&args.db).map_err(|e| format!("{db}: {e}"))?;
+    serve_machine(args, move |addrs| {
+        let config = Config {
+            ns_addr: addrs.ns.to_string(),
+            sb_addr: addrs.sb.to_string(),
+            ..Config::default()
+        };
+        Core::new(config, Box::new(store), Box::new(OsEntropy)).map_err(|e| format!("{db}: {e}"))
+    })
+    .await
+}
+
+/// Binds the listeners, builds the machine from their real addresses (what `XFR` and `RNG`
+/// hand out), prints them, and serves until SIGINT or SIGTERM; then the machine is dropped
+/// (with its store, if it has one). Any [`Machine`] can be served this way.
+async fn serve_machine<M: Machine>(
+    args: &ServeArgs,
+    make: impl FnOnce(LocalAddrs) -> Result<M, String>,
+) -> Result<(), String> {
     // The signal handlers first: a SIGTERM right after the addresses are printed is a shutdown.
     let stop = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
-    let store = SqliteStore::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
     let server = Server::bind(ShellConfig {
         ds: args.ds,
         ns: args.ns,
@@ -91,21 +114,14 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
     .await
     .map_err(|e| e.to_string())?;
     let addrs = server.local_addrs();
-    let config = Config {
-        ns_addr: addrs.ns.to_string(),
-        sb_addr: addrs.sb.to_string(),
-        ..Config::default()
-    };
-    let core = Core::new(config, Box::new(store), Box::new(OsEntropy))
-        .map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let machine = make(addrs)?;
     print_addrs(&[
-        (kind_name(msnp6::ServerKind::Dispatch), addrs.ds),
-        (kind_name(msnp6::ServerKind::Notification), addrs.ns),
-        (kind_name(msnp6::ServerKind::Switchboard), addrs.sb),
+        (kind_name(ServerKind::Dispatch), addrs.ds),
+        (kind_name(ServerKind::Notification), addrs.ns),
+        (kind_name(ServerKind::Switchboard), addrs.sb),
     ]);
-    let core = server.run_until(core, stop).await;
-    // The store (and the database connection) closes here.
-    drop(core);
+    let machine = server.run_until(machine, stop).await;
+    drop(machine);
     Ok(())
 }
 
