@@ -250,7 +250,7 @@ impl Core {
         let next_challenge = self
             .config
             .challenge_interval
-            .map(|t| now.saturating_add(t));
+            .map(|t| now.saturating_add(t.max(1)));
         if let Some(c) = self.conns.get_mut(&conn) {
             c.phase = Phase::LoggedIn(Box::new(Session {
                 user,
