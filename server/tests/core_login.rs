@@ -171,3 +171,11 @@ fn second_login_closes_the_first_with_out_oth() {
     assert_eq!(out[2], format!("{w}: FLN example@hotmail.com"));
     assert!(out[3].starts_with(&format!("{s}: USR 3 OK example@hotmail.com")));
 }
+
+#[test]
+fn inf_after_login_closes() {
+    // INF belongs to the login (reference §3.1); after USR OK it is out of state (§14).
+    let mut h = example();
+    let ns = h.login("example@hotmail.com", "password");
+    assert_eq!(h.send(ns, "INF 9"), ["1: <close>"]);
+}
