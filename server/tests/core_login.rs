@@ -179,3 +179,12 @@ fn inf_after_login_closes() {
     let ns = h.login("example@hotmail.com", "password");
     assert_eq!(h.send(ns, "INF 9"), ["1: <close>"]);
 }
+
+#[test]
+fn debug_output_holds_no_password() {
+    let mut h = example();
+    h.login("example@hotmail.com", "password");
+    let text = format!("{:?}", h.core);
+    assert!(!text.contains("password"), "{text}");
+    assert!(text.contains("sessions: 1"), "{text}");
+}
