@@ -252,8 +252,31 @@ fn limits_through_config() {
     w.now = 60_000;
     let out = w.run(Input::Tick);
     assert!(out.contains(&"11 closed".to_owned()), "{out:?}");
-    w.now = 120_000;
+    w.now = 120_001;
     w.run(Input::Tick);
     assert_eq!(w.core.switchboards().pending_grants(), 0);
     assert_eq!(w.send(1, "XFR 23 SB\r\n").len(), 1);
+}
+
+/// A rename on the NS after joining shows in the switchboard: relayed MSG, RNG and IRO carry the
+/// current display name (as the reference state machine does).
+#[test]
+fn rename_shows_in_session() {
+    let mut w = World::new(Config::default());
+    w.login(1, "alice@x.com", "pa");
+    w.login(2, "bob@x.com", "pb");
+    w.login(3, "carol@x.com", "pc");
+    w.switchboard(1, 11, "alice@x.com");
+    let rea = w.send(1, "REA 30 alice@x.com Alicia\r\n");
+    assert!(rea[0].starts_with("1 REA 30 "), "{rea:?}");
+    let cal = w.send(11, "CAL 2 bob@x.com\r\n");
+    assert!(cal[1].ends_with(" alice@x.com Alicia"), "{cal:?}");
+    let (session, cookie) = rng_fields(&cal[1]);
+    w.open(12, ServerKind::Switchboard);
+    let ans = w.send(12, &format!("ANS 3 bob@x.com {cookie} {session}\r\n"));
+    assert_eq!(ans[0], "12 IRO 3 1 1 alice@x.com Alicia");
+    assert_eq!(
+        w.send(11, "MSG 4 U 2\r\nhi"),
+        ["12 MSG alice@x.com Alicia 2\r\nhi"]
+    );
 }
