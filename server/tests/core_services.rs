@@ -158,3 +158,27 @@ fn xfr_sb_needs_a_visible_status() {
     );
     assert_eq!(h.send(ns, "XFR 6 NS"), ["1: <close>"]);
 }
+
+#[test]
+fn periodic_challenges_follow_the_interval_even_a_zero_one() {
+    let config = Config {
+        challenge_interval: Some(0),
+        ..Config::reference()
+    };
+    let store = MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "me")]);
+    let mut h = Harness::with(config, store);
+    let ns = h.login("example@hotmail.com", "pw");
+    // One challenge per passed deadline, at least 1 ms apart: a tick ends.
+    let out = h.tick(1);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(out[0].starts_with(&format!("{}: CHL 0 ", ns.0)), "{out:?}");
+    let config = Config {
+        challenge_interval: Some(300_000),
+        ..Config::reference()
+    };
+    let store = MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "me")]);
+    let mut h = Harness::with(config, store);
+    h.login("example@hotmail.com", "pw");
+    assert!(h.tick(299_999).is_empty());
+    assert_eq!(h.tick(1).len(), 1);
+}

@@ -12,8 +12,7 @@ impl Core {
     /// `MSG Hotmail Hotmail length` + the MSNP6 profile: the field set of reference §8, headers
     /// only, ending with an empty line. As docs/model.md MODEL-PROFILE: `LoginTime` is
     /// 1000000000 + the core's seconds, `EmailEnabled: 0` (no mailbox, so no initial e-mail
-    /// notification), `MemberIdLow` the account's position counted from 1, `MSPAuth` 48 random characters
-    /// (the length of the documented `MSPAuth: AAAA…A$$`'s real counterparts, [A-Za-z0-9!*]).
+    /// notification), `MemberIdLow` the account's position counted from 1, `MSPAuth` random.
     pub(crate) fn profile(&mut self, now: Millis, user: UserId) -> Command<'static> {
         let auth = self.mspauth();
         let handle = String::from_utf8_lossy(self.users.get(user).account.handle.as_bytes());
@@ -49,7 +48,8 @@ impl Core {
         })
     }
 
-    /// 48 random characters of `[A-Za-z0-9!*]`, 6 bits each, 8 per draw.
+    /// The profile's `MSPAuth`: 48 random characters of `[A-Za-z0-9!*]`, 6 bits each, 8 per
+    /// draw (the model's length, so that the profile's length is the model's).
     fn mspauth(&mut self) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*";
