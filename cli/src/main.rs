@@ -7,6 +7,7 @@
 //! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin]
 //! msnp6 account list [--db FILE]
 //! msnp6 account remove HANDLE [--db FILE]
+//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
 //! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
@@ -25,6 +26,7 @@ mod account;
 mod challenge;
 mod diag;
 mod input;
+mod serve;
 mod verify;
 
 use diag::{diag, plural};
@@ -52,6 +54,9 @@ enum Top {
     /// Add, list or remove the accounts of a server's database (default msnp6.sqlite).
     #[command(subcommand)]
     Account(account::AccountCmd),
+    /// Run the MSNP6 server (DS, NS, SB) on a database (default msnp6.sqlite) until SIGINT or
+    /// SIGTERM.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +94,7 @@ fn main() -> ExitCode {
     match cli.command {
         Top::Challenge(args) => challenge::run(&args),
         Top::Account(cmd) => account::run(&cmd),
+        Top::Serve(args) => serve::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
     }

@@ -184,10 +184,8 @@ impl Core {
             }),
         );
         if let Some(c) = self.conns.get_mut(&conn) {
-            match &mut c.phase {
-                Phase::Versioned { inf, .. } => *inf = true,
-                Phase::LoggedIn(s) => s.inf = true,
-                _ => {}
+            if let Phase::Versioned { inf, .. } = &mut c.phase {
+                *inf = true;
             }
         }
     }
@@ -202,13 +200,11 @@ impl Core {
         out: &mut Vec<Output>,
     ) {
         let Some(Phase::Versioned {
-            pending: Some(p),
-            inf,
+            pending: Some(p), ..
         }) = self.conns.get(&conn).map(|c| &c.phase)
         else {
             return self.close(now, conn, out);
         };
-        let inf = *inf;
         let user = self
             .users
             .id(p.handle.as_bytes())
@@ -243,20 +239,19 @@ impl Core {
         );
         let profile = self.profile(now, user);
         send(out, conn, profile);
-        self.logged_in(now, conn, user, inf);
+        self.logged_in(now, conn, user);
     }
 
-    fn logged_in(&mut self, now: Millis, conn: ConnId, user: UserId, inf: bool) {
+    fn logged_in(&mut self, now: Millis, conn: ConnId, user: UserId) {
         let next_challenge = self
             .config
             .challenge_interval
-            .map(|t| now.saturating_add(t));
+            .map(|t| now.saturating_add(t.max(1)));
         if let Some(c) = self.conns.get_mut(&conn) {
             c.phase = Phase::LoggedIn(Box::new(Session {
                 user,
                 status: None,
                 synced: false,
-                inf,
                 ims_off: false,
                 challenges: Default::default(),
                 next_challenge,
@@ -303,7 +298,10 @@ fn ns_admit(phase: &Phase, command: &Command<'_>) -> Admit {
         (Phase::LoggedIn(s), c) => match c {
             C::UsrInitial(_) | C::UsrResponse(_) | C::UsrOther(_) => Admit::AlreadyLoggedIn,
             C::Ver(_) | C::Cvq(_) => Admit::Close,
-            C::InfRequest(_) if s.inf => Admit::Close,
+            // INF belongs to the login (reference §3.1: after VER, before USR): after USR OK it
+            // is a known command out of state (§14: disconnect), as in docs/model.md
+            // MODEL-LOGIN-ORDER, whether or not it was sent before (found by the lockstep).
+            C::InfRequest(_) => Admit::Close,
             C::Syn(_) if s.synced => Admit::Close,
             _ => Admit::Yes,
         },

@@ -36,7 +36,7 @@ pub struct Account {
     pub verified: bool,
     /// The list version (reference §6): raised by one at every list or property change.
     pub list_version: u32,
-    /// FL, AL, BL, RL, in the order of [`List::ALL`]: see [`Account::list`].
+    /// FL, AL, BL, RL, in the order of [`List::ALL`](msnp6::types::Enumerated::ALL): see [`Account::list`].
     pub lists: [Vec<Entry>; 4],
     /// BLP (default `AL`).
     pub privacy: Privacy,

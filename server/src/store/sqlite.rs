@@ -151,10 +151,7 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
             .open(path);
         match created {
             Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-                return Err(StoreError::Database(format!(
-                    "creating {}: {e}",
-                    path.display()
-                )));
+                return Err(StoreError::Database(format!("cannot create the file: {e}")));
             }
             _ => {}
         }

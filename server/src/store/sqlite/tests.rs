@@ -478,3 +478,110 @@ fn commit_rate() {
         f64::from(n) / secs
     );
 }
+
+/// Commit `k` of the crash test: contact `k` replaces contact `k - 1` on alice's FL, PHH and the
+/// list version become `k`. Half of it applied would show as a mismatch.
+fn crash_commit(k: u32) -> Vec<Change> {
+    let contact = |k: u32| Handle::new(format!("c{k}@example.com").into_bytes()).expect("handle");
+    let mut changes = vec![Change::EntryAdded {
+        owner: handle(0),
+        list: List::Forward,
+        entry: Entry {
+            handle: contact(k),
+            name: name(0),
+        },
+    }];
+    if k > 1 {
+        changes.push(Change::EntryRemoved {
+            owner: handle(0),
+            list: List::Forward,
+            handle: contact(k - 1),
+        });
+    }
+    let value = Some(token(&k.to_string()));
+    changes.push(Change::Property {
+        owner: handle(0),
+        property: Property::HomePhone,
+        value,
+    });
+    changes.push(Change::ListVersion {
+        owner: handle(0),
+        version: k,
+    });
+    changes
+}
+
+/// The child of `commits_survive_sigkill`: commits forever from the stored version on,
+/// printing `k` after commit `k` returned. Does nothing unless run by that test (`MSNP6_CRASH_DB` set).
+#[test]
+#[ignore = "run by commits_survive_sigkill in a child process"]
+fn crash_child() {
+    let Some(path) = std::env::var_os("MSNP6_CRASH_DB") else {
+        return;
+    };
+    let mut store = SqliteStore::open(path).expect("open");
+    let start = store.load().expect("load")[0].list_version;
+    for k in start + 1.. {
+        store.commit(&crash_commit(k)).expect("commit");
+        println!("acked {k}");
+    }
+}
+
+/// A process committing in a loop is killed with SIGKILL at random moments: after each kill the
+/// database holds every commit the process saw return, plus at most the one in flight, whole.
+#[test]
+fn commits_survive_sigkill() {
+    use std::io::BufRead;
+    let db = TempDb::new();
+    db.open().add_account(alice()).expect("alice");
+    let mut acked = 0u32;
+    for round in 0..8u64 {
+        let mut child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args([
+                "store::sqlite::tests::crash_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("MSNP6_CRASH_DB", &db.0)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the child");
+        let lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        // Kill after a varying number of commits seen, so the moment moves through the commit.
+        let wanted = 20 + round * 37 % 50;
+        let mut seen = 0;
+        for line in lines {
+            let line = line.expect("the child's stdout");
+            if let Some(k) = line.strip_prefix("acked ") {
+                acked = k.trim().parse().expect("a number");
+                seen += 1;
+                if seen == wanted {
+                    break;
+                }
+            }
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("wait");
+        let accounts = db.open().load().expect("load after SIGKILL");
+        let a = &accounts[0];
+        let v = a.list_version;
+        assert!(
+            v == acked || v == acked + 1,
+            "version {v}, acknowledged {acked}"
+        );
+        let fl: Vec<_> = a
+            .list(List::Forward)
+            .iter()
+            .map(|e| e.handle.to_string())
+            .collect();
+        assert_eq!(
+            fl,
+            [format!("c{v}@example.com")],
+            "FL moves with the version"
+        );
+        assert_eq!(a.properties, [(Property::HomePhone, token(&v.to_string()))]);
+        // The next child goes on from what is stored.
+        acked = v;
+    }
+}
