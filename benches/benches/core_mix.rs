@@ -7,7 +7,8 @@
 //!
 //! Each iteration plays [`STEPS`] actions of the mix for random users of a core holding 1,000
 //! logged-in users with 20 contacts each; criterion's throughput is in inputs (events) handed to
-//! the core, counted once before measuring (the sequence is a pure function of the seed).
+//! the core, counted on the first [`STEPS`] actions of the same seed before measuring (later
+//! iterations play further actions of the same mix, so the count per iteration is an estimate).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use msnp6_benches::load::core_mix::CoreMix;
