@@ -45,8 +45,12 @@ pub struct CoreMix {
 
 impl CoreMix {
     /// A core whose store holds `users` accounts with `contacts` contacts each (the lists of
-    /// [`super::target::accounts`]), every user logged in, synchronised and online.
+    /// [`super::target::accounts`]), every user logged in, synchronised and online; at least two
+    /// users (someone to call).
     pub fn new(users: usize, contacts: usize, seed: u64) -> Result<CoreMix, String> {
+        if users < 2 {
+            return Err(format!("the mix needs two users or more, not {users}"));
+        }
         let store = DiscardStore::new(super::target::accounts(users, contacts)?);
         let core = Core::new(
             Config::default(),

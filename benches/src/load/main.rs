@@ -82,6 +82,10 @@ fn main() -> ExitCode {
         };
         return target::serve_child(kind, *users, *contacts, *max_seconds);
     }
+    if args.clients < 2 || !(args.seconds > 0.0 && args.seconds <= 3600.0) {
+        eprintln!("--clients must be 2 or more, --seconds in (0, 3600]");
+        return ExitCode::from(2);
+    }
     let config = Config {
         clients: args.clients,
         seconds: args.seconds,
