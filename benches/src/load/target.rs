@@ -246,9 +246,8 @@ fn serve_production(
 }
 
 /// A store that hands out its accounts once and accepts every commit without keeping it: what
-/// the core costs without any store. (`MemoryStore` is not that: its `commit` clones every
-/// account to stay all-or-nothing, O(accounts) per commit — right for tests, not for a
-/// throughput measurement with 1,000 accounts.)
+/// the core costs without any store. (`MemoryStore` still copies each account a commit changes,
+/// to stay all-or-nothing: a store's cost, not the core's.)
 #[derive(Debug)]
 pub struct DiscardStore {
     accounts: Vec<Account>,
