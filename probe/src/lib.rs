@@ -8,3 +8,5 @@
 //!   production: nothing persists).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+
+pub mod reference;
