@@ -318,6 +318,14 @@ impl Machine for Core {
         self.on_input(now, input, out);
     }
 
+    fn begin_batch(&mut self) {
+        self.store.begin();
+    }
+
+    fn end_batch(&mut self) -> Result<(), StoreError> {
+        self.store.end()
+    }
+
     fn next_deadline(&self) -> Option<Millis> {
         let ours = self.timers.first().map(|&(at, _)| at);
         match (ours, self.sb_deadline()) {
