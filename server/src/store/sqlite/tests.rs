@@ -585,3 +585,56 @@ fn commits_survive_sigkill() {
         acked = v;
     }
 }
+
+/// Group commit: inside a batch a failing command rolls back to its savepoint only; `end`
+/// makes the others durable together; a batch never ended is not durable.
+#[test]
+fn a_batch_keeps_commands_all_or_none_and_is_durable_only_at_end() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    store
+        .commit(&[Change::AccountAdded(alice())])
+        .expect("alice");
+    let privacy = |value| Change::Privacy {
+        owner: handle(0),
+        value,
+    };
+    let version = |version| Change::ListVersion {
+        owner: handle(0),
+        version,
+    };
+    let carol = Change::Renamed {
+        owner: handle(2),
+        name: name(2),
+    };
+    store.begin();
+    store.commit(&[privacy(Privacy::BlockAll)]).expect("blp");
+    let gtc = Change::Gtc {
+        owner: handle(0),
+        value: GtcMode::DontAsk,
+    };
+    let err = store.commit(&[gtc, carol]).expect_err("no carol");
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("carol")),
+        "{err}"
+    );
+    store.commit(&[version(1)]).expect("version");
+    store.end().expect("end");
+    let stored = db.open().load().expect("load after the batch");
+    assert_eq!(stored[0].privacy, Privacy::BlockAll);
+    assert_eq!(stored[0].list_version, 1);
+    assert_eq!(
+        stored[0].gtc,
+        GtcMode::Ask,
+        "the failed command left nothing"
+    );
+
+    store.begin();
+    store.commit(&[version(2)]).expect("version 2");
+    drop(store);
+    let stored = db.open().load().expect("load after a batch never ended");
+    assert_eq!(
+        stored[0].list_version, 1,
+        "a batch never ended is not durable"
+    );
+}
