@@ -2,7 +2,8 @@
 //! connections and the timers; the handlers of each command family live in their own modules
 //! (`login`, `lists`, `presence`, `services`, `challenge`) as `impl Core` blocks.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::core::fasthash::FastMap;
+use std::collections::BTreeSet;
 
 use msnp6::commands::Command;
 use msnp6::types::{Direction, ServerKind, TrId};
@@ -24,7 +25,7 @@ pub struct Core {
     pub(crate) store: Box<dyn Store>,
     pub(crate) entropy: Box<dyn Entropy>,
     pub(crate) users: Users,
-    pub(crate) conns: HashMap<ConnId, Conn>,
+    pub(crate) conns: FastMap<ConnId, Conn>,
     /// `(deadline, conn)` for every connection with a deadline, mirroring `Conn::deadline`.
     pub(crate) timers: BTreeSet<(Millis, ConnId)>,
     /// The switchboard: SB connections, sessions, cookies, invitations.
@@ -72,7 +73,7 @@ impl Core {
             store,
             entropy,
             users,
-            conns: HashMap::new(),
+            conns: FastMap::default(),
             timers: BTreeSet::new(),
         })
     }

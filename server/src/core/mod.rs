@@ -25,6 +25,7 @@ mod config;
 mod conn;
 mod contacts;
 mod entropy;
+pub(crate) mod fasthash;
 mod lists;
 mod login;
 mod machine;

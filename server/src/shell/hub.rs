@@ -7,6 +7,7 @@
 //! succeeded: one commit per batch, and nothing is acknowledged before it is committed. When
 //! `end_batch` fails, nothing of the batch is sent and the server stops.
 
+use crate::core::fasthash::FastMap;
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
@@ -55,7 +56,7 @@ pub(super) struct Hub<M> {
     machine: M,
     limits: ShellLimits,
     start: Instant,
-    conns: HashMap<ConnId, Conn>,
+    conns: FastMap<ConnId, Conn>,
     per_ip: HashMap<IpAddr, usize>,
     next_id: u64,
     events_tx: mpsc::Sender<Event>,
@@ -78,7 +79,7 @@ impl<M: Machine> Hub<M> {
             machine,
             limits,
             start: Instant::now(),
-            conns: HashMap::new(),
+            conns: FastMap::default(),
             per_ip: HashMap::new(),
             next_id: 1,
             events_tx,

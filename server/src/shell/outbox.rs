@@ -3,17 +3,20 @@
 //! for one connection between two control messages are encoded into one buffer, so a
 //! connection gets one write per batch however many inputs of the batch spoke to it.
 
-use std::collections::HashMap;
+use crate::core::fasthash::FastMap;
 
 use super::conn::ToConn;
 use crate::core::ConnId;
+
+/// The capacity a connection's buffer starts with: a few frames without growing it.
+const FIRST_BUFFER: usize = 512;
 
 /// The messages held for each connection, in order.
 #[derive(Debug, Default)]
 pub(super) struct Outbox {
     /// Connections in the order first given a message (so release order is deterministic).
     order: Vec<ConnId>,
-    held: HashMap<ConnId, Vec<ToConn>>,
+    held: FastMap<ConnId, Vec<ToConn>>,
 }
 
 impl Outbox {
@@ -32,7 +35,7 @@ impl Outbox {
         if let Some(ToConn::Bytes(bytes)) = messages.last_mut() {
             encode(bytes);
         } else {
-            let mut bytes = Vec::new();
+            let mut bytes = Vec::with_capacity(FIRST_BUFFER);
             encode(&mut bytes);
             messages.push(ToConn::Bytes(bytes));
         }
