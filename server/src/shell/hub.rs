@@ -25,6 +25,7 @@ use super::conn::{ConnTask, Event, Queue, ToConn};
 use super::outbox::Outbox;
 use super::{LocalAddrs, Redacted, ShellLimits, kind_name};
 use crate::core::{ConnId, Input, Machine, Millis, Output};
+use msnp6::commands::Command;
 
 /// Events the connection tasks may have queued for the hub before they wait: enough that
 /// tasks rarely wait, small enough to hold little memory (each task has at most one event in
@@ -64,6 +65,8 @@ pub(super) struct Hub<M> {
     outputs: Vec<Output>,
     /// What the current batch will tell the connection tasks once committed.
     outbox: Outbox,
+    /// The last frame encoded (kept for its capacity).
+    encoded: Vec<u8>,
     /// A batch's commit failed: the hub stops.
     failed: bool,
     /// When the last `Tick` was fed: the next comes at least 1 ms later, even if the machine
@@ -86,6 +89,7 @@ impl<M: Machine> Hub<M> {
             events_rx,
             outputs: Vec::new(),
             outbox: Outbox::default(),
+            encoded: Vec::new(),
             failed: false,
             last_tick: None,
         }
@@ -270,14 +274,26 @@ impl<M: Machine> Hub<M> {
 
     /// Carries out outputs in order into the outbox: frames are encoded, closes take effect in
     /// the hub at once (no more input from the connection), the tasks hear of them at release.
+    ///
+    /// A frame equal to the one before it (a fan-out: the same `NLN` to every watcher) is
+    /// encoded once and its bytes copied.
     fn carry_out(&mut self, outputs: &[Output]) {
+        let mut last: Option<&Command<'static>> = None;
+        let mut encoded = std::mem::take(&mut self.encoded);
         for output in outputs {
             match output {
                 Output::Send { conn, command } => {
                     trace!(conn = conn.0, "-> {}", Redacted(command));
-                    if self.conns.get(conn).is_some_and(|c| c.live) {
-                        self.outbox.encode(*conn, |buf| command.encode(buf));
+                    if !self.conns.get(conn).is_some_and(|c| c.live) {
+                        continue;
                     }
+                    if last != Some(command) {
+                        encoded.clear();
+                        command.encode(&mut encoded);
+                        last = Some(command);
+                    }
+                    self.outbox
+                        .encode(*conn, |buf| buf.extend_from_slice(&encoded));
                 }
                 Output::Dialect { conn, dialect } => {
                     if self.conns.get(conn).is_some_and(|c| c.live) {
@@ -289,6 +305,7 @@ impl<M: Machine> Hub<M> {
                 _ => warn!("output not carried out: {output:?}"),
             }
         }
+        self.encoded = encoded;
     }
 
     /// Hands the outbox to the connection tasks; returns the connections dropped because
