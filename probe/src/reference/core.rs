@@ -277,8 +277,8 @@ impl Core {
                 rule: d.rule,
             })
             .collect();
-        let mut closes: Vec<Closed> = step.closed;
-        self.inject(event, &mut records, &mut closes);
+        let closes: Vec<Closed> = step.closed;
+        self.inject(event, &mut records);
         let mut failed = Vec::new();
         for r in records {
             if let Some(link) = self.links.get_mut(&r.conn) {
@@ -294,13 +294,13 @@ impl Core {
     }
 
     /// The fault, if any, changes what goes out (feature `faults`).
-    fn inject(&mut self, event: &Event, records: &mut Vec<Record>, closes: &mut Vec<Closed>) {
+    fn inject(&mut self, event: &Event, records: &mut Vec<Record>) {
         #[cfg(feature = "faults")]
         if let Some(i) = &mut self.injector {
-            i.outgoing(&self.world, event, records, closes);
+            i.outgoing(&self.world, event, records);
         }
         #[cfg(not(feature = "faults"))]
-        let _ = (event, records, closes);
+        let _ = (event, records);
     }
 
     /// Closes the writing end (the client reads what was written, then the end of stream); the
