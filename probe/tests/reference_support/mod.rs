@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use msnp6::commands::Command;
 use msnp6::{Decoder, Direction, Framer, ServerKind};
-use msnp6_oracle::model::{Event, Scenario};
+use msnp6_oracle::model::{AccountSpec, Event, Scenario, Step, World};
 use msnp6_oracle::monitor::{Monitor, Observed, Report, VerifyOptions, Violation};
 use msnp6_probe::reference::{Progress, Running};
 
@@ -33,6 +33,8 @@ struct Client {
     base: u64,
     sent: u64,
     open: bool,
+    /// Every server frame received, in order.
+    log: Vec<Vec<u8>>,
 }
 
 /// The client side of a test: connections by name, the monitor, the time.
@@ -56,6 +58,16 @@ impl<'r> Harness<'r> {
     /// Whether the connection is open as far as the client knows (no end of stream read).
     pub fn is_open(&self, name: &str) -> bool {
         self.clients.get(name).is_some_and(|c| c.open)
+    }
+
+    /// The server frames received on `name`, as text.
+    pub fn frames(&self, name: &str) -> Vec<String> {
+        self.clients.get(name).map_or_else(Vec::new, |c| {
+            c.log
+                .iter()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .collect()
+        })
     }
 
     /// The violations so far.
@@ -118,6 +130,7 @@ impl<'r> Harness<'r> {
             base: 0,
             sent: 0,
             open: true,
+            log: Vec::new(),
         };
         self.clients.insert(name.to_owned(), client);
         self.wait(name, |p| p.is_some());
@@ -269,6 +282,7 @@ impl<'r> Harness<'r> {
             let to = ((end - c.base) as usize).min(c.received.len());
             let bytes: Vec<u8> = c.received[from..to].to_vec();
             c.received.drain(..to);
+            c.log.push(bytes.clone());
             c.base += to as u64;
             trace(name, "S", &bytes);
             let frame = self
@@ -319,5 +333,104 @@ pub fn server_violations(violations: &[Violation]) -> String {
 fn trace(name: &str, side: &str, bytes: &[u8]) {
     if std::env::var_os("MSNP6_TRACE").is_some() {
         eprintln!("{side}@{name}: {:?}", String::from_utf8_lossy(bytes));
+    }
+}
+
+/// The seed of [`Script`]s.
+pub const SEED: u64 = 5;
+
+/// A scripted session, built against a mirror world with the server's seed, so that the salts and
+/// cookies the script uses are the server's.
+pub struct Script {
+    pub world: World,
+    pub scenario: Scenario,
+    trid: u32,
+    pub last: Step,
+}
+
+impl Script {
+    pub fn new() -> Script {
+        let accounts = vec![
+            AccountSpec::new("alice@example.com", "alice-pw", "alice"),
+            AccountSpec::new("bob@example.com", "bob-pw", "bob"),
+        ];
+        let mut world = World::new(SEED);
+        for a in &accounts {
+            world.add_account(a);
+        }
+        let mut scenario = Scenario::new(SEED);
+        scenario.accounts = accounts;
+        Script {
+            world,
+            scenario,
+            trid: 0,
+            last: Step::default(),
+        }
+    }
+
+    pub fn event(&mut self, e: Event) {
+        self.last = self.world.apply(&e);
+        self.scenario.events.push(e);
+    }
+
+    pub fn connect(&mut self, conn: &str, kind: ServerKind) {
+        self.event(Event::Connect {
+            conn: conn.into(),
+            kind,
+        });
+    }
+
+    /// Sends a client line; `{}` in it is replaced by the next TrID.
+    pub fn send(&mut self, conn: &str, line: &str) {
+        self.trid += 1;
+        let line = line.replace("{}", &self.trid.to_string());
+        let kind = self.world.kind(conn).unwrap_or(ServerKind::Notification);
+        let frame = Decoder::new(Direction::ClientToServer, kind)
+            .decode(line.as_bytes())
+            .unwrap_or_else(|e| panic!("{line:?}: {e}"))
+            .command
+            .into_owned();
+        self.event(Event::Send {
+            conn: conn.into(),
+            frame,
+        });
+    }
+
+    /// Logs `who` in on an NS connection of that name: VER, USR I, USR S, SYN, CHG NLN.
+    pub fn login(&mut self, who: &str) {
+        let (handle, password) = (format!("{who}@example.com"), format!("{who}-pw"));
+        self.connect(who, ServerKind::Notification);
+        self.send(who, "VER {} MSNP6 CVR0\r\n");
+        self.send(who, &format!("USR {{}} MD5 I {handle}\r\n"));
+        let Some(Command::UsrSalt(s)) = self.last.deliveries.first().map(|d| d.command.clone())
+        else {
+            panic!("no salt: {:?}", self.last);
+        };
+        let salt = msnp6::auth::Salt::new(s.salt.as_bytes()).expect("salt");
+        let digest =
+            msnp6::auth::login_digest_string(salt, msnp6::auth::Password::new(password.as_bytes()));
+        self.send(who, &format!("USR {{}} MD5 S {digest}\r\n"));
+        self.send(who, "SYN {} 0\r\n");
+        self.send(who, "CHG {} NLN\r\n");
+    }
+
+    /// Alice calls Bob on a switchboard: XFR SB, USR on the SB, CAL.
+    pub fn call(&mut self) {
+        self.send("alice", "XFR {} SB\r\n");
+        let cookie = self
+            .last
+            .deliveries
+            .iter()
+            .find_map(|d| match &d.command {
+                Command::XfrSwitchboard(x) => Some(x.cookie.to_string()),
+                _ => None,
+            })
+            .expect("XFR SB answered");
+        self.connect("alice-sb", ServerKind::Switchboard);
+        self.send(
+            "alice-sb",
+            &format!("USR {{}} alice@example.com {cookie}\r\n"),
+        );
+        self.send("alice-sb", "CAL {} bob@example.com\r\n");
     }
 }
