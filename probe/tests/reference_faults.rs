@@ -9,7 +9,7 @@ mod reference_support;
 
 use msnp6_oracle::model::Scenario;
 use msnp6_probe::reference::{Clock, Config, Fault, ReferenceServer};
-use reference_support::{Harness, Script, options, server_violations};
+use reference_support::{Harness, Script, server_violations};
 
 /// The session that shows `fault`.
 fn script(fault: Fault) -> Scenario {
@@ -60,7 +60,7 @@ fn play(scenario: &Scenario, fault: Option<Fault>) -> msnp6_oracle::monitor::Rep
         .with_clock(Clock::Manual);
     config.fault = fault;
     let running = ReferenceServer::start(config).expect("starts on loopback");
-    let mut h = Harness::new(&running, options(scenario));
+    let mut h = Harness::new(&running, scenario);
     h.play_all(scenario);
     let report = h.finish();
     running.shutdown();

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use msnp6::ServerKind;
 use msnp6_probe::reference::{Clock, Config, ReferenceServer, Running};
-use reference_support::{Harness, Script, options, server_violations};
+use reference_support::{Harness, Script, server_violations};
 
 fn start(config: Config) -> Running {
     ReferenceServer::start(config).expect("starts on loopback")
@@ -55,7 +55,7 @@ fn xfr_and_rng_name_the_real_addresses() {
     s.call();
     let running = script_server(&s);
     let addrs = running.addrs();
-    let mut h = Harness::new(&running, options(&s.scenario));
+    let mut h = Harness::new(&running, &s.scenario);
     h.play_all(&s.scenario);
     let ds = h.frames("alice-ds").join("");
     assert!(ds.contains(&format!("XFR 2 NS {} 0\r\n", addrs.ns)), "{ds}");
