@@ -41,7 +41,7 @@ fn generated_scenarios_conform_over_tcp() {
     let seeds: u64 = std::env::var("MSNP6_REFERENCE_SEEDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(16);
+        .unwrap_or(12);
     for seed in 1..=seeds {
         let scenario = Scenario::random(seed, 400);
         let report = play(&scenario);
