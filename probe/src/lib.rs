@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod judge;
 pub mod plan;
 pub mod record;
+pub mod reference;
 pub mod run;
 pub mod session;
 pub mod shrink;
