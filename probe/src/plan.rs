@@ -22,6 +22,8 @@ use msnp6_oracle::model::{Event, Scenario, Verification};
 pub const MAX_CONNECTIONS: usize = 24;
 /// How many random choices are tried for one step before the step is given up.
 const ATTEMPTS: usize = 48;
+/// How many first choices are tried.
+const FIRST_ATTEMPTS: usize = 400;
 
 /// What a session may contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,21 +90,27 @@ impl Plan {
 }
 
 /// A first choice whose played accounts are all verified (a real account logs in; the generator
-/// would otherwise expect 923/924 for it).
+/// would otherwise expect 923/924 for it), with as few generated accounts as can be found beyond
+/// the real ones (a handle without a real account makes the predictor and the server differ:
+/// the server answers `205` where the predictor adds it).
 fn first_choice(r: &mut SplitMix64, seed: u64, limits: Limits) -> u64 {
-    let mut choice = r.next_u64();
-    for _ in 0..ATTEMPTS {
+    let mut best: Option<(usize, u64)> = None;
+    for _ in 0..FIRST_ATTEMPTS {
+        let choice = r.next_u64();
         let s = Scenario::generate(seed, &[choice]);
         let n = limits.accounts.min(s.accounts.len());
-        if s.accounts[..n]
+        let verified = s.accounts[..n]
             .iter()
-            .all(|a| a.verification == Verification::Verified)
-        {
-            return choice;
+            .all(|a| a.verification == Verification::Verified);
+        let extra = s.accounts.len().saturating_sub(limits.accounts);
+        if verified && best.is_none_or(|(e, _)| extra < e) {
+            best = Some((extra, choice));
+            if extra == 0 {
+                break;
+            }
         }
-        choice = r.next_u64();
     }
-    choice
+    best.map_or_else(|| r.next_u64(), |(_, c)| c)
 }
 
 /// The client index of a generated connection name (`u3-ns2` → 3).

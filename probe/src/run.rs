@@ -14,7 +14,7 @@ use crate::session::{Outcome, Target, play};
 use crate::shrink::shrink;
 
 /// Events generated per session.
-pub const STEPS: usize = 40;
+pub const STEPS: usize = 150;
 /// Candidates played at most when shrinking one finding.
 pub const SHRINK_TRIES: usize = 64;
 /// The most notes (what the probe could not do) kept in a summary.

@@ -87,6 +87,8 @@ struct Session<'t> {
     window: Vec<(String, Command<'static>)>,
     /// Per connection: the predictor's last salt and the real server's.
     salts: BTreeMap<String, (Option<String>, Option<String>)>,
+    /// The connection and TrID of the frame the current event sent.
+    sent: Option<(String, Option<msnp6::TrId>)>,
     /// Real SB cookie → SB address (from XFR SB and RNG).
     sb_addresses: BTreeMap<Vec<u8>, SocketAddr>,
     last_sb: Option<SocketAddr>,
@@ -111,6 +113,7 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
         conns: Vec::new(),
         learner: Learner::new(&[]),
         window: Vec::new(),
+        sent: None,
         salts: BTreeMap::new(),
         sb_addresses: BTreeMap::new(),
         last_sb: None,
@@ -124,6 +127,7 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
         let step = world.apply(event);
         s.note_model_salts(&step);
         s.window.clear();
+        s.sent = None;
         s.event(event);
         s.wait(&step, deadline);
         let actual: Vec<(&str, &Command<'static>)> =
@@ -226,8 +230,10 @@ impl Session<'_> {
         let Some(link) = self.conns[i].link.filter(|_| self.conns[i].open) else {
             return;
         };
+        let frame_trid = frame.trid();
         let bytes = self.bytes(frame);
         if self.wire.write(link, &bytes) {
+            self.sent = Some((name.clone(), frame_trid));
             self.judge
                 .frame(&name, kind, Direction::ClientToServer, &bytes);
             self.record.items.push(Item::Client(name, bytes));
@@ -308,7 +314,19 @@ impl Session<'_> {
         self.drain(Instant::now());
     }
 
+    /// Whether the step is over: each connection got as many frames as the predictor sent it
+    /// (or closed), and closed where the predictor closed it; or the frame sent got an error
+    /// reply the predictor did not send (the real server's state differs: e.g. a handle that
+    /// exists only in the generator's world, `205`), after which nothing else is owed.
     fn satisfied(&self, step: &Step) -> bool {
+        if let Some((conn, Some(trid))) = &self.sent {
+            let error = |c: &Command<'_>| matches!(c, Command::Error(e) if e.trid == *trid);
+            let real = self.window.iter().any(|(c, f)| c == conn && error(f));
+            let model = step.deliveries.iter().any(|d| d.conn == *conn && error(&d.command));
+            if real && !model {
+                return true;
+            }
+        }
         let mut owed: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &step.deliveries {
             *owed.entry(d.conn.as_str()).or_default() += 1;
