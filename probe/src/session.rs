@@ -29,6 +29,8 @@ use crate::wire::{Arrival, Wire};
 
 /// How long the probe listens after an event the predictor answers with nothing.
 const SETTLE: Duration = Duration::from_millis(15);
+/// How long a begun reply may pause before the step is over (see [`Session::wait`]).
+const QUIET: Duration = Duration::from_millis(100);
 
 /// Where and as whom the probe plays.
 #[derive(Debug, Clone)]
@@ -299,19 +301,44 @@ impl Session<'_> {
 
     /// Waits until each connection got what the predictor sent it in `step` (and closed where
     /// it closed), or the reply timeout; then takes what is already there.
+    ///
+    /// The real server's state may differ from the predictor's (accounts only the generator has,
+    /// lists left by earlier sessions), so a reply may be shorter than predicted: once the
+    /// sending connection's reply has begun (or nothing is owed to it), [`QUIET`] without any
+    /// arrival ends the step. Silence before the reply begins lasts the whole reply timeout.
     fn wait(&mut self, step: &Step, deadline: Instant) {
-        let until = (Instant::now() + self.target.reply_timeout).min(deadline);
+        let start = Instant::now();
+        let until = (start + self.target.reply_timeout).min(deadline);
         if step.deliveries.is_empty() && step.closed.is_empty() {
-            self.drain((Instant::now() + SETTLE).min(until));
+            self.drain((start + SETTLE).min(until));
             return;
         }
+        let mut last = start;
         while !self.satisfied(step) {
-            match self.wire.next(until) {
-                Some(arrival) => self.arrive(arrival),
+            let limit = if self.begun(step) {
+                (last + QUIET).min(until)
+            } else {
+                until
+            };
+            match self.wire.next(limit) {
+                Some(arrival) => {
+                    self.arrive(arrival);
+                    last = Instant::now();
+                }
                 None => break,
             }
         }
         self.drain(Instant::now());
+    }
+
+    /// Whether the sending connection's reply has begun, or it is owed nothing, or it closed.
+    fn begun(&self, step: &Step) -> bool {
+        let Some((conn, _)) = &self.sent else {
+            return true;
+        };
+        let owed = step.deliveries.iter().any(|d| d.conn == *conn);
+        let open = self.conn(conn).is_some_and(|i| self.conns[i].open);
+        !owed || !open || self.window.iter().any(|(c, _)| c == conn)
     }
 
     /// Whether the step is over: each connection got as many frames as the predictor sent it
