@@ -20,6 +20,7 @@ use serde_json::json;
 mod challenge;
 mod diag;
 mod input;
+mod serve_reference;
 mod verify;
 
 use diag::{diag, plural};
@@ -44,6 +45,9 @@ enum Top {
     /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key)
     /// (docs/msnp6-protocol.md §9).
     Challenge(challenge::ChallengeArgs),
+    /// Run the reference server (the model behind DS, NS and SB sockets on loopback), for testing
+    /// clients and probes, not production (temporary name of `msnp6 serve --reference`).
+    ServeReference(serve_reference::ReferenceArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Top::Challenge(args) => challenge::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
+        Top::ServeReference(args) => serve_reference::run(args),
     }
 }
 

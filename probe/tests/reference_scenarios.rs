@@ -77,14 +77,14 @@ fn reference_server_is_the_model_with_its_seed() {
         });
         if let Some(Command::UsrSalt(s)) = step.deliveries.first().map(|d| &d.command) {
             let salt = msnp6::auth::Salt::new(s.salt.as_bytes()).expect("a salt");
-            let digest =
-                msnp6::auth::login_digest_string(salt, msnp6::auth::Password::new(b"pw"));
+            let digest = msnp6::auth::login_digest_string(salt, msnp6::auth::Password::new(b"pw"));
             let line = format!("USR 3 MD5 S {digest}\r\n");
-            let frame = msnp6::Decoder::new(msnp6::Direction::ClientToServer, ServerKind::Notification)
-                .decode(line.as_bytes())
-                .expect("USR S")
-                .command
-                .into_owned();
+            let frame =
+                msnp6::Decoder::new(msnp6::Direction::ClientToServer, ServerKind::Notification)
+                    .decode(line.as_bytes())
+                    .expect("USR S")
+                    .command
+                    .into_owned();
             scenario.events.push(Event::Send {
                 conn: "a".into(),
                 frame,

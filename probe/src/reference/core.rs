@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use msnp6::commands::Command;
@@ -199,10 +199,12 @@ impl Core {
         self.links.insert(name.clone(), Link { stream, closed });
         self.peers.insert(name.clone(), peer);
         self.names.insert(peer, name.clone());
-        self.set_progress(&name, |p| *p = Progress {
-            name: name.clone(),
-            frames: 0,
-            ended: false,
+        self.set_progress(&name, |p| {
+            *p = Progress {
+                name: name.clone(),
+                frames: 0,
+                ended: false,
+            }
         });
         let _ = named.send(name);
     }
@@ -242,7 +244,10 @@ impl Core {
     fn apply(&mut self, event: &Event) -> BTreeMap<String, Dialect> {
         #[cfg(feature = "faults")]
         let event = &match &mut self.injector {
-            Some(i) => i.incoming(event),
+            Some(i) => match i.incoming(event) {
+                Some(e) => e,
+                None => return BTreeMap::new(),
+            },
             None => event.clone(),
         };
         let step = self.world.apply(event);
@@ -272,8 +277,8 @@ impl Core {
                 rule: d.rule,
             })
             .collect();
-        let mut closes: Vec<Closed> = step.closed;
-        self.inject(event, &mut records, &mut closes);
+        let closes: Vec<Closed> = step.closed;
+        self.inject(event, &mut records);
         let mut failed = Vec::new();
         for r in records {
             if let Some(link) = self.links.get_mut(&r.conn) {
@@ -289,13 +294,13 @@ impl Core {
     }
 
     /// The fault, if any, changes what goes out (feature `faults`).
-    fn inject(&mut self, event: &Event, records: &mut Vec<Record>, closes: &mut Vec<Closed>) {
+    fn inject(&mut self, event: &Event, records: &mut Vec<Record>) {
         #[cfg(feature = "faults")]
         if let Some(i) = &mut self.injector {
-            i.outgoing(&self.world, event, records, closes);
+            i.outgoing(&self.world, event, records);
         }
         #[cfg(not(feature = "faults"))]
-        let _ = (event, records, closes);
+        let _ = (event, records);
     }
 
     /// Closes the writing end (the client reads what was written, then the end of stream); the

@@ -12,7 +12,7 @@ use msnp6::commands::Command;
 use msnp6::commands::lists::Add;
 use msnp6::commands::presence::Nln;
 use msnp6::types::{FriendlyName, Handle, List, Token, TrId};
-use msnp6_oracle::model::{Closed, Event, World, rules};
+use msnp6_oracle::model::{Event, World, rules};
 
 use super::core::Record;
 
@@ -36,7 +36,8 @@ pub enum Fault {
     /// Switchboard session ids in `CAL … RINGING` and `RNG` are not decimal (`s` + the id;
     /// reference §14).
     SessionIdNotDecimal,
-    /// An unknown command is ignored instead of closing the connection (reference §14).
+    /// An unknown command is ignored instead of closing the connection, and later commands are
+    /// answered (reference §14).
     UnknownIgnored,
     /// Every server `MSG` declares a payload one byte shorter than it sends (reference §1.4).
     PayloadLengthOffByOne,
@@ -125,10 +126,25 @@ impl Injector {
         }
     }
 
-    /// The event the world applies: a wrong `QRY` made right ([`Fault::WrongQryAccepted`]).
-    pub(crate) fn incoming(&self, event: &Event) -> Event {
-        match (self.fault, event) {
-            (Fault::WrongQryAccepted, Event::Send { conn, frame: Command::Qry(q) }) => {
+    /// The event the world applies: a wrong `QRY` made right ([`Fault::WrongQryAccepted`]);
+    /// none for an unknown command ([`Fault::UnknownIgnored`]: the world never sees it, so the
+    /// connection stays open and later commands are answered).
+    pub(crate) fn incoming(&self, event: &Event) -> Option<Event> {
+        Some(match (self.fault, event) {
+            (
+                Fault::UnknownIgnored,
+                Event::Send {
+                    frame: Command::Unknown(_),
+                    ..
+                },
+            ) => return None,
+            (
+                Fault::WrongQryAccepted,
+                Event::Send {
+                    conn,
+                    frame: Command::Qry(q),
+                },
+            ) => {
                 let mut q = q.clone();
                 if let Some(right) = self.right_answer(conn, q.public_key.as_bytes()) {
                     q.payload = Payload::new(right.into_bytes());
@@ -139,7 +155,7 @@ impl Injector {
                 }
             }
             _ => event.clone(),
-        }
+        })
     }
 
     fn right_answer(&self, conn: &str, public_key: &[u8]) -> Option<String> {
@@ -150,13 +166,7 @@ impl Injector {
     }
 
     /// Changes what goes out.
-    pub(crate) fn outgoing(
-        &mut self,
-        world: &World,
-        event: &Event,
-        records: &mut Vec<Record>,
-        closes: &mut Vec<Closed>,
-    ) {
+    pub(crate) fn outgoing(&mut self, world: &World, event: &Event, records: &mut Vec<Record>) {
         self.remember(records);
         let request = match event {
             Event::Send { conn, frame } => Some((conn.as_str(), frame)),
@@ -168,7 +178,14 @@ impl Injector {
                 for rec in records.iter_mut().filter(|x| x.conn == conn) {
                     if let (Command::Error(e), Some(v)) = (&rec.command, version) {
                         if e.code.get() == 215 && e.trid == r.trid {
-                            let add = Add::new(r.trid, r.list.clone(), v, r.handle.clone(), r.name.clone(), None);
+                            let add = Add::new(
+                                r.trid,
+                                r.list.clone(),
+                                v,
+                                r.handle.clone(),
+                                r.name.clone(),
+                                None,
+                            );
                             if let Ok(add) = add {
                                 set(rec, Command::Add(add));
                             }
@@ -191,7 +208,14 @@ impl Injector {
                 for rec in records.iter_mut().filter(|x| x.conn == conn) {
                     if let Command::Add(a) = &rec.command {
                         let v = a.version().saturating_sub(1);
-                        let add = Add::new(*a.trid(), a.list().clone(), v, a.handle().clone(), a.name().clone(), *a.group());
+                        let add = Add::new(
+                            *a.trid(),
+                            a.list().clone(),
+                            v,
+                            a.handle().clone(),
+                            a.name().clone(),
+                            *a.group(),
+                        );
                         if let Ok(add) = add {
                             set(rec, Command::Add(add));
                         }
@@ -203,17 +227,16 @@ impl Injector {
             }
             _ => {}
         }
-        self.always(records, closes);
+        self.always(records);
     }
 
     /// The faults that apply to every step.
-    fn always(&self, records: &mut Vec<Record>, closes: &mut Vec<Closed>) {
+    fn always(&self, records: &mut Vec<Record>) {
         match self.fault {
             Fault::RngNotSent => records.retain(|r| !matches!(r.command, Command::Rng(_))),
             Fault::BprMissingAfterAddFl => records.retain(|r| {
                 !(matches!(r.command, Command::Bpr(_)) && r.rule == rules::ADD_FL_SEQUENCE)
             }),
-            Fault::UnknownIgnored => closes.retain(|c| c.rule != rules::UNKNOWN),
             Fault::SessionIdNotDecimal => {
                 for rec in records.iter_mut() {
                     let command = match &rec.command {

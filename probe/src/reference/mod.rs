@@ -229,8 +229,14 @@ impl ReferenceServer {
         })?];
         let limits = listen::Limits::new(config.max_connections, config.max_total_connections);
         for (kind, listener) in listeners {
-            let l = Listener::new(kind, listener, tx.clone(), Arc::clone(&stop), limits.clone())
-                .map_err(StartError::Thread)?;
+            let l = Listener::new(
+                kind,
+                listener,
+                tx.clone(),
+                Arc::clone(&stop),
+                limits.clone(),
+            )
+            .map_err(StartError::Thread)?;
             threads.push(spawn("msnp6-reference-listen", move || l.run())?);
         }
         Ok(Running {
@@ -257,10 +263,7 @@ fn world(config: &Config, addrs: &Addrs) -> Result<World, StartError> {
     Ok(world)
 }
 
-fn spawn(
-    name: &str,
-    f: impl FnOnce() + Send + 'static,
-) -> Result<JoinHandle<()>, StartError> {
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>, StartError> {
     std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(f)

@@ -2,9 +2,9 @@
 
 use std::io::{self, Read};
 use std::net::TcpStream;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use msnp6::commands::Command;
@@ -78,7 +78,9 @@ impl Reader {
             }
             match self.stream.read(&mut buf) {
                 Ok(0) => {
-                    let _ = self.core.send(Msg::Eof { name: self.name.clone() });
+                    let _ = self.core.send(Msg::Eof {
+                        name: self.name.clone(),
+                    });
                     break;
                 }
                 Ok(n) if closed_at.is_some() => {
@@ -89,10 +91,16 @@ impl Reader {
                     Next::Dead => closed_at = Some(Instant::now()),
                     Next::End => break,
                 },
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => {
-                    let _ = self.core.send(Msg::Eof { name: self.name.clone() });
+                    let _ = self.core.send(Msg::Eof {
+                        name: self.name.clone(),
+                    });
                     break;
                 }
             }
@@ -109,7 +117,9 @@ impl Reader {
                 Ok(Some(frame)) => frame.command.into_owned(),
                 Ok(None) => return Next::More,
                 Err(_) => {
-                    let _ = self.core.send(Msg::Invalid { name: self.name.clone() });
+                    let _ = self.core.send(Msg::Invalid {
+                        name: self.name.clone(),
+                    });
                     return Next::Dead;
                 }
             };
@@ -124,11 +134,26 @@ impl Reader {
     fn forward(&mut self, command: Command<'static>) -> bool {
         if !matches!(command, Command::Ver(_)) {
             let name = self.name.clone();
-            return self.core.send(Msg::Frame { name, command, dialect: None }).is_ok();
+            return self
+                .core
+                .send(Msg::Frame {
+                    name,
+                    command,
+                    dialect: None,
+                })
+                .is_ok();
         }
         let (tx, rx) = mpsc::channel();
         let name = self.name.clone();
-        if self.core.send(Msg::Frame { name, command, dialect: Some(tx) }).is_err() {
+        if self
+            .core
+            .send(Msg::Frame {
+                name,
+                command,
+                dialect: Some(tx),
+            })
+            .is_err()
+        {
             return false;
         }
         if let Ok(Some(dialect)) = rx.recv_timeout(DIALECT_WAIT) {

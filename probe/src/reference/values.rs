@@ -50,7 +50,11 @@ mod tests {
         assert_eq!(ours.next(ServerValue::NsAddress), "127.0.0.1:1");
         assert_eq!(ours.next(ServerValue::SbAddress), "127.0.0.1:2");
         plain.next(ServerValue::SbAddress);
-        for kind in [ServerValue::Salt, ServerValue::Cookie, ServerValue::SessionId] {
+        for kind in [
+            ServerValue::Salt,
+            ServerValue::Cookie,
+            ServerValue::SessionId,
+        ] {
             assert_eq!(ours.next(kind), plain.next(kind));
         }
     }

@@ -138,7 +138,10 @@ impl<'r> Harness<'r> {
         c.stream.set_nonblocking(true).expect("nonblocking");
         c.sent += 1;
         let (kind, sent) = (c.kind, c.sent);
-        let observed = self.monitor.decode(name, kind, Direction::ClientToServer, bytes);
+        trace(name, "C", bytes);
+        let observed = self
+            .monitor
+            .decode(name, kind, Direction::ClientToServer, bytes);
         let time = Duration::from_secs(self.now);
         self.monitor.observe(Observed {
             connection: name,
@@ -183,7 +186,10 @@ impl<'r> Harness<'r> {
         };
         let start = Instant::now();
         while !done(self.running.progress(local).as_ref()) {
-            assert!(start.elapsed() < WAIT, "the server did not apply {name}'s input");
+            assert!(
+                start.elapsed() < WAIT,
+                "the server did not apply {name}'s input"
+            );
             std::thread::sleep(Duration::from_millis(1));
         }
     }
@@ -247,8 +253,16 @@ impl<'r> Harness<'r> {
                 Err(e) => {
                     let from = (e.line_offset - c.base) as usize;
                     let rest = &c.received[from.min(c.received.len())..];
-                    let line = rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
-                    (e.line_offset, e.line_offset + line as u64, false, e.is_fatal())
+                    let line = rest
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(rest.len(), |i| i + 1);
+                    (
+                        e.line_offset,
+                        e.line_offset + line as u64,
+                        false,
+                        e.is_fatal(),
+                    )
                 }
             };
             let from = (start - c.base) as usize;
@@ -256,7 +270,10 @@ impl<'r> Harness<'r> {
             let bytes: Vec<u8> = c.received[from..to].to_vec();
             c.received.drain(..to);
             c.base += to as u64;
-            let frame = self.monitor.decode(name, kind, Direction::ServerToClient, &bytes);
+            trace(name, "S", &bytes);
+            let frame = self
+                .monitor
+                .decode(name, kind, Direction::ServerToClient, &bytes);
             let time = Duration::from_secs(self.now);
             self.monitor.observe(Observed {
                 connection: name,
@@ -284,7 +301,9 @@ pub fn options(scenario: &Scenario) -> VerifyOptions {
     scenario
         .accounts
         .iter()
-        .fold(VerifyOptions::default(), |o, a| o.with_account(&a.handle, &a.password))
+        .fold(VerifyOptions::default(), |o, a| {
+            o.with_account(&a.handle, &a.password)
+        })
 }
 
 /// The server violations of a report, one per line.
@@ -294,4 +313,11 @@ pub fn server_violations(violations: &[Violation]) -> String {
         .filter(|v| v.side == msnp6_oracle::monitor::Side::Server)
         .map(|v| format!("{} at {}: {}\n", v.rule, v.line, v.message))
         .collect()
+}
+
+/// With `MSNP6_TRACE` set, prints each frame as it is observed.
+fn trace(name: &str, side: &str, bytes: &[u8]) {
+    if std::env::var_os("MSNP6_TRACE").is_some() {
+        eprintln!("{side}@{name}: {:?}", String::from_utf8_lossy(bytes));
+    }
 }

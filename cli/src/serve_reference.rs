@@ -1,0 +1,148 @@
+//! `msnp6 serve --reference`: the reference state machine behind real sockets, for testing
+//! clients and probes — not for production (nothing persists).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use msnp6_oracle::model::AccountSpec;
+use msnp6_probe::reference::{Config, ReferenceServer, Running};
+
+use crate::diag::diag;
+
+/// The reference server's options.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "For testing clients and probes, not for production: nothing persists \
+(accounts, lists and sessions live in memory and are lost when it stops). Without --account it \
+has the demo accounts alice@example.com:alice-pw, bob@example.com:bob-pw and \
+carol@example.com:carol-pw. Stops on SIGINT or SIGTERM (or after --time-limit)."
+)]
+pub(crate) struct ReferenceArgs {
+    /// The dispatch server's address (port 0: chosen by the system).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    ds: SocketAddr,
+    /// The notification server's address; XFR NS refers clients to it.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    ns: SocketAddr,
+    /// The switchboard server's address; XFR SB and RNG name it.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    sb: SocketAddr,
+    /// An account as HANDLE:PASSWORD (repeatable); its display name is the handle's local part.
+    #[arg(long = "account", value_name = "HANDLE:PASSWORD", value_parser = parse_account)]
+    accounts: Vec<AccountSpec>,
+    /// Seed of the server-chosen values (salts, challenges, cookies, session ids).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Connections open at once (all servers together).
+    #[arg(long, default_value_t = 64)]
+    max_connections: usize,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    time_limit: Option<u64>,
+    /// Start with one deliberate fault (test builds only; `--fault list` names them).
+    #[cfg(feature = "faults")]
+    #[arg(long, value_name = "NAME")]
+    fault: Option<String>,
+}
+
+fn parse_account(s: &str) -> Result<AccountSpec, String> {
+    let (handle, password) = s
+        .split_once(':')
+        .ok_or_else(|| format!("{s:?} is not HANDLE:PASSWORD"))?;
+    let name = handle.split('@').next().unwrap_or(handle);
+    Ok(AccountSpec::new(handle, password, name))
+}
+
+/// Runs the reference server until SIGINT, SIGTERM or the time limit.
+pub(crate) fn run(args: ReferenceArgs) -> ExitCode {
+    let mut config = Config::loopback().with_seed(args.seed);
+    (config.ds, config.ns, config.sb) = (args.ds, args.ns, args.sb);
+    config.max_connections = args.max_connections;
+    if !args.accounts.is_empty() {
+        config.accounts = args.accounts;
+    }
+    #[cfg(feature = "faults")]
+    if let Some(name) = &args.fault {
+        match fault(name) {
+            Ok(f) => config.fault = Some(f),
+            Err(code) => return code,
+        }
+    }
+    let running = match ReferenceServer::start(config) {
+        Ok(r) => r,
+        Err(e) => {
+            diag!("msnp6: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    announce(&running);
+    let stopped = wait_for_stop(args.time_limit);
+    running.shutdown();
+    match stopped {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            diag!("msnp6: cannot wait for signals: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(feature = "faults")]
+fn fault(name: &str) -> Result<msnp6_probe::reference::Fault, ExitCode> {
+    use msnp6_probe::reference::Fault;
+    if name == "list" {
+        for f in Fault::ALL {
+            println!("{f}\t{}", f.rule());
+        }
+        return Err(ExitCode::SUCCESS);
+    }
+    Fault::from_name(name).ok_or_else(|| {
+        diag!("msnp6: no fault {name:?} (`--fault list` names them)");
+        ExitCode::from(2)
+    })
+}
+
+fn announce(running: &Running) {
+    let a = running.addrs();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "listening ds {}", a.ds);
+    let _ = writeln!(out, "listening ns {}", a.ns);
+    let _ = writeln!(out, "listening sb {}", a.sb);
+    let _ = out.flush();
+    diag!("msnp6: reference server, for testing only: nothing persists");
+}
+
+/// Blocks until SIGINT, SIGTERM (Unix) or the time limit.
+fn wait_for_stop(limit: Option<u64>) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let limit = async {
+            match limit {
+                Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r,
+            r = terminate() => r,
+            () = limit => Ok(()),
+        }
+    })
+}
+
+#[cfg(unix)]
+async fn terminate() -> std::io::Result<()> {
+    let mut s = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    s.recv().await;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+async fn terminate() -> std::io::Result<()> {
+    std::future::pending().await
+}
