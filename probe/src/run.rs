@@ -88,6 +88,12 @@ pub enum ProbeError {
         /// The server's reply line.
         reply: String,
     },
+    /// The server closed the connection without answering `VER 1 MSNP6 CVR0`.
+    #[error("{addr} closed the connection without answering `VER 1 MSNP6 CVR0`")]
+    Closed {
+        /// Where.
+        addr: SocketAddr,
+    },
     /// The DS gave no usable NS address.
     #[error("the DS at {addr} gave no NS address the probe may use ({why}); give --ns ADDR")]
     NoReferral {
@@ -291,8 +297,18 @@ fn found(
     }
 }
 
-/// Reads one line (at most 512 bytes) within `timeout`; `None` on silence or a close.
-fn read_line(stream: &mut TcpStream, timeout: Duration) -> Option<String> {
+/// What came back on a connection.
+enum Reply {
+    /// A line (without its line end; at most 512 bytes).
+    Line(String),
+    /// The connection closed before any byte.
+    Closed,
+    /// Nothing within the timeout.
+    Silent,
+}
+
+/// Reads one line (at most 512 bytes) within `timeout`.
+fn read_line(stream: &mut TcpStream, timeout: Duration) -> Reply {
     let _ = stream.set_read_timeout(Some(timeout.max(Duration::from_millis(1))));
     let until = Instant::now() + timeout;
     let mut line = Vec::new();
@@ -301,10 +317,17 @@ fn read_line(stream: &mut TcpStream, timeout: Duration) -> Option<String> {
         match stream.read(&mut byte) {
             Ok(1) if byte[0] == b'\n' => break,
             Ok(1) => line.push(byte[0]),
-            _ => return (!line.is_empty()).then(|| String::from_utf8_lossy(&line).into_owned()),
+            Ok(_) if line.is_empty() => return Reply::Closed,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && line.is_empty() => {
+                return Reply::Closed;
+            }
+            _ => break,
         }
     }
-    Some(String::from_utf8_lossy(&line).trim_end().to_owned())
+    if line.is_empty() {
+        return Reply::Silent;
+    }
+    Reply::Line(String::from_utf8_lossy(&line).trim_end().to_owned())
 }
 
 fn dial(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ProbeError> {
@@ -312,17 +335,22 @@ fn dial(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ProbeError> {
         .map_err(|source| ProbeError::Unreachable { addr, source })
 }
 
-/// `VER 1 MSNP6 CVR0`: a reply `VER 1 …` without MSNP6 is a refusal (reference §3.1 VER). A
-/// silent server, or one that closes, is left to the sessions (the monitor judges it).
+/// `VER 1 MSNP6 CVR0`: a reply `VER 1 …` without MSNP6 is a refusal (reference §3.1 VER), and
+/// so is a close without a reply. A silent server is left to the sessions (the monitor reports
+/// the replies it owes).
 fn preflight(addr: SocketAddr, timeout: Duration) -> Result<(), ProbeError> {
     let mut stream = dial(addr, timeout)?;
     let _ = stream.write_all(b"VER 1 MSNP6 CVR0\r\n");
-    if let Some(reply) = read_line(&mut stream, timeout) {
-        if reply.starts_with("VER 1 ") && !reply.split(' ').any(|w| w == "MSNP6") {
-            return Err(ProbeError::Refused { addr, reply });
-        }
+    match read_line(&mut stream, timeout) {
+        Reply::Line(reply) if refuses(&reply) => Err(ProbeError::Refused { addr, reply }),
+        Reply::Closed => Err(ProbeError::Closed { addr }),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// A `VER 1 …` reply that does not choose MSNP6.
+fn refuses(reply: &str) -> bool {
+    reply.starts_with("VER 1 ") && !reply.split(' ').any(|w| w == "MSNP6")
 }
 
 /// The NS address from the DS: `VER`, `USR 2 MD5 I handle` → `XFR 2 NS host:port 0` (§3.1, §8).
@@ -331,12 +359,15 @@ fn referral(ds: SocketAddr, handle: &str, timeout: Duration) -> Result<SocketAdd
     let mut stream = dial(ds, timeout)?;
     let no = |why: String| ProbeError::NoReferral { addr: ds, why };
     let _ = stream.write_all(b"VER 1 MSNP6 CVR0\r\n");
-    let reply = read_line(&mut stream, timeout).unwrap_or_default();
-    if reply.starts_with("VER 1 ") && !reply.split(' ').any(|w| w == "MSNP6") {
-        return Err(ProbeError::Refused { addr: ds, reply });
+    match read_line(&mut stream, timeout) {
+        Reply::Line(reply) if refuses(&reply) => return Err(ProbeError::Refused { addr: ds, reply }),
+        Reply::Closed => return Err(ProbeError::Closed { addr: ds }),
+        _ => {}
     }
     let _ = stream.write_all(format!("USR 2 MD5 I {handle}\r\n").as_bytes());
-    let reply = read_line(&mut stream, timeout).ok_or_else(|| no("no reply to USR".into()))?;
+    let Reply::Line(reply) = read_line(&mut stream, timeout) else {
+        return Err(no("no reply to USR".into()));
+    };
     let words: Vec<&str> = reply.split(' ').collect();
     let addr = match words[..] {
         ["XFR", "2", "NS", addr, ..] => addr

@@ -59,5 +59,4 @@ fn a_duplicate_add_accepted_is_found_and_shrunk() {
     let report = verify_bytes(&text, &options);
     assert!(report.violations.iter().any(|v| v.rule == "LIST-215"), "{report:#?}");
     let _ = std::fs::remove_dir_all(out);
-    let _ = std::fs::remove_dir_all(out);
 }
