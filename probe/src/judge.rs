@@ -1,6 +1,7 @@
 //! Judge: every frame of every connection goes to the oracle's live monitor
 //! (`msnp6_oracle::monitor::live`) as it crosses; server-side violations are the findings.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use msnp6::{Direction, ServerKind};
@@ -11,6 +12,10 @@ use msnp6_oracle::monitor::{Monitor, Observed, Side, VerifyOptions, Violation};
 pub struct Judge {
     monitor: Monitor,
     started: Instant,
+    /// The number of the event being played (1-based).
+    event: usize,
+    /// Each server rule broken, with the number of the event during which it first was.
+    first: BTreeMap<&'static str, usize>,
 }
 
 impl Judge {
@@ -23,29 +28,45 @@ impl Judge {
         Judge {
             monitor: Monitor::new(options),
             started: Instant::now(),
+            event: 0,
+            first: BTreeMap::new(),
+        }
+    }
+
+    /// The next event of the session is being played.
+    pub fn next_event(&mut self) {
+        self.event += 1;
+    }
+
+    fn note(first: &mut BTreeMap<&'static str, usize>, event: usize, found: &[Violation]) {
+        for v in found.iter().filter(|v| v.side == Side::Server) {
+            first.entry(v.rule).or_insert(event);
         }
     }
 
     /// A connection opened.
     pub fn connect(&mut self, conn: &str, kind: ServerKind) {
-        self.monitor.connect(conn, kind);
+        let found = self.monitor.connect(conn, kind);
+        Self::note(&mut self.first, self.event, found);
     }
 
     /// A connection closed.
     pub fn disconnect(&mut self, conn: &str) {
-        self.monitor.disconnect(conn);
+        let found = self.monitor.disconnect(conn);
+        Self::note(&mut self.first, self.event, found);
     }
 
     /// A whole frame crossed `conn`: decoded strictly in the dialect in force and observed.
     pub fn frame(&mut self, conn: &str, kind: ServerKind, direction: Direction, bytes: &[u8]) {
         let frame = self.monitor.decode(conn, kind, direction, bytes);
-        self.monitor.observe(Observed {
+        let found = self.monitor.observe(Observed {
             connection: conn,
             kind,
             direction,
             frame,
             time: self.started.elapsed(),
         });
+        Self::note(&mut self.first, self.event, found);
     }
 
     /// The dialect the connection's VER reply chose.
@@ -53,9 +74,14 @@ impl Judge {
         self.monitor.dialect(conn, kind)
     }
 
-    /// Ends the observation: the server-side violations, those still owed included.
-    pub fn finish(self) -> Vec<Violation> {
-        server_side(self.monitor.finish().violations)
+    /// Ends the observation: the server-side violations, those still owed included, and for
+    /// each rule the number of the event during which it was first broken (the last event for
+    /// what was still owed at the end).
+    pub fn finish(self) -> (Vec<Violation>, BTreeMap<&'static str, usize>) {
+        let mut first = self.first;
+        let violations = server_side(self.monitor.finish().violations);
+        Self::note(&mut first, self.event, &violations);
+        (violations, first)
     }
 }
 

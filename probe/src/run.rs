@@ -214,8 +214,12 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Su
                 summary.notes.push(note.clone());
             }
         }
-        let mut rules: Vec<&'static str> = outcome.violations.iter().map(|v| v.rule).collect();
-        rules.dedup();
+        let mut rules: Vec<&'static str> = Vec::new();
+        for v in &outcome.violations {
+            if !rules.contains(&v.rule) {
+                rules.push(v.rule);
+            }
+        }
         for rule in rules {
             if let Some(f) = summary.findings.iter_mut().find(|f| f.rule == rule) {
                 f.sessions += 1;

@@ -60,6 +60,8 @@ pub struct Outcome {
     pub record: Record,
     /// The server-side violations the monitor found.
     pub violations: Vec<Violation>,
+    /// Each rule broken, with the number of the event (1-based) during which it first was.
+    pub first_event: BTreeMap<&'static str, usize>,
     /// The scenario's events.
     pub events: usize,
     /// The events played before the end (or the deadline).
@@ -127,6 +129,7 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
             break;
         }
         let step = world.apply(event);
+        s.judge.next_event();
         s.note_model_salts(&step);
         s.window.clear();
         s.sent = None;
@@ -146,9 +149,11 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
         ..
     } = s;
     drop(wire);
+    let (violations, first_event) = judge.finish();
     Outcome {
         record,
-        violations: judge.finish(),
+        violations,
+        first_event,
         events: scenario.events.len(),
         played,
         notes,
@@ -199,7 +204,8 @@ impl Session<'_> {
     fn connect(&mut self, i: usize, addr: Option<SocketAddr>) {
         let name = self.conns[i].name.clone();
         let Some(addr) = addr else {
-            self.notes.push(format!("{name}: no address to connect to"));
+            self.notes
+                .push(format!("{name}: not opened (no switchboard address learned yet)"));
             return;
         };
         match self.wire.open(addr) {

@@ -1,6 +1,10 @@
 //! Shrink: delta debugging (Zeller's ddmin) over a session's choices — each choice one event
 //! of the generated scenario — re-playing each candidate against the server, until no smaller
 //! session tried still shows a violation of the same rule. Bounded in tries and in time.
+//!
+//! The first candidate is the session cut after the event during which the rule was first
+//! broken (what follows rarely matters; a prefix of the choices generates a prefix of the
+//! events).
 
 use std::time::Instant;
 
@@ -35,6 +39,17 @@ pub fn shrink(
         outcome,
         tries: 0,
     };
+    if let Some(&n) = best.outcome.first_event.get(rule) {
+        let cut = prefix(&best.plan, n);
+        if cut.choices.len() < best.plan.choices.len() && Instant::now() < deadline {
+            best.tries += 1;
+            let run = replay(&cut);
+            if shows(&run) {
+                best.plan = cut;
+                best.outcome = run;
+            }
+        }
+    }
     let mut chunks = 2usize;
     'outer: loop {
         // Choices 1.. are removable; choice 0 fixes the accounts.
@@ -68,4 +83,19 @@ pub fn shrink(
         chunks = (chunks * 2).min(len);
     }
     best
+}
+
+/// The shortest prefix of `plan`'s choices that generates at least `events` events.
+fn prefix(plan: &Plan, events: usize) -> Plan {
+    let mut cut = Plan {
+        seed: plan.seed,
+        choices: Vec::new(),
+    };
+    for &c in &plan.choices {
+        cut.choices.push(c);
+        if cut.scenario().events.len() >= events {
+            break;
+        }
+    }
+    cut
 }
