@@ -15,13 +15,15 @@ use crate::diag::{diag, plural};
 
 /// The probe's options.
 #[derive(Debug, Args)]
-#[command(after_help = "Plays generated client sessions (valid and invalid frames, several \
+#[command(
+    after_help = "Plays generated client sessions (valid and invalid frames, several \
 users, switchboards, challenges, reconnects) over TCP, judges every frame the server sends with \
 the reference monitor as it arrives, and shrinks each rule broken to a small session saved as a \
 transcript (`msnp6 transcript verify` reproduces it). Polite: it connects only to the addresses \
 given (and their hosts), at most 24 connections a session, at most 500 frames a second, within \
 --time-limit. Exit status: 0 no server-side violation, 1 some, 2 usage error, unreachable server, \
-or a server that refuses MSNP6.")]
+or a server that refuses MSNP6."
+)]
 pub(crate) struct ProbeArgs {
     /// The dispatch server (HOST:PORT).
     #[arg(long, value_name = "ADDR", value_parser = parse_addr)]

@@ -32,7 +32,7 @@ fn out_dir(name: &str) -> String {
 fn probe(ns: SocketAddr, name: &str, extra: &[&str]) -> Output {
     let out = out_dir(name);
     let output = msnp6()
-        .args(["probe", "--ns", &ns.to_string(), "--time-limit", "30"])
+        .args(["probe", "--ns", &ns.to_string()])
         .args(["--reply-timeout", "1500", "--out", &out])
         .args(ACCOUNTS)
         .args(extra)
@@ -52,7 +52,11 @@ fn json_lines(output: &Output) -> Vec<Value> {
 #[test]
 fn the_reference_server_probes_clean() {
     let server = ReferenceServer::start(Config::loopback()).expect("reference starts");
-    let output = probe(server.addrs().ns, "clean", &["--sessions", "2", "--seed", "4"]);
+    let output = probe(
+        server.addrs().ns,
+        "clean",
+        &["--sessions", "2", "--seed", "4", "--time-limit", "30"],
+    );
     server.shutdown();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -65,7 +69,11 @@ fn the_reference_server_probes_clean() {
 #[test]
 fn json_is_one_summary_object_when_clean() {
     let server = ReferenceServer::start(Config::loopback()).expect("reference starts");
-    let output = probe(server.addrs().ns, "json", &["--sessions", "1", "--json"]);
+    let output = probe(
+        server.addrs().ns,
+        "json",
+        &["--sessions", "1", "--json", "--time-limit", "30"],
+    );
     server.shutdown();
     assert_eq!(output.status.code(), Some(0));
     let lines = json_lines(&output);
@@ -81,7 +89,11 @@ fn a_faulty_server_is_exit_1_with_its_rule() {
     use msnp6_probe::reference::Fault;
     let server = ReferenceServer::start(Config::loopback().with_fault(Fault::WrongTrid))
         .expect("reference starts");
-    let output = probe(server.addrs().ns, "fault", &["--sessions", "1", "--json"]);
+    let output = probe(
+        server.addrs().ns,
+        "fault",
+        &["--sessions", "1", "--json", "--time-limit", "12"],
+    );
     server.shutdown();
     assert_eq!(output.status.code(), Some(1));
     let lines = json_lines(&output);
@@ -92,7 +104,10 @@ fn a_faulty_server_is_exit_1_with_its_rule() {
     assert_eq!(finding["section"], "1.2");
     assert_eq!(finding["reproduced"], true);
     assert!(finding["shrunk_events"].as_u64() < finding["events"].as_u64());
-    assert_eq!(lines.last().map(|l| l["type"].clone()), Some("summary".into()));
+    assert_eq!(
+        lines.last().map(|l| l["type"].clone()),
+        Some("summary".into())
+    );
 }
 
 #[test]
@@ -102,7 +117,11 @@ fn usage_errors_and_an_unreachable_server_are_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(no_account.status.code(), Some(2));
-    let no_address = msnp6().args(["probe"]).args(ACCOUNTS).output().expect("runs");
+    let no_address = msnp6()
+        .args(["probe"])
+        .args(ACCOUNTS)
+        .output()
+        .expect("runs");
     assert_eq!(no_address.status.code(), Some(2));
     let bad_account = msnp6()
         .args(["probe", "--ns", "127.0.0.1:1", "--account", "alice"])
@@ -112,8 +131,11 @@ fn usage_errors_and_an_unreachable_server_are_exit_2() {
     let free = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
-    let unreachable = probe(free, "unreachable", &[]);
+    let unreachable = probe(free, "unreachable", &["--time-limit", "5"]);
     assert_eq!(unreachable.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&unreachable.stderr);
-    assert!(stderr.contains(&format!("cannot connect to {free}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot connect to {free}")),
+        "{stderr}"
+    );
 }

@@ -121,10 +121,7 @@ mod tests {
                 Received::Frame(b, _) | Received::Lost(b, _) => b.as_slice(),
             })
             .collect();
-        assert_eq!(
-            bytes,
-            [&b"QNG\r\n"[..], b"CHG x NLN\r\n", b"CHG 2 NLN\r\n"]
-        );
+        assert_eq!(bytes, [&b"QNG\r\n"[..], b"CHG x NLN\r\n", b"CHG 2 NLN\r\n"]);
         assert!(matches!(&got[1], Received::Frame(_, None)));
     }
 

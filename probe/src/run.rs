@@ -47,7 +47,11 @@ pub struct Config {
 
 impl Config {
     /// A configuration with the defaults: 20 sessions, seed 0, 60 s, 2000 ms, `probe-out/`.
-    pub fn new(ds: Option<SocketAddr>, ns: Option<SocketAddr>, accounts: Vec<(String, String)>) -> Self {
+    pub fn new(
+        ds: Option<SocketAddr>,
+        ns: Option<SocketAddr>,
+        accounts: Vec<(String, String)>,
+    ) -> Self {
         Config {
             ds,
             ns,
@@ -81,7 +85,9 @@ pub enum ProbeError {
         source: std::io::Error,
     },
     /// The server answered `VER 1 MSNP6 CVR0` without choosing MSNP6.
-    #[error("{addr} refuses MSNP6: it answered `VER 1 MSNP6 CVR0` with `{reply}` (the probe speaks only MSNP6)")]
+    #[error(
+        "{addr} refuses MSNP6: it answered `VER 1 MSNP6 CVR0` with `{reply}` (the probe speaks only MSNP6)"
+    )]
     Refused {
         /// Where.
         addr: SocketAddr,
@@ -225,7 +231,9 @@ pub fn run(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Su
                 f.sessions += 1;
                 continue;
             }
-            let finding = found(config, &target, limits, index, &plan, &outcome, rule, deadline);
+            let finding = found(
+                config, &target, limits, index, &plan, &outcome, rule, deadline,
+            );
             progress(Progress::Finding(&finding));
             summary.findings.push(finding);
         }
@@ -252,14 +260,17 @@ fn found(
     rule: &'static str,
     deadline: Instant,
 ) -> Finding {
+    // Half of the time left, so that later findings and sessions get their share.
+    let now = Instant::now();
+    let budget = now + deadline.saturating_duration_since(now) / 2;
     let shrunk = shrink(
         plan.clone(),
         outcome.clone(),
         rule,
         limits,
         config.shrink_tries,
-        deadline,
-        |candidate| play(&candidate.scenario(), target, deadline),
+        budget,
+        |candidate| play(&candidate.scenario(), target, budget),
     );
     let violation = shrunk
         .outcome
@@ -267,9 +278,10 @@ fn found(
         .iter()
         .find(|v| v.rule == rule)
         .or_else(|| outcome.violations.iter().find(|v| v.rule == rule));
-    let (section, message, connection) = violation.map_or(("", String::new(), String::new()), |v| {
-        (v.section, v.message.clone(), v.connection.clone())
-    });
+    let (section, message, connection) = violation
+        .map_or(("", String::new(), String::new()), |v| {
+            (v.section, v.message.clone(), v.connection.clone())
+        });
     let note = format!(
         "rule {rule} (§{section}), session {index} of seed {}, shrunk from {} to {} events",
         config.seed, outcome.events, shrunk.outcome.events
@@ -364,7 +376,9 @@ fn referral(ds: SocketAddr, handle: &str, timeout: Duration) -> Result<SocketAdd
     let no = |why: String| ProbeError::NoReferral { addr: ds, why };
     let _ = stream.write_all(b"VER 1 MSNP6 CVR0\r\n");
     match read_line(&mut stream, timeout) {
-        Reply::Line(reply) if refuses(&reply) => return Err(ProbeError::Refused { addr: ds, reply }),
+        Reply::Line(reply) if refuses(&reply) => {
+            return Err(ProbeError::Refused { addr: ds, reply });
+        }
         Reply::Closed => return Err(ProbeError::Closed { addr: ds }),
         _ => {}
     }

@@ -107,8 +107,15 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
     }
     let mut s = Session {
         target,
-        generated_passwords: scenario.accounts.iter().map(|a| a.password.clone()).collect(),
-        wire: Wire::new(target.allowed(), target.reply_timeout.max(Duration::from_secs(1))),
+        generated_passwords: scenario
+            .accounts
+            .iter()
+            .map(|a| a.password.clone())
+            .collect(),
+        wire: Wire::new(
+            target.allowed(),
+            target.reply_timeout.max(Duration::from_secs(1)),
+        ),
         judge: Judge::new(&target.accounts),
         record: Record {
             accounts: target.accounts.clone(),
@@ -204,8 +211,9 @@ impl Session<'_> {
     fn connect(&mut self, i: usize, addr: Option<SocketAddr>) {
         let name = self.conns[i].name.clone();
         let Some(addr) = addr else {
-            self.notes
-                .push(format!("{name}: not opened (no switchboard address learned yet)"));
+            self.notes.push(format!(
+                "{name}: not opened (no switchboard address learned yet)"
+            ));
             return;
         };
         match self.wire.open(addr) {
@@ -355,7 +363,10 @@ impl Session<'_> {
         if let Some((conn, Some(trid))) = &self.sent {
             let error = |c: &Command<'_>| matches!(c, Command::Error(e) if e.trid == *trid);
             let real = self.window.iter().any(|(c, f)| c == conn && error(f));
-            let model = step.deliveries.iter().any(|d| d.conn == *conn && error(&d.command));
+            let model = step
+                .deliveries
+                .iter()
+                .any(|d| d.conn == *conn && error(&d.command));
             if real && !model {
                 return true;
             }
@@ -428,7 +439,8 @@ impl Session<'_> {
                 self.judge
                     .frame(&name, kind, Direction::ServerToClient, &bytes);
                 self.record.items.push(Item::Server(name.clone(), bytes));
-                self.notes.push(format!("{name}: framing lost ({why}); closed"));
+                self.notes
+                    .push(format!("{name}: framing lost ({why}); closed"));
                 if let Some(link) = self.conns[i].link {
                     self.wire.close(link);
                 }

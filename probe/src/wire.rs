@@ -8,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -88,7 +88,9 @@ impl Wire {
             .ok()
             .map(|s| spawn_reader(index, s, self.tx.clone()));
         if reader.is_none() {
-            let _ = self.tx.send(Arrival::Closed(index, Some("cannot read".into())));
+            let _ = self
+                .tx
+                .send(Arrival::Closed(index, Some("cannot read".into())));
         }
         self.links.push(Link {
             stream,
@@ -126,10 +128,7 @@ impl Wire {
     /// The next arrival, waiting until `until` at most.
     pub fn next(&self, until: Instant) -> Option<Arrival> {
         let wait = until.saturating_duration_since(Instant::now());
-        match self.rx.recv_timeout(wait) {
-            Ok(a) => Some(a),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.recv_timeout(wait).ok()
     }
 }
 

@@ -13,10 +13,9 @@ use msnp6_probe::{Config, run};
 
 #[test]
 fn a_duplicate_add_accepted_is_found_and_shrunk() {
-    let server = ReferenceServer::start(
-        ServerConfig::loopback().with_fault(Fault::DuplicateAddAccepted),
-    )
-    .expect("reference starts");
+    let server =
+        ReferenceServer::start(ServerConfig::loopback().with_fault(Fault::DuplicateAddAccepted))
+            .expect("reference starts");
     let addrs = server.addrs();
     let accounts: Vec<(String, String)> = demo_accounts()
         .into_iter()
@@ -57,6 +56,9 @@ fn a_duplicate_add_accepted_is_found_and_shrunk() {
         options = options.with_account(h.clone(), p.clone());
     }
     let report = verify_bytes(&text, &options);
-    assert!(report.violations.iter().any(|v| v.rule == "LIST-215"), "{report:#?}");
+    assert!(
+        report.violations.iter().any(|v| v.rule == "LIST-215"),
+        "{report:#?}"
+    );
     let _ = std::fs::remove_dir_all(out);
 }
