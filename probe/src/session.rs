@@ -29,6 +29,8 @@ use crate::wire::{Arrival, Wire};
 
 /// How long the probe listens after an event the predictor answers with nothing.
 const SETTLE: Duration = Duration::from_millis(15);
+/// The quiet that ends a step whose owed frames all arrived.
+const AFTER: Duration = Duration::from_millis(3);
 /// How long a begun reply may pause before the step is over (see [`Session::wait`]).
 const QUIET: Duration = Duration::from_millis(100);
 
@@ -342,7 +344,16 @@ impl Session<'_> {
                 None => break,
             }
         }
-        self.drain(Instant::now());
+        self.settle();
+    }
+
+    /// Takes what arrives until [`AFTER`] passes without an arrival: lines the predictor did not
+    /// owe (the server's state differs) are then observed before the next client frame, as
+    /// they were sent.
+    fn settle(&mut self) {
+        while let Some(arrival) = self.wire.next(Instant::now() + AFTER) {
+            self.arrive(arrival);
+        }
     }
 
     /// Whether the sending connection's reply has begun, or it is owed nothing, or it closed.
@@ -351,8 +362,25 @@ impl Session<'_> {
             return true;
         };
         let owed = step.deliveries.iter().any(|d| d.conn == *conn);
-        let open = self.conn(conn).is_some_and(|i| self.conns[i].open);
-        !owed || !open || self.window.iter().any(|(c, _)| c == conn)
+        !owed || !self.is_open(conn) || self.reply_seen(step)
+    }
+
+    fn is_open(&self, conn: &str) -> bool {
+        self.conn(conn).is_some_and(|i| self.conns[i].open)
+    }
+
+    /// Whether the reply to the frame sent has begun: a frame with its TrID on its connection
+    /// when the predictor answers with one (frames still arriving for an earlier, pipelined
+    /// command do not count), else any frame there.
+    fn reply_seen(&self, step: &Step) -> bool {
+        let Some((conn, trid)) = &self.sent else {
+            return true;
+        };
+        let answers = |c: &str, f: &Command<'_>| c == conn && trid.is_some() && f.trid() == *trid;
+        let predicted = step.deliveries.iter().any(|d| answers(&d.conn, &d.command));
+        self.window
+            .iter()
+            .any(|(c, f)| if predicted { answers(c, f) } else { c == conn })
     }
 
     /// Whether the step is over: each connection got as many frames as the predictor sent it
@@ -371,18 +399,23 @@ impl Session<'_> {
                 return true;
             }
         }
+        if let Some((conn, _)) = &self.sent {
+            let owed = step.deliveries.iter().any(|d| d.conn == *conn);
+            if owed && self.is_open(conn) && !self.reply_seen(step) {
+                return false;
+            }
+        }
         let mut owed: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &step.deliveries {
             *owed.entry(d.conn.as_str()).or_default() += 1;
         }
         let got = |conn: &str| self.window.iter().filter(|(c, _)| c == conn).count();
-        let open = |conn: &str| self.conn(conn).is_some_and(|i| self.conns[i].open);
-        owed.iter().all(|(c, n)| got(c) >= *n || !open(c))
+        owed.iter().all(|(c, n)| got(c) >= *n || !self.is_open(c))
             && step
                 .closed
                 .iter()
                 .filter(|c| c.rule != "CLIENT")
-                .all(|c| !open(&c.conn))
+                .all(|c| !self.is_open(&c.conn))
     }
 
     /// Takes every arrival until `until`.
