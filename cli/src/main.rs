@@ -4,10 +4,12 @@
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
+//! msnp6 probe [--ds ADDR] [--ns ADDR] --account HANDLE:PASSWORD... [--sessions N] [--seed S] [--time-limit SECONDS] [--reply-timeout MS] [--out DIR] [--json]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
-//! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
-//! I/O error, or a string that is not a challenge. Transcripts follow `docs/transcript-format.md`.
+//! (`verify`, `probe`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage
+//! or I/O error, a string that is not a challenge, or (`probe`) a server that is unreachable or
+//! refuses MSNP6. Transcripts follow `docs/transcript-format.md`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -20,6 +22,7 @@ use serde_json::json;
 mod challenge;
 mod diag;
 mod input;
+mod probe;
 mod serve_reference;
 mod verify;
 
@@ -48,6 +51,9 @@ enum Top {
     /// Run the reference server (the model behind DS, NS and SB sockets on loopback), for testing
     /// clients and probes, not production (temporary name of `msnp6 serve --reference`).
     ServeReference(serve_reference::ReferenceArgs),
+    /// Judge a running MSNP6 server: generated client sessions over TCP, every frame judged by
+    /// the reference monitor, each rule broken shrunk to a small transcript.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +93,7 @@ fn main() -> ExitCode {
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
         Top::ServeReference(args) => serve_reference::run(args),
+        Top::Probe(args) => probe::run_probe(args),
     }
 }
 
