@@ -256,8 +256,9 @@ impl Core {
         // A client whose socket fails is disconnected; that may send more (FLN, BYE).
         while let Some(conn) = failed.pop() {
             if self.world.is_open(&conn) {
-                let step = self.world.apply(&Event::Disconnect { conn: conn.clone() });
-                failed.extend(self.output(step, event));
+                let gone = Event::Disconnect { conn: conn.clone() };
+                let step = self.world.apply(&gone);
+                failed.extend(self.output(step, &gone));
             }
             self.close_link(&conn);
         }
@@ -281,6 +282,9 @@ impl Core {
         self.inject(event, &mut records);
         let mut failed = Vec::new();
         for r in records {
+            if failed.contains(&r.conn) {
+                continue; // one write timeout per connection, not one per frame
+            }
             if let Some(link) = self.links.get_mut(&r.conn) {
                 if link.stream.write_all(&r.bytes).is_err() {
                     failed.push(r.conn);
