@@ -9,4 +9,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod inbox;
+pub mod judge;
+pub mod plan;
+pub mod record;
 pub mod reference;
+pub mod run;
+pub mod session;
+pub mod shrink;
+pub mod wire;
+
+pub use run::{Config, Finding, ProbeError, Progress, Summary, run};
