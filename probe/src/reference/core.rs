@@ -12,7 +12,7 @@ use msnp6::commands::Command;
 use msnp6::{Dialect, ServerKind};
 use msnp6_oracle::model::{Closed, Event, Step, World};
 
-use super::{Clock, Config, Progress, ProgressTable};
+use super::{Clock, Config, Peer, Progress, ProgressTable};
 
 /// How long a write to a client may block before the connection is dropped.
 const WRITE_WAIT: Duration = Duration::from_secs(5);
@@ -77,8 +77,8 @@ struct Link {
 pub(crate) struct Core {
     world: World,
     links: BTreeMap<String, Link>,
-    peers: BTreeMap<String, SocketAddr>,
-    names: BTreeMap<SocketAddr, String>,
+    peers: BTreeMap<String, Peer>,
+    names: BTreeMap<Peer, String>,
     progress: ProgressTable,
     clock: Clock,
     started: Instant,
@@ -161,7 +161,7 @@ impl Core {
                 let _ = ack.send(());
             }
             Msg::Challenge { peer, ack } => {
-                let name = self.names.get(&peer).cloned();
+                let name = self.names.get(&(ServerKind::Notification, peer)).cloned();
                 if let Some(conn) = &name {
                     self.apply(&Event::ServerChallenge { conn: conn.clone() });
                 }
@@ -197,8 +197,8 @@ impl Core {
             kind,
         });
         self.links.insert(name.clone(), Link { stream, closed });
-        self.peers.insert(name.clone(), peer);
-        self.names.insert(peer, name.clone());
+        self.peers.insert(name.clone(), (kind, peer));
+        self.names.insert((kind, peer), name.clone());
         self.set_progress(&name, |p| {
             *p = Progress {
                 name: name.clone(),

@@ -4,7 +4,7 @@ use std::io;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ impl Limits {
 pub(crate) struct Listener {
     kind: ServerKind,
     listener: TcpListener,
-    core: Sender<Msg>,
+    core: SyncSender<Msg>,
     stop: Arc<AtomicBool>,
     limits: Limits,
     readers: Vec<JoinHandle<()>>,
@@ -70,7 +70,7 @@ impl Listener {
     pub(crate) fn new(
         kind: ServerKind,
         listener: TcpListener,
-        core: Sender<Msg>,
+        core: SyncSender<Msg>,
         stop: Arc<AtomicBool>,
         limits: Limits,
     ) -> io::Result<Self> {
