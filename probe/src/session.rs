@@ -315,16 +315,16 @@ impl Session<'_> {
         }
     }
 
-    /// Waits until each connection got what the predictor sent it in `step` (and closed where
-    /// it closed), or the reply timeout; then takes what is already there.
+    /// Waits until the step is over ([`Session::satisfied`]) or the reply timeout passes; then
+    /// takes what arrives until [`AFTER`] of quiet.
     ///
     /// The real server's state may differ from the predictor's (accounts only the generator has,
-    /// lists left by earlier sessions), so a reply may be shorter than predicted: once the
-    /// sending connection's reply has begun (or nothing is owed to it), [`QUIET`] without any
-    /// arrival ends the step. Silence before the reply begins lasts the whole reply timeout.
+    /// lists left by earlier sessions), so a reply may be shorter than predicted: once a frame
+    /// arrived on the sending connection (or nothing is owed to it), [`QUIET`] without any
+    /// arrival ends the step. Silence before that lasts the whole reply timeout.
     fn wait(&mut self, step: &Step, deadline: Instant) {
         let start = Instant::now();
-        let until = (start + self.target.reply_timeout).min(deadline);
+        let until = later(start, self.target.reply_timeout).min(deadline);
         if step.deliveries.is_empty() && step.closed.is_empty() {
             self.drain((start + SETTLE).min(until));
             return;
@@ -356,13 +356,14 @@ impl Session<'_> {
         }
     }
 
-    /// Whether the sending connection's reply has begun, or it is owed nothing, or it closed.
+    /// Whether the sending connection's reply may have begun: a frame arrived there during this
+    /// step (perhaps the reply with a wrong TrID), or it is owed nothing, or it closed.
     fn begun(&self, step: &Step) -> bool {
         let Some((conn, _)) = &self.sent else {
             return true;
         };
         let owed = step.deliveries.iter().any(|d| d.conn == *conn);
-        !owed || !self.is_open(conn) || self.reply_seen(step)
+        !owed || !self.is_open(conn) || self.window.iter().any(|(c, _)| c == conn)
     }
 
     fn is_open(&self, conn: &str) -> bool {
@@ -383,7 +384,8 @@ impl Session<'_> {
             .any(|(c, f)| if predicted { answers(c, f) } else { c == conn })
     }
 
-    /// Whether the step is over: each connection got as many frames as the predictor sent it
+    /// Whether the step is over: the reply with the sent frame's TrID arrived (when the
+    /// predictor answers with one), each connection got as many frames as the predictor sent it
     /// (or closed), and closed where the predictor closed it; or the frame sent got an error
     /// reply the predictor did not send (the real server's state differs: e.g. a handle that
     /// exists only in the generator's world, `205`), after which nothing else is owed.
@@ -508,6 +510,15 @@ impl Session<'_> {
         self.judge.disconnect(&name);
         self.record.items.push(Item::Disconnect(name));
     }
+}
+
+/// `start + d`, or a year later when that is past what an [`Instant`] holds (a huge
+/// `--time-limit` or `--reply-timeout` must not panic).
+pub fn later(start: Instant, d: Duration) -> Instant {
+    start
+        .checked_add(d)
+        .or_else(|| start.checked_add(Duration::from_secs(365 * 86_400)))
+        .unwrap_or(start)
 }
 
 fn digest(salt: &str, password: &str) -> Option<Vec<u8>> {
