@@ -4,10 +4,11 @@
 //! says what a correct server would send; the client frame is translated to the real server's
 //! chosen values with the oracle's [`Learner`] (cookies, session ids, challenges: reference §3.1,
 //! §3.4, §3.5, §9), its handles mapped to the real accounts and its login digest recomputed with
-//! the real salt and password (§3.1, §8), then written; the probe waits until each connection got
-//! at least as many frames as the predictor sent there (and closed where it closed), or
-//! `reply_timeout` passed, then the learner pairs the predicted and the real frames. A server's
-//! silence is not a hang: the monitor reports what is still owed (`REPLY-MISSING`, §1.2).
+//! the real salt and password (§3.1, §8), then written; the probe waits for the reply with the
+//! frame's TrID and for as many frames on each connection as the predictor sent there (and the
+//! closes it made), at most `reply_timeout`, shorter when the server's state differs from the
+//! predictor's (see `Session::wait`); then the learner pairs the predicted and the real frames. A
+//! server's silence is not a hang: the monitor reports what is still owed (`REPLY-MISSING`, §1.2).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
