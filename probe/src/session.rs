@@ -102,7 +102,8 @@ struct Session<'t> {
     notes: Vec<String>,
 }
 
-/// Plays `scenario` against `target` until its end or `deadline`.
+/// Plays `scenario` against `target` until its end or `deadline` (no event starts after it; the
+/// last one gets its whole reply timeout).
 pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome {
     let mut world = World::new(scenario.seed);
     for a in &scenario.accounts {
@@ -144,7 +145,7 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
         s.window.clear();
         s.sent = None;
         s.event(event);
-        s.wait(&step, deadline);
+        s.wait(&step);
         let actual: Vec<(&str, &Command<'static>)> =
             s.window.iter().map(|(c, f)| (c.as_str(), f)).collect();
         s.learner.learn(&step.deliveries, &actual);
@@ -317,15 +318,16 @@ impl Session<'_> {
     }
 
     /// Waits until the step is over ([`Session::satisfied`]) or the reply timeout passes; then
-    /// takes what arrives until [`AFTER`] of quiet.
+    /// takes what arrives until [`AFTER`] of quiet. Not cut by the run's deadline: a reply cut
+    /// short would be reported missing (the run may end one reply timeout past its limit).
     ///
     /// The real server's state may differ from the predictor's (accounts only the generator has,
     /// lists left by earlier sessions), so a reply may be shorter than predicted: once a frame
     /// arrived on the sending connection (or nothing is owed to it), [`QUIET`] without any
     /// arrival ends the step. Silence before that lasts the whole reply timeout.
-    fn wait(&mut self, step: &Step, deadline: Instant) {
+    fn wait(&mut self, step: &Step) {
         let start = Instant::now();
-        let until = later(start, self.target.reply_timeout).min(deadline);
+        let until = later(start, self.target.reply_timeout);
         if step.deliveries.is_empty() && step.closed.is_empty() {
             self.drain((start + SETTLE).min(until));
             return;
