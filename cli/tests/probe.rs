@@ -156,6 +156,13 @@ fn usage_errors_and_an_unreachable_server_are_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(bad_account.status.code(), Some(2));
+    let bad_handle = msnp6()
+        .args(["probe", "--ns", "127.0.0.1:1", "--account", "al ice:pw"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad_handle.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad_handle.stderr);
+    assert!(stderr.contains("is not a handle"), "{stderr}");
     let free = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
