@@ -78,8 +78,9 @@ pub(crate) fn run(args: ReferenceArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    announce(&running);
-    let stopped = wait_for_stop(args.time_limit);
+    // The signal handlers are in place before the addresses are printed: whoever reads them may
+    // signal at once.
+    let stopped = wait_for_stop(args.time_limit, || announce(&running));
     running.shutdown();
     match stopped {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,12 +116,15 @@ fn announce(running: &Running) {
     diag!("msnp6: reference server, for testing only: nothing persists");
 }
 
-/// Blocks until SIGINT, SIGTERM (Unix) or the time limit.
-fn wait_for_stop(limit: Option<u64>) -> std::io::Result<()> {
+/// Installs the SIGINT and SIGTERM handlers, calls `ready`, then blocks until SIGINT, SIGTERM
+/// (Unix) or the time limit.
+fn wait_for_stop(limit: Option<u64>, ready: impl FnOnce()) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
+        let mut stop = Signals::install()?;
+        ready();
         let limit = async {
             match limit {
                 Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
@@ -128,21 +132,49 @@ fn wait_for_stop(limit: Option<u64>) -> std::io::Result<()> {
             }
         };
         tokio::select! {
-            r = tokio::signal::ctrl_c() => r,
-            r = terminate() => r,
-            () = limit => Ok(()),
+            () = stop.recv() => {}
+            () = limit => {}
         }
+        Ok(())
     })
 }
 
+/// The stop signals, listened to from their installation on.
 #[cfg(unix)]
-async fn terminate() -> std::io::Result<()> {
-    let mut s = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    s.recv().await;
-    Ok(())
+struct Signals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
 }
 
+#[cfg(unix)]
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+    }
+}
+
+/// The stop signal (Ctrl-C) elsewhere.
 #[cfg(not(unix))]
-async fn terminate() -> std::io::Result<()> {
-    std::future::pending().await
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        Ok(Signals)
+    }
+
+    async fn recv(&mut self) {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,9 +1,9 @@
 //! Deliberate faults (feature `faults`, test-only): each changes what the reference server sends
-//! (or, for one, what it reads) at the socket boundary, so that a judge of servers — the monitor,
+//! (or, for two, what its world reads) at the socket boundary, so that a judge of servers — the monitor,
 //! the probe — has a server that must be found wrong, and a rule it must name.
 //!
-//! The world itself stays correct: a fault is applied to its output (or input) after it has
-//! answered, so the server's state and what it wrote differ from then on.
+//! The world itself stays correct: a fault is applied to what it sent (or to what it is given),
+//! so the server's state and what it wrote differ from then on.
 
 use std::collections::BTreeMap;
 

@@ -130,6 +130,7 @@ impl Listener {
             })
             .ok()?;
         let name = name.recv().ok()?;
+        let name_copy = name.clone();
         let reader = Reader::new(
             name,
             self.kind,
@@ -139,9 +140,13 @@ impl Listener {
             closed,
             self.limits.clone(),
         );
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("msnp6-reference-conn".to_owned())
-            .spawn(move || reader.run())
-            .ok()
+            .spawn(move || reader.run());
+        if spawned.is_err() {
+            // No reader: the core forgets the connection (and closes it).
+            let _ = self.core.send(Msg::Eof { name: name_copy });
+        }
+        spawned.ok()
     }
 }

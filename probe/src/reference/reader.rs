@@ -83,9 +83,8 @@ impl Reader {
                     });
                     break;
                 }
-                Ok(n) if closed_at.is_some() => {
-                    let _ = n;
-                }
+                // Closed by the server: what the client still sends is dropped.
+                Ok(_) if closed_at.is_some() => {}
                 Ok(n) => match self.received(&buf[..n]) {
                     Next::More => {}
                     Next::Dead => closed_at = Some(Instant::now()),
