@@ -4,12 +4,17 @@
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
+//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin]
+//! msnp6 account list [--db FILE]
+//! msnp6 account remove HANDLE [--db FILE]
+//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
 //! msnp6 probe [--ds ADDR] [--ns ADDR] --account HANDLE:PASSWORD... [--sessions N] [--seed S] [--time-limit SECONDS] [--reply-timeout MS] [--out DIR] [--json]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
 //! (`verify`, `probe`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage
 //! or I/O error, a string that is not a challenge, or (`probe`) a server that is unreachable or
-//! refuses MSNP6. Transcripts follow `docs/transcript-format.md`.
+//! refuses MSNP6. `account`: 1 the account exists (`add`) or does not (`remove`), 2 a usage or
+//! database error. Transcripts follow `docs/transcript-format.md`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -19,10 +24,12 @@ use msnp6::Dialect;
 use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check_line};
 use serde_json::json;
 
+mod account;
 mod challenge;
 mod diag;
 mod input;
 mod probe;
+mod serve;
 mod serve_reference;
 mod verify;
 
@@ -48,6 +55,12 @@ enum Top {
     /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key)
     /// (docs/msnp6-protocol.md §9).
     Challenge(challenge::ChallengeArgs),
+    /// Add, list or remove the accounts of a server's database (default msnp6.sqlite).
+    #[command(subcommand)]
+    Account(account::AccountCmd),
+    /// Run the MSNP6 server (DS, NS, SB) on a database (default msnp6.sqlite) until SIGINT or
+    /// SIGTERM.
+    Serve(serve::ServeArgs),
     /// Run the reference server (the model behind DS, NS and SB sockets on loopback), for testing
     /// clients and probes, not production (temporary name of `msnp6 serve --reference`).
     ServeReference(serve_reference::ReferenceArgs),
@@ -90,6 +103,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Top::Challenge(args) => challenge::run(&args),
+        Top::Account(cmd) => account::run(&cmd),
+        Top::Serve(args) => serve::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
         Top::ServeReference(args) => serve_reference::run(args),

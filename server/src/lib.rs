@@ -10,4 +10,5 @@
 #![warn(missing_docs)]
 
 pub mod core;
+pub mod shell;
 pub mod store;
