@@ -64,7 +64,10 @@ fn parse_addr(s: &str) -> Result<SocketAddr, String> {
 
 fn parse_account(s: &str) -> Result<(String, String), String> {
     match s.split_once(':') {
-        Some((h, p)) if !h.is_empty() && !p.is_empty() => Ok((h.to_owned(), p.to_owned())),
+        Some((h, p)) if !p.is_empty() => match msnp6::types::Handle::new(h.as_bytes()) {
+            Ok(_) => Ok((h.to_owned(), p.to_owned())),
+            Err(e) => Err(format!("{h:?} is not a handle: {e}")),
+        },
         _ => Err(format!("{s:?} is not HANDLE:PASSWORD")),
     }
 }

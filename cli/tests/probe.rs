@@ -33,7 +33,7 @@ fn probe(ns: SocketAddr, name: &str, extra: &[&str]) -> Output {
     let out = out_dir(name);
     let output = msnp6()
         .args(["probe", "--ns", &ns.to_string()])
-        .args(["--reply-timeout", "1500", "--out", &out])
+        .args(["--out", &out])
         .args(ACCOUNTS)
         .args(extra)
         .output()
@@ -55,7 +55,16 @@ fn the_reference_server_probes_clean() {
     let output = probe(
         server.addrs().ns,
         "clean",
-        &["--sessions", "2", "--seed", "4", "--time-limit", "30"],
+        &[
+            "--sessions",
+            "2",
+            "--seed",
+            "4",
+            "--time-limit",
+            "30",
+            "--reply-timeout",
+            "1500",
+        ],
     );
     server.shutdown();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -72,7 +81,15 @@ fn json_is_one_summary_object_when_clean() {
     let output = probe(
         server.addrs().ns,
         "json",
-        &["--sessions", "1", "--json", "--time-limit", "30"],
+        &[
+            "--sessions",
+            "1",
+            "--json",
+            "--time-limit",
+            "30",
+            "--reply-timeout",
+            "1500",
+        ],
     );
     server.shutdown();
     assert_eq!(output.status.code(), Some(0));
@@ -92,7 +109,15 @@ fn a_faulty_server_is_exit_1_with_its_rule() {
     let output = probe(
         server.addrs().ns,
         "fault",
-        &["--sessions", "1", "--json", "--time-limit", "12"],
+        &[
+            "--sessions",
+            "1",
+            "--json",
+            "--time-limit",
+            "12",
+            "--reply-timeout",
+            "1500",
+        ],
     );
     server.shutdown();
     assert_eq!(output.status.code(), Some(1));
@@ -103,7 +128,10 @@ fn a_faulty_server_is_exit_1_with_its_rule() {
         .unwrap_or_else(|| panic!("{lines:#?}"));
     assert_eq!(finding["section"], "1.2");
     assert_eq!(finding["reproduced"], true);
-    assert!(finding["shrunk_events"].as_u64() < finding["events"].as_u64());
+    assert!(
+        finding["shrunk_events"].as_u64() < finding["events"].as_u64(),
+        "{finding:#}"
+    );
     assert_eq!(
         lines.last().map(|l| l["type"].clone()),
         Some("summary".into())
@@ -128,6 +156,13 @@ fn usage_errors_and_an_unreachable_server_are_exit_2() {
         .output()
         .expect("runs");
     assert_eq!(bad_account.status.code(), Some(2));
+    let bad_handle = msnp6()
+        .args(["probe", "--ns", "127.0.0.1:1", "--account", "al ice:pw"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad_handle.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad_handle.stderr);
+    assert!(stderr.contains("is not a handle"), "{stderr}");
     let free = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
@@ -138,4 +173,24 @@ fn usage_errors_and_an_unreachable_server_are_exit_2() {
         stderr.contains(&format!("cannot connect to {free}")),
         "{stderr}"
     );
+}
+
+#[test]
+fn huge_limits_do_not_panic() {
+    let server = ReferenceServer::start(Config::loopback()).expect("reference starts");
+    let max = u64::MAX.to_string();
+    let output = probe(
+        server.addrs().ns,
+        "huge",
+        &[
+            "--sessions",
+            "1",
+            "--time-limit",
+            &max,
+            "--reply-timeout",
+            &max,
+        ],
+    );
+    server.shutdown();
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
 }

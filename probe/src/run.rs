@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use msnp6_oracle::monitor::{VerifyOptions, verify_bytes};
 
 use crate::plan::{Limits, Plan};
-use crate::session::{Outcome, Target, play};
+use crate::session::{Outcome, Target, later, play};
 use crate::shrink::shrink;
 
 /// Events generated per session.
@@ -175,7 +175,7 @@ pub enum Progress<'a> {
 /// Runs the probe.
 pub fn run(config: &Config, progress: &mut dyn FnMut(Progress<'_>)) -> Result<Summary, ProbeError> {
     let started = Instant::now();
-    let deadline = started + config.time_limit;
+    let deadline = later(started, config.time_limit);
     if config.accounts.is_empty() {
         return Err(ProbeError::NoAccount);
     }
@@ -326,7 +326,7 @@ enum Reply {
 /// Reads one line (at most 512 bytes) within `timeout`.
 fn read_line(stream: &mut TcpStream, timeout: Duration) -> Reply {
     let _ = stream.set_read_timeout(Some(timeout.max(Duration::from_millis(1))));
-    let until = Instant::now() + timeout;
+    let until = later(Instant::now(), timeout);
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
     while line.len() < 512 && Instant::now() < until {

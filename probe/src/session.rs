@@ -4,10 +4,11 @@
 //! says what a correct server would send; the client frame is translated to the real server's
 //! chosen values with the oracle's [`Learner`] (cookies, session ids, challenges: reference §3.1,
 //! §3.4, §3.5, §9), its handles mapped to the real accounts and its login digest recomputed with
-//! the real salt and password (§3.1, §8), then written; the probe waits until each connection got
-//! at least as many frames as the predictor sent there (and closed where it closed), or
-//! `reply_timeout` passed, then the learner pairs the predicted and the real frames. A server's
-//! silence is not a hang: the monitor reports what is still owed (`REPLY-MISSING`, §1.2).
+//! the real salt and password (§3.1, §8), then written; the probe waits for the reply with the
+//! frame's TrID and for as many frames on each connection as the predictor sent there (and the
+//! closes it made), at most `reply_timeout`, shorter when the server's state differs from the
+//! predictor's (see `Session::wait`); then the learner pairs the predicted and the real frames. A
+//! server's silence is not a hang: the monitor reports what is still owed (`REPLY-MISSING`, §1.2).
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -101,7 +102,8 @@ struct Session<'t> {
     notes: Vec<String>,
 }
 
-/// Plays `scenario` against `target` until its end or `deadline`.
+/// Plays `scenario` against `target` until its end or `deadline` (no event starts after it; the
+/// last one gets its whole reply timeout).
 pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome {
     let mut world = World::new(scenario.seed);
     for a in &scenario.accounts {
@@ -143,7 +145,7 @@ pub fn play(scenario: &Scenario, target: &Target, deadline: Instant) -> Outcome 
         s.window.clear();
         s.sent = None;
         s.event(event);
-        s.wait(&step, deadline);
+        s.wait(&step);
         let actual: Vec<(&str, &Command<'static>)> =
             s.window.iter().map(|(c, f)| (c.as_str(), f)).collect();
         s.learner.learn(&step.deliveries, &actual);
@@ -315,16 +317,17 @@ impl Session<'_> {
         }
     }
 
-    /// Waits until each connection got what the predictor sent it in `step` (and closed where
-    /// it closed), or the reply timeout; then takes what is already there.
+    /// Waits until the step is over ([`Session::satisfied`]) or the reply timeout passes; then
+    /// takes what arrives until [`AFTER`] of quiet. Not cut by the run's deadline: a reply cut
+    /// short would be reported missing (the run may end one reply timeout past its limit).
     ///
     /// The real server's state may differ from the predictor's (accounts only the generator has,
-    /// lists left by earlier sessions), so a reply may be shorter than predicted: once the
-    /// sending connection's reply has begun (or nothing is owed to it), [`QUIET`] without any
-    /// arrival ends the step. Silence before the reply begins lasts the whole reply timeout.
-    fn wait(&mut self, step: &Step, deadline: Instant) {
+    /// lists left by earlier sessions), so a reply may be shorter than predicted: once a frame
+    /// arrived on the sending connection (or nothing is owed to it), [`QUIET`] without any
+    /// arrival ends the step. Silence before that lasts the whole reply timeout.
+    fn wait(&mut self, step: &Step) {
         let start = Instant::now();
-        let until = (start + self.target.reply_timeout).min(deadline);
+        let until = later(start, self.target.reply_timeout);
         if step.deliveries.is_empty() && step.closed.is_empty() {
             self.drain((start + SETTLE).min(until));
             return;
@@ -356,13 +359,14 @@ impl Session<'_> {
         }
     }
 
-    /// Whether the sending connection's reply has begun, or it is owed nothing, or it closed.
+    /// Whether the sending connection's reply may have begun: a frame arrived there during this
+    /// step (perhaps the reply with a wrong TrID), or it is owed nothing, or it closed.
     fn begun(&self, step: &Step) -> bool {
         let Some((conn, _)) = &self.sent else {
             return true;
         };
         let owed = step.deliveries.iter().any(|d| d.conn == *conn);
-        !owed || !self.is_open(conn) || self.reply_seen(step)
+        !owed || !self.is_open(conn) || self.window.iter().any(|(c, _)| c == conn)
     }
 
     fn is_open(&self, conn: &str) -> bool {
@@ -383,7 +387,8 @@ impl Session<'_> {
             .any(|(c, f)| if predicted { answers(c, f) } else { c == conn })
     }
 
-    /// Whether the step is over: each connection got as many frames as the predictor sent it
+    /// Whether the step is over: the reply with the sent frame's TrID arrived (when the
+    /// predictor answers with one), each connection got as many frames as the predictor sent it
     /// (or closed), and closed where the predictor closed it; or the frame sent got an error
     /// reply the predictor did not send (the real server's state differs: e.g. a handle that
     /// exists only in the generator's world, `205`), after which nothing else is owed.
@@ -508,6 +513,15 @@ impl Session<'_> {
         self.judge.disconnect(&name);
         self.record.items.push(Item::Disconnect(name));
     }
+}
+
+/// `start + d`, or a year later when that is past what an [`Instant`] holds (a huge
+/// `--time-limit` or `--reply-timeout` must not panic).
+pub fn later(start: Instant, d: Duration) -> Instant {
+    start
+        .checked_add(d)
+        .or_else(|| start.checked_add(Duration::from_secs(365 * 86_400)))
+        .unwrap_or(start)
 }
 
 fn digest(salt: &str, password: &str) -> Option<Vec<u8>> {
