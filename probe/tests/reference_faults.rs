@@ -7,109 +7,9 @@
 
 mod reference_support;
 
-use msnp6::commands::Command;
-use msnp6::{Decoder, Direction, ServerKind};
-use msnp6_oracle::model::{AccountSpec, Event, Scenario, Step, World};
+use msnp6_oracle::model::Scenario;
 use msnp6_probe::reference::{Clock, Config, Fault, ReferenceServer};
-use reference_support::{Harness, options, server_violations};
-
-const SEED: u64 = 5;
-
-/// A scripted session, built against a mirror world with the server's seed, so that the salts and
-/// cookies the script uses are the server's.
-struct Script {
-    world: World,
-    scenario: Scenario,
-    trid: u32,
-    last: Step,
-}
-
-impl Script {
-    fn new() -> Script {
-        let accounts = vec![
-            AccountSpec::new("alice@example.com", "alice-pw", "alice"),
-            AccountSpec::new("bob@example.com", "bob-pw", "bob"),
-        ];
-        let mut world = World::new(SEED);
-        for a in &accounts {
-            world.add_account(a);
-        }
-        let mut scenario = Scenario::new(SEED);
-        scenario.accounts = accounts;
-        Script {
-            world,
-            scenario,
-            trid: 0,
-            last: Step::default(),
-        }
-    }
-
-    fn event(&mut self, e: Event) {
-        self.last = self.world.apply(&e);
-        self.scenario.events.push(e);
-    }
-
-    fn connect(&mut self, conn: &str, kind: ServerKind) {
-        self.event(Event::Connect {
-            conn: conn.into(),
-            kind,
-        });
-    }
-
-    /// Sends a client line; `{}` in it is replaced by the next TrID.
-    fn send(&mut self, conn: &str, line: &str) {
-        self.trid += 1;
-        let line = line.replace("{}", &self.trid.to_string());
-        let kind = self.world.kind(conn).unwrap_or(ServerKind::Notification);
-        let frame = Decoder::new(Direction::ClientToServer, kind)
-            .decode(line.as_bytes())
-            .unwrap_or_else(|e| panic!("{line:?}: {e}"))
-            .command
-            .into_owned();
-        self.event(Event::Send {
-            conn: conn.into(),
-            frame,
-        });
-    }
-
-    /// Logs `who` in on an NS connection of that name: VER, USR I, USR S, SYN, CHG NLN.
-    fn login(&mut self, who: &str) {
-        let (handle, password) = (format!("{who}@example.com"), format!("{who}-pw"));
-        self.connect(who, ServerKind::Notification);
-        self.send(who, "VER {} MSNP6 CVR0\r\n");
-        self.send(who, &format!("USR {{}} MD5 I {handle}\r\n"));
-        let Some(Command::UsrSalt(s)) = self.last.deliveries.first().map(|d| d.command.clone())
-        else {
-            panic!("no salt: {:?}", self.last);
-        };
-        let salt = msnp6::auth::Salt::new(s.salt.as_bytes()).expect("salt");
-        let digest =
-            msnp6::auth::login_digest_string(salt, msnp6::auth::Password::new(password.as_bytes()));
-        self.send(who, &format!("USR {{}} MD5 S {digest}\r\n"));
-        self.send(who, "SYN {} 0\r\n");
-        self.send(who, "CHG {} NLN\r\n");
-    }
-
-    /// Alice calls Bob on a switchboard: XFR SB, USR on the SB, CAL.
-    fn call(&mut self) {
-        self.send("alice", "XFR {} SB\r\n");
-        let cookie = self
-            .last
-            .deliveries
-            .iter()
-            .find_map(|d| match &d.command {
-                Command::XfrSwitchboard(x) => Some(x.cookie.to_string()),
-                _ => None,
-            })
-            .expect("XFR SB answered");
-        self.connect("alice-sb", ServerKind::Switchboard);
-        self.send(
-            "alice-sb",
-            &format!("USR {{}} alice@example.com {cookie}\r\n"),
-        );
-        self.send("alice-sb", "CAL {} bob@example.com\r\n");
-    }
-}
+use reference_support::{Harness, Script, server_violations};
 
 /// The session that shows `fault`.
 fn script(fault: Fault) -> Scenario {
@@ -160,7 +60,7 @@ fn play(scenario: &Scenario, fault: Option<Fault>) -> msnp6_oracle::monitor::Rep
         .with_clock(Clock::Manual);
     config.fault = fault;
     let running = ReferenceServer::start(config).expect("starts on loopback");
-    let mut h = Harness::new(&running, options(scenario));
+    let mut h = Harness::new(&running, scenario);
     h.play_all(scenario);
     let report = h.finish();
     running.shutdown();

@@ -12,7 +12,7 @@ use msnp6::commands::Command;
 use msnp6::{Dialect, ServerKind};
 use msnp6_oracle::model::{Closed, Event, Step, World};
 
-use super::{Clock, Config, Progress, ProgressTable};
+use super::{Clock, Config, Peer, Progress, ProgressTable};
 
 /// How long a write to a client may block before the connection is dropped.
 const WRITE_WAIT: Duration = Duration::from_secs(5);
@@ -77,8 +77,8 @@ struct Link {
 pub(crate) struct Core {
     world: World,
     links: BTreeMap<String, Link>,
-    peers: BTreeMap<String, SocketAddr>,
-    names: BTreeMap<SocketAddr, String>,
+    peers: BTreeMap<String, Peer>,
+    names: BTreeMap<Peer, String>,
     progress: ProgressTable,
     clock: Clock,
     started: Instant,
@@ -161,7 +161,7 @@ impl Core {
                 let _ = ack.send(());
             }
             Msg::Challenge { peer, ack } => {
-                let name = self.names.get(&peer).cloned();
+                let name = self.names.get(&(ServerKind::Notification, peer)).cloned();
                 if let Some(conn) = &name {
                     self.apply(&Event::ServerChallenge { conn: conn.clone() });
                 }
@@ -197,8 +197,8 @@ impl Core {
             kind,
         });
         self.links.insert(name.clone(), Link { stream, closed });
-        self.peers.insert(name.clone(), peer);
-        self.names.insert(peer, name.clone());
+        self.peers.insert(name.clone(), (kind, peer));
+        self.names.insert((kind, peer), name.clone());
         self.set_progress(&name, |p| {
             *p = Progress {
                 name: name.clone(),
@@ -256,8 +256,9 @@ impl Core {
         // A client whose socket fails is disconnected; that may send more (FLN, BYE).
         while let Some(conn) = failed.pop() {
             if self.world.is_open(&conn) {
-                let step = self.world.apply(&Event::Disconnect { conn: conn.clone() });
-                failed.extend(self.output(step, event));
+                let gone = Event::Disconnect { conn: conn.clone() };
+                let step = self.world.apply(&gone);
+                failed.extend(self.output(step, &gone));
             }
             self.close_link(&conn);
         }
@@ -277,10 +278,13 @@ impl Core {
                 rule: d.rule,
             })
             .collect();
-        let mut closes: Vec<Closed> = step.closed;
-        self.inject(event, &mut records, &mut closes);
+        let closes: Vec<Closed> = step.closed;
+        self.inject(event, &mut records);
         let mut failed = Vec::new();
         for r in records {
+            if failed.contains(&r.conn) {
+                continue; // one write timeout per connection, not one per frame
+            }
             if let Some(link) = self.links.get_mut(&r.conn) {
                 if link.stream.write_all(&r.bytes).is_err() {
                     failed.push(r.conn);
@@ -294,13 +298,13 @@ impl Core {
     }
 
     /// The fault, if any, changes what goes out (feature `faults`).
-    fn inject(&mut self, event: &Event, records: &mut Vec<Record>, closes: &mut Vec<Closed>) {
+    fn inject(&mut self, event: &Event, records: &mut Vec<Record>) {
         #[cfg(feature = "faults")]
         if let Some(i) = &mut self.injector {
-            i.outgoing(&self.world, event, records, closes);
+            i.outgoing(&self.world, event, records);
         }
         #[cfg(not(feature = "faults"))]
-        let _ = (event, records, closes);
+        let _ = (event, records);
     }
 
     /// Closes the writing end (the client reads what was written, then the end of stream); the
@@ -342,4 +346,64 @@ fn chosen_dialects(step: &Step) -> BTreeMap<String, Dialect> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::Config;
+
+    fn core(clock: Clock) -> Core {
+        let config = Config::loopback().with_clock(clock);
+        Core::new(World::new(1), &config, ProgressTable::default())
+    }
+
+    #[test]
+    fn the_real_clock_moves_the_world() {
+        let mut c = core(Clock::Real);
+        let Some(earlier) = Instant::now().checked_sub(Duration::from_secs(61)) else {
+            return; // a machine up for less than a minute cannot fake the start
+        };
+        c.started = earlier;
+        c.real_time();
+        assert!(c.world.now() >= 61, "{}", c.world.now());
+        let before = c.world.now();
+        c.real_time();
+        assert!(
+            c.world.now() - before <= 1,
+            "no second tick for the same seconds"
+        );
+    }
+
+    #[test]
+    fn the_manual_clock_moves_only_by_tick() {
+        let mut c = core(Clock::Manual);
+        if let Some(earlier) = Instant::now().checked_sub(Duration::from_secs(61)) {
+            c.started = earlier;
+        }
+        c.real_time();
+        assert_eq!(c.world.now(), 0);
+        c.apply(&Event::Tick { seconds: 5 });
+        assert_eq!(c.world.now(), 5);
+    }
+
+    #[test]
+    fn the_ver_reply_chooses_the_dialect() {
+        let mut w = World::new(1);
+        w.apply(&Event::Connect {
+            conn: "ds".into(),
+            kind: ServerKind::Dispatch,
+        });
+        let ver = msnp6::Decoder::new(msnp6::Direction::ClientToServer, ServerKind::Dispatch)
+            .decode(b"VER 1 CVR0\r\n")
+            .map(|d| d.command.into_owned());
+        let Ok(frame) = ver else {
+            panic!("VER decodes");
+        };
+        let step = w.apply(&Event::Send {
+            conn: "ds".into(),
+            frame,
+        });
+        assert_eq!(chosen_dialects(&step).get("ds"), Some(&Dialect::Cvr0));
+    }
 }

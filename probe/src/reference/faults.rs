@@ -1,9 +1,9 @@
 //! Deliberate faults (feature `faults`, test-only): each changes what the reference server sends
-//! (or, for one, what it reads) at the socket boundary, so that a judge of servers — the monitor,
+//! (or, for two, what its world reads) at the socket boundary, so that a judge of servers — the monitor,
 //! the probe — has a server that must be found wrong, and a rule it must name.
 //!
-//! The world itself stays correct: a fault is applied to its output (or input) after it has
-//! answered, so the server's state and what it wrote differ from then on.
+//! The world itself stays correct: a fault is applied to what it sent (or to what it is given),
+//! so the server's state and what it wrote differ from then on.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use msnp6::commands::Command;
 use msnp6::commands::lists::Add;
 use msnp6::commands::presence::Nln;
 use msnp6::types::{FriendlyName, Handle, List, Token, TrId};
-use msnp6_oracle::model::{Closed, Event, World, rules};
+use msnp6_oracle::model::{Event, World, rules};
 
 use super::core::Record;
 
@@ -166,13 +166,7 @@ impl Injector {
     }
 
     /// Changes what goes out.
-    pub(crate) fn outgoing(
-        &mut self,
-        world: &World,
-        event: &Event,
-        records: &mut Vec<Record>,
-        closes: &mut Vec<Closed>,
-    ) {
+    pub(crate) fn outgoing(&mut self, world: &World, event: &Event, records: &mut Vec<Record>) {
         self.remember(records);
         let request = match event {
             Event::Send { conn, frame } => Some((conn.as_str(), frame)),
@@ -233,11 +227,11 @@ impl Injector {
             }
             _ => {}
         }
-        self.always(records, closes);
+        self.always(records);
     }
 
     /// The faults that apply to every step.
-    fn always(&self, records: &mut Vec<Record>, closes: &mut Vec<Closed>) {
+    fn always(&self, records: &mut Vec<Record>) {
         match self.fault {
             Fault::RngNotSent => records.retain(|r| !matches!(r.command, Command::Rng(_))),
             Fault::BprMissingAfterAddFl => records.retain(|r| {

@@ -4,7 +4,7 @@ use std::io;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::SyncSender;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ impl Limits {
 pub(crate) struct Listener {
     kind: ServerKind,
     listener: TcpListener,
-    core: Sender<Msg>,
+    core: SyncSender<Msg>,
     stop: Arc<AtomicBool>,
     limits: Limits,
     readers: Vec<JoinHandle<()>>,
@@ -70,7 +70,7 @@ impl Listener {
     pub(crate) fn new(
         kind: ServerKind,
         listener: TcpListener,
-        core: Sender<Msg>,
+        core: SyncSender<Msg>,
         stop: Arc<AtomicBool>,
         limits: Limits,
     ) -> io::Result<Self> {
@@ -130,6 +130,7 @@ impl Listener {
             })
             .ok()?;
         let name = name.recv().ok()?;
+        let name_copy = name.clone();
         let reader = Reader::new(
             name,
             self.kind,
@@ -139,9 +140,13 @@ impl Listener {
             closed,
             self.limits.clone(),
         );
-        std::thread::Builder::new()
+        let spawned = std::thread::Builder::new()
             .name("msnp6-reference-conn".to_owned())
-            .spawn(move || reader.run())
-            .ok()
+            .spawn(move || reader.run());
+        if spawned.is_err() {
+            // No reader: the core forgets the connection (and closes it).
+            let _ = self.core.send(Msg::Eof { name: name_copy });
+        }
+        spawned.ok()
     }
 }

@@ -36,7 +36,7 @@ mod values;
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -172,7 +172,8 @@ pub struct Addrs {
     pub sb: SocketAddr,
 }
 
-/// What the core has done with one client connection (identified by the client's address).
+/// What the core has done with one client connection (identified by the server it connected to
+/// and the client's address: one client port may serve connections to two servers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Progress {
     /// The connection's name in the world (`ns3`, `sb7`, …).
@@ -183,8 +184,11 @@ pub struct Progress {
     pub ended: bool,
 }
 
-/// The shared table of [`Progress`], by client address.
-pub(crate) type ProgressTable = Arc<Mutex<BTreeMap<SocketAddr, Progress>>>;
+/// A client connection: the server it connected to, and the client's address.
+pub(crate) type Peer = (ServerKind, SocketAddr);
+
+/// The shared table of [`Progress`], by [`Peer`].
+pub(crate) type ProgressTable = Arc<Mutex<BTreeMap<Peer, Progress>>>;
 
 /// The reference server.
 #[derive(Debug)]
@@ -218,7 +222,7 @@ impl ReferenceServer {
         };
         // Checked here; the core builds its own (a world is not `Send`).
         world(&config, &addrs)?;
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::sync_channel(CORE_QUEUE);
         let stop = Arc::new(AtomicBool::new(false));
         let progress = ProgressTable::default();
         let (core_config, core_progress) = (config.clone(), Arc::clone(&progress));
@@ -274,11 +278,15 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<JoinHandle<()>
 #[derive(Debug)]
 pub struct Running {
     addrs: Addrs,
-    control: Sender<Msg>,
+    control: SyncSender<Msg>,
     progress: ProgressTable,
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
 }
+
+/// Messages waiting for the core at most: a reader whose client sends faster than the core
+/// applies waits (the memory a flood takes is bounded).
+const CORE_QUEUE: usize = 1024;
 
 /// How long a control call waits for the core.
 const CONTROL_WAIT: Duration = Duration::from_secs(10);
@@ -289,9 +297,10 @@ impl Running {
         self.addrs
     }
 
-    /// What the core has done with the connection whose client end is `peer`.
-    pub fn progress(&self, peer: SocketAddr) -> Option<Progress> {
-        self.progress.lock().ok()?.get(&peer).cloned()
+    /// What the core has done with the connection to the `kind` server whose client end is
+    /// `peer` (the latest such connection: a client port may be used again).
+    pub fn progress(&self, kind: ServerKind, peer: SocketAddr) -> Option<Progress> {
+        self.progress.lock().ok()?.get(&(kind, peer)).cloned()
     }
 
     /// Time passes (`Event::Tick`); returns once the world has applied it. With [`Clock::Real`]
@@ -300,7 +309,7 @@ impl Running {
         self.control_call(|ack| Msg::Tick { seconds, ack });
     }
 
-    /// The NS challenges the connection whose client end is `peer` (`Event::ServerChallenge`,
+    /// The NS challenges the NS connection whose client end is `peer` (`Event::ServerChallenge`,
     /// `CHL 0 …`, reference §3.4); returns once applied, false if no such connection is known.
     pub fn challenge(&self, peer: SocketAddr) -> bool {
         self.control_call(|ack| Msg::Challenge { peer, ack })

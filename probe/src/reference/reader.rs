@@ -4,7 +4,7 @@ use std::io::{self, Read};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, SyncSender};
 use std::time::{Duration, Instant};
 
 use msnp6::commands::Command;
@@ -27,7 +27,7 @@ pub(crate) struct Reader {
     name: String,
     stream: TcpStream,
     framer: Framer,
-    core: Sender<Msg>,
+    core: SyncSender<Msg>,
     stop: Arc<AtomicBool>,
     closed: Arc<AtomicBool>,
     limits: Limits,
@@ -48,7 +48,7 @@ impl Reader {
         name: String,
         kind: ServerKind,
         stream: TcpStream,
-        core: Sender<Msg>,
+        core: SyncSender<Msg>,
         stop: Arc<AtomicBool>,
         closed: Arc<AtomicBool>,
         limits: Limits,
@@ -83,9 +83,8 @@ impl Reader {
                     });
                     break;
                 }
-                Ok(n) if closed_at.is_some() => {
-                    let _ = n;
-                }
+                // Closed by the server: what the client still sends is dropped.
+                Ok(_) if closed_at.is_some() => {}
                 Ok(n) => match self.received(&buf[..n]) {
                     Next::More => {}
                     Next::Dead => closed_at = Some(Instant::now()),
