@@ -547,11 +547,11 @@ fn commits_survive_sigkill() {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("spawn the child");
-        let lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
         // Kill after a varying number of commits seen, so the moment moves through the commit.
         let wanted = 20 + round * 37 % 50;
         let mut seen = 0;
-        for line in lines {
+        for line in &mut lines {
             let line = line.expect("the child's stdout");
             if let Some(k) = line.strip_prefix("acked ") {
                 acked = k.trim().parse().expect("a number");
@@ -563,6 +563,13 @@ fn commits_survive_sigkill() {
         }
         child.kill().expect("SIGKILL");
         child.wait().expect("wait");
+        // The child went on committing until the kill landed: what it acknowledged meanwhile
+        // is still in the pipe.
+        for line in lines.map_while(Result::ok) {
+            if let Some(k) = line.strip_prefix("acked ") {
+                acked = k.trim().parse().expect("a number");
+            }
+        }
         let accounts = db.open().load().expect("load after SIGKILL");
         let a = &accounts[0];
         let v = a.list_version;
