@@ -10,4 +10,6 @@
 #![warn(missing_docs)]
 
 pub mod core;
+#[cfg(feature = "fuzzing")]
+pub mod lockstep;
 pub mod store;

@@ -202,7 +202,10 @@ impl MemoryStore {
         match change {
             Change::AccountAdded(account) => {
                 if self.accounts.iter().any(|a| a.handle == account.handle) {
-                    return Err(StoreError::Invalid(format!("account {} exists", account.handle)));
+                    return Err(StoreError::Invalid(format!(
+                        "account {} exists",
+                        account.handle
+                    )));
                 }
                 self.accounts.push(account.clone());
             }
@@ -219,21 +222,35 @@ impl MemoryStore {
                 list.retain(|e| e.handle != entry.handle);
                 list.push(entry.clone());
             }
-            Change::EntryRemoved { owner, list, handle } => {
+            Change::EntryRemoved {
+                owner,
+                list,
+                handle,
+            } => {
                 self.account_mut(owner)?.lists[Account::list_index(*list)]
                     .retain(|e| e.handle != *handle);
             }
-            Change::EntryRenamed { owner, handle, name } => {
+            Change::EntryRenamed {
+                owner,
+                handle,
+                name,
+            } => {
                 for list in &mut self.account_mut(owner)?.lists {
-                    list.iter_mut().filter(|e| e.handle == *handle).for_each(|e| {
-                        e.name = name.clone();
-                    });
+                    list.iter_mut()
+                        .filter(|e| e.handle == *handle)
+                        .for_each(|e| {
+                            e.name = name.clone();
+                        });
                 }
             }
             Change::Renamed { owner, name } => self.account_mut(owner)?.name = name.clone(),
             Change::Privacy { owner, value } => self.account_mut(owner)?.privacy = *value,
             Change::Gtc { owner, value } => self.account_mut(owner)?.gtc = *value,
-            Change::Property { owner, property, value } => {
+            Change::Property {
+                owner,
+                property,
+                value,
+            } => {
                 let properties = &mut self.account_mut(owner)?.properties;
                 properties.retain(|(p, _)| p != property);
                 if let Some(value) = value {

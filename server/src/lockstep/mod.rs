@@ -1,0 +1,487 @@
+//! The core proven against the reference model, event by event (issue 20, Proof 1).
+//!
+//! A [`Lockstep`] runs the model ([`World`]) and a [`Machine`] (the server's core) side by side
+//! on the same scenario events (oracle [`Event`]s: connect, send a frame, disconnect, time passes,
+//! shutdown). The client frames are the generator's, written with the model's server-chosen
+//! values; the core gets them through a [`Learner`] that rewrites them with the values the core
+//! chose (salts, cookies, session ids, challenges), and through a framer of the connection's
+//! context, as the shell would deliver them. After each event the frames the core sent must equal
+//! the model's, connection by connection and frame by frame (across connections the reference
+//! fixes no order, §1.2), server-chosen values bound as they appear ([`compare`]), and the same
+//! connections must close. Optionally a live [`Monitor`] judges the core's frames too.
+//!
+//! Only built with the `fuzzing` feature (it needs `msnp6-oracle`; the server never does).
+
+mod compare;
+mod error;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use msnp6::commands::Command;
+use msnp6::types::{Dialect, Direction, FriendlyName, Handle, ServerKind};
+use msnp6::{Decoder, Framer};
+use msnp6_oracle::model::{AccountSpec, ConnName, Event, Learner, Step, Verification, World};
+use msnp6_oracle::monitor::{Monitor, Observed, Side, VerifyOptions};
+
+use crate::core::{ConnId, Input, Machine, Millis, Output};
+use crate::store::Account;
+
+use self::compare::{Bindings, Verdict};
+pub use self::error::Divergence;
+
+/// The most `Tick`s one `Event::Tick` may take (one per deadline passed): a core whose deadline
+/// never passes is a [`Divergence::Contract`], not a hang.
+const MAX_TICKS: usize = 10_000;
+
+/// A connection as the driver sees it.
+#[derive(Debug)]
+struct Link {
+    id: ConnId,
+    kind: ServerKind,
+    framer: Framer,
+    /// Whether the core still has it open (no `Close` from it, no `Closed` to it).
+    open: bool,
+}
+
+/// What one event produced on both sides (for callers that look at states reached).
+#[derive(Debug, Default, Clone)]
+pub struct Played {
+    /// The model's step.
+    pub step: Step,
+    /// The core's frames, in order: connection and frame.
+    pub frames: Vec<(ConnName, Command<'static>)>,
+    /// The connections the core closed, in order.
+    pub closed: Vec<ConnName>,
+}
+
+/// The store account for a scenario's account, or why the core cannot hold it.
+pub fn account(spec: &AccountSpec) -> Result<Account, String> {
+    let handle = Handle::new(spec.handle.clone().into_bytes()).map_err(|e| e.to_string())?;
+    let name = FriendlyName::new(spec.name.clone().into_bytes()).map_err(|e| e.to_string())?;
+    let mut account = Account::new(handle, &spec.password, name);
+    account.list_version = spec.list_version;
+    account.verified = match spec.verification {
+        Verification::Verified => true,
+        Verification::Unverified => false,
+        other => {
+            return Err(format!(
+                "{}: {other:?} accounts are not stored",
+                spec.handle
+            ));
+        }
+    };
+    Ok(account)
+}
+
+/// The model and a core, in lockstep.
+#[derive(Debug)]
+pub struct Lockstep {
+    world: World,
+    machine: Box<dyn Machine>,
+    learner: Learner,
+    links: BTreeMap<ConnName, Link>,
+    names: BTreeMap<ConnId, ConnName>,
+    bindings: Bindings,
+    monitor: Option<Monitor>,
+    now: Millis,
+    step: usize,
+    event: String,
+    out: Vec<Output>,
+}
+
+impl Lockstep {
+    /// The model started at `seed` (the scenario's seed) with `accounts`, against `machine`,
+    /// which must already hold the same accounts (see [`account`]).
+    pub fn new(seed: u64, accounts: &[AccountSpec], machine: Box<dyn Machine>) -> Self {
+        let mut world = World::new(seed);
+        for a in accounts {
+            world.add_account(a);
+        }
+        Lockstep {
+            world,
+            machine,
+            learner: Learner::new(accounts),
+            links: BTreeMap::new(),
+            names: BTreeMap::new(),
+            bindings: Bindings::default(),
+            monitor: None,
+            now: 0,
+            step: 0,
+            event: String::new(),
+            out: Vec::new(),
+        }
+    }
+
+    /// Also feeds every frame to a live monitor that knows the accounts' passwords; a
+    /// server-side violation is a [`Divergence::Monitor`].
+    pub fn with_monitor(mut self, accounts: &[AccountSpec]) -> Self {
+        let mut options = VerifyOptions::default();
+        for a in accounts {
+            options = options.with_account(a.handle.clone(), a.password.clone());
+        }
+        self.monitor = Some(Monitor::new(options));
+        self
+    }
+
+    /// The model.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The core.
+    pub fn machine(&self) -> &dyn Machine {
+        self.machine.as_ref()
+    }
+
+    /// How many connections the core has open.
+    pub fn open_connections(&self) -> usize {
+        self.links.values().filter(|l| l.open).count()
+    }
+
+    /// Plays one scenario event on both sides and compares what they sent and closed.
+    pub fn apply(&mut self, event: &Event) -> Result<Played, Divergence> {
+        self.step += 1;
+        self.event = describe(event);
+        self.out.clear();
+        let mut client_closed = None;
+        let translated = self.learner.translate(event);
+        match &translated {
+            Event::Connect { conn, kind } if !self.world.knows(conn) => self.open(conn, *kind),
+            Event::Send { conn, frame } if self.world.is_open(conn) => self.send(conn, frame)?,
+            Event::Disconnect { conn } if self.world.is_open(conn) => {
+                client_closed = Some(conn.clone());
+                self.client_close(conn);
+            }
+            Event::Tick { seconds } => self.tick(seconds.saturating_mul(1000))?,
+            Event::Shutdown => self
+                .machine
+                .handle(self.now, Input::Shutdown, &mut self.out),
+            // The NS challenges on its own schedule: a scenario cannot ask for a challenge
+            // (the event is skipped on both sides; docs/server.md "Proof").
+            Event::ServerChallenge { .. } => {
+                self.step_skipped();
+                return Ok(Played::default());
+            }
+            _ => {}
+        }
+        let step = self.world.apply(event);
+        let played = self.carry_out(step)?;
+        self.check(&played, client_closed.as_deref())?;
+        Ok(played)
+    }
+
+    fn step_skipped(&mut self) {
+        self.event.push_str(" (skipped)");
+    }
+
+    fn err_contract(&self, what: String) -> Divergence {
+        Divergence::Contract {
+            step: self.step,
+            event: self.event.clone(),
+            what,
+        }
+    }
+
+    fn open(&mut self, conn: &str, kind: ServerKind) {
+        let id = ConnId(self.links.len() as u64 + 1);
+        let framer = Framer::new(Decoder::new(Direction::ClientToServer, kind));
+        self.links.insert(
+            conn.to_owned(),
+            Link {
+                id,
+                kind,
+                framer,
+                open: true,
+            },
+        );
+        self.names.insert(id, conn.to_owned());
+        if let Some(m) = &mut self.monitor {
+            m.connect(conn, kind);
+        }
+        self.machine
+            .handle(self.now, Input::Opened { conn: id, kind }, &mut self.out);
+    }
+
+    /// The frame's bytes through the connection's framer, into the core (as the shell does).
+    fn send(&mut self, conn: &str, frame: &Command<'static>) -> Result<(), Divergence> {
+        let bytes = frame.to_bytes();
+        self.observe(conn, Direction::ClientToServer, &bytes, None)?;
+        let Some(link) = self.links.get_mut(conn).filter(|l| l.open) else {
+            return Ok(());
+        };
+        let id = link.id;
+        link.framer.push(&bytes);
+        // One frame's bytes hold at most a few frames; bounded anyway.
+        for _ in 0..bytes.len() + 1 {
+            let link = match self.links.get_mut(conn) {
+                Some(l) if l.open => l,
+                _ => break,
+            };
+            let input = match link.framer.next_frame() {
+                Ok(None) => break,
+                Ok(Some(f)) => Input::Frame {
+                    conn: id,
+                    command: f.command.into_owned(),
+                },
+                Err(error) => Input::Undecodable { conn: id, error },
+            };
+            let fatal = matches!(&input, Input::Undecodable { error, .. } if error.is_fatal());
+            let from = self.out.len();
+            self.machine.handle(self.now, input, &mut self.out);
+            self.track(from);
+            if fatal {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn client_close(&mut self, conn: &str) {
+        if let Some(m) = &mut self.monitor {
+            m.disconnect(conn);
+        }
+        let Some(link) = self.links.get_mut(conn).filter(|l| l.open) else {
+            return;
+        };
+        link.open = false;
+        let id = link.id;
+        self.machine
+            .handle(self.now, Input::Closed { conn: id }, &mut self.out);
+    }
+
+    /// Time passes: a `Tick` at every deadline up to the end, in order, then one at the end.
+    fn tick(&mut self, millis: u64) -> Result<(), Divergence> {
+        let end = self.now.saturating_add(millis);
+        for _ in 0..MAX_TICKS {
+            match self.machine.next_deadline() {
+                Some(d) if d <= end => {
+                    self.now = self.now.max(d);
+                    let from = self.out.len();
+                    self.machine.handle(self.now, Input::Tick, &mut self.out);
+                    self.track(from);
+                    if self.machine.next_deadline() == Some(d) && self.out.len() == from {
+                        return Err(self.err_contract(format!("the deadline {d} does not pass")));
+                    }
+                }
+                _ => {
+                    self.now = end;
+                    self.machine.handle(self.now, Input::Tick, &mut self.out);
+                    return Ok(());
+                }
+            }
+        }
+        Err(self.err_contract(format!("more than {MAX_TICKS} deadlines in one tick")))
+    }
+
+    /// Applies the framing-relevant outputs from `from` on (dialects, closes) at once, so that
+    /// the next frame of the same bytes is decoded as the shell would.
+    fn track(&mut self, from: usize) {
+        for i in from..self.out.len() {
+            match self.out[i] {
+                Output::Dialect { conn, dialect } => self.set_dialect(conn, dialect),
+                Output::Close { conn } => {
+                    if let Some(l) = self.names.get(&conn).and_then(|n| self.links.get_mut(n)) {
+                        l.open = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn set_dialect(&mut self, conn: ConnId, dialect: Dialect) {
+        if let Some(l) = self.names.get(&conn).and_then(|n| self.links.get_mut(n)) {
+            let decoder = Decoder::new(Direction::ClientToServer, l.kind).with_dialect(dialect);
+            l.framer.set_decoder(decoder);
+        }
+    }
+
+    /// The core's outputs of this event, checked against the contract and fed to the monitor.
+    fn carry_out(&mut self, step: Step) -> Result<Played, Divergence> {
+        let mut played = Played {
+            step,
+            ..Played::default()
+        };
+        let mut closed: BTreeSet<ConnId> = BTreeSet::new();
+        let out = std::mem::take(&mut self.out);
+        for o in &out {
+            match o {
+                Output::Send { conn, command } => {
+                    let name = self.name(*conn)?;
+                    if closed.contains(conn) {
+                        return Err(
+                            self.err_contract(format!("a frame for {name} after its close"))
+                        );
+                    }
+                    self.observe(&name, Direction::ServerToClient, &[], Some(command))?;
+                    played.frames.push((name, command.clone()));
+                }
+                Output::Close { conn } => {
+                    let name = self.name(*conn)?;
+                    if !closed.insert(*conn) {
+                        return Err(self.err_contract(format!("{name} closed twice")));
+                    }
+                    if let Some(m) = &mut self.monitor {
+                        m.disconnect(&name);
+                    }
+                    played.closed.push(name);
+                }
+                _ => {}
+            }
+        }
+        self.out = out;
+        // Outputs were tracked as they came, except those of Opened/Closed/Shutdown/last Tick.
+        self.track(0);
+        Ok(played)
+    }
+
+    fn name(&self, conn: ConnId) -> Result<ConnName, Divergence> {
+        self.names
+            .get(&conn)
+            .cloned()
+            .ok_or_else(|| self.err_contract(format!("output for unknown connection {conn:?}")))
+    }
+
+    /// Feeds one frame to the monitor (client frames as bytes, server frames decoded).
+    fn observe(
+        &mut self,
+        conn: &str,
+        direction: Direction,
+        bytes: &[u8],
+        command: Option<&Command<'static>>,
+    ) -> Result<(), Divergence> {
+        let (Some(m), Some(kind)) = (&mut self.monitor, self.links.get(conn).map(|l| l.kind))
+        else {
+            return Ok(());
+        };
+        let frame = match command {
+            Some(c) => Ok(c.clone()),
+            None => m.decode(conn, kind, direction, bytes),
+        };
+        let time = Duration::from_millis(self.now);
+        let found = m.observe(Observed {
+            connection: conn,
+            kind,
+            direction,
+            frame,
+            time,
+        });
+        match found.iter().find(|v| v.side == Side::Server) {
+            Some(v) => Err(Divergence::Monitor {
+                step: self.step,
+                event: self.event.clone(),
+                violation: v.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The core's frames and closes against the model's step.
+    fn check(&mut self, played: &Played, client_closed: Option<&str>) -> Result<(), Divergence> {
+        let actual: Vec<(&str, &Command<'_>)> =
+            played.frames.iter().map(|(c, f)| (c.as_str(), f)).collect();
+        self.learner.learn(&played.step.deliveries, &actual);
+        let mut conns: BTreeSet<&str> = played.frames.iter().map(|(c, _)| c.as_str()).collect();
+        conns.extend(played.step.deliveries.iter().map(|d| d.conn.as_str()));
+        for conn in conns {
+            let expected = played.step.deliveries.iter().filter(|d| d.conn == conn);
+            let actual = played.frames.iter().filter(|(c, _)| c == conn);
+            let mut expected = expected.map(|d| &d.command);
+            let mut actual = actual.map(|(_, f)| f);
+            for index in 0.. {
+                match (expected.next(), actual.next()) {
+                    (None, None) => break,
+                    (e, a) => self.pair(conn, index, e, a)?,
+                }
+            }
+        }
+        let model: BTreeSet<&str> = played
+            .step
+            .closed
+            .iter()
+            .map(|c| c.conn.as_str())
+            .filter(|c| Some(*c) != client_closed)
+            .collect();
+        let core: BTreeSet<&str> = played.closed.iter().map(String::as_str).collect();
+        if let Some(conn) = model.symmetric_difference(&core).next() {
+            return Err(Divergence::Close {
+                step: self.step,
+                event: self.event.clone(),
+                conn: (*conn).to_owned(),
+                model: model.contains(conn),
+                core: core.contains(conn),
+            });
+        }
+        Ok(())
+    }
+
+    fn pair(
+        &mut self,
+        conn: &str,
+        index: usize,
+        expected: Option<&Command<'static>>,
+        actual: Option<&Command<'static>>,
+    ) -> Result<(), Divergence> {
+        let verdict = match (expected, actual) {
+            (Some(e), Some(a)) => compare::compare(&mut self.bindings, e, a),
+            _ => Verdict::Different,
+        };
+        let text = |c: Option<&Command<'static>>| {
+            c.map(|c| String::from_utf8_lossy(&c.to_bytes()).into_owned())
+        };
+        match verdict {
+            Verdict::Same => Ok(()),
+            Verdict::Different => Err(Divergence::Frame {
+                step: self.step,
+                event: self.event.clone(),
+                conn: conn.to_owned(),
+                index,
+                expected: text(expected),
+                actual: text(actual),
+            }),
+            Verdict::Conflict((kind, model, real, bound)) => Err(Divergence::Value {
+                step: self.step,
+                event: self.event.clone(),
+                conn: conn.to_owned(),
+                kind,
+                model,
+                real,
+                bound,
+            }),
+        }
+    }
+
+    /// Ends the run: the monitor's report of what is still owed.
+    pub fn finish(self) -> Result<(), Divergence> {
+        let Some(m) = self.monitor else {
+            return Ok(());
+        };
+        let report = m.finish();
+        match report.violations.iter().find(|v| v.side == Side::Server) {
+            Some(v) => Err(Divergence::Monitor {
+                step: self.step + 1,
+                event: "end of the run".to_owned(),
+                violation: v.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An event as one line of text (client frames without their payload).
+fn describe(event: &Event) -> String {
+    match event {
+        Event::Connect { conn, kind } => format!("connect {conn} {kind:?}"),
+        Event::Send { conn, frame } => {
+            let bytes = frame.to_bytes();
+            let line = bytes.split(|&b| b == b'\r').next().unwrap_or(&[]);
+            format!("C@{conn}: {}", String::from_utf8_lossy(line))
+        }
+        Event::Disconnect { conn } => format!("disconnect {conn}"),
+        Event::Tick { seconds } => format!("tick {seconds} s"),
+        Event::ServerChallenge { conn } => format!("challenge {conn}"),
+        Event::Shutdown => "shutdown".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
