@@ -180,8 +180,8 @@ fn replace(frame: &[u8], positions: &[usize], values: &[&[u8]]) -> Vec<u8> {
 }
 
 /// Two profiles (reference §10.1) match when their headers are the same, in the same order,
-/// apart from `LoginTime` (the server's clock) and the payload length on the command line (the
-/// ticket's length is the server's choice; the ticket itself is bound above).
+/// apart from `LoginTime` (the server's clock), `MSPAuth` (the ticket, bound by the caller) and
+/// the payload length on the command line (the ticket's length is the server's choice).
 fn same_profile(expected: &[u8], actual: &[u8]) -> Verdict {
     let masked = |frame: &[u8]| -> Vec<Vec<u8>> {
         frame
@@ -190,6 +190,8 @@ fn same_profile(expected: &[u8], actual: &[u8]) -> Verdict {
             .map(|l| {
                 if l.starts_with(b"LoginTime:") {
                     b"LoginTime: *".to_vec()
+                } else if l.starts_with(b"MSPAuth:") {
+                    b"MSPAuth: *".to_vec()
                 } else {
                     l.to_vec()
                 }

@@ -13,6 +13,7 @@
 //! Only built with the `fuzzing` feature (it needs `msnp6-oracle`; the server never does).
 
 mod compare;
+mod double;
 mod error;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,11 +29,30 @@ use crate::core::{ConnId, Input, Machine, Millis, Output};
 use crate::store::Account;
 
 use self::compare::{Bindings, Verdict};
+pub use self::double::ModelMachine;
 pub use self::error::Divergence;
 
 /// The most `Tick`s one `Event::Tick` may take (one per deadline passed): a core whose deadline
 /// never passes is a [`Divergence::Contract`], not a hang.
 const MAX_TICKS: usize = 10_000;
+
+/// What the lockstep drives: any [`Machine`] (the core), or a test double that is not `Send`
+/// ([`ModelMachine`]: the model is not).
+pub trait Driven: core::fmt::Debug {
+    /// [`Machine::handle`].
+    fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>);
+    /// [`Machine::next_deadline`].
+    fn next_deadline(&self) -> Option<Millis>;
+}
+
+impl<M: Machine + ?Sized> Driven for M {
+    fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>) {
+        Machine::handle(self, now, input, out);
+    }
+    fn next_deadline(&self) -> Option<Millis> {
+        Machine::next_deadline(self)
+    }
+}
 
 /// A connection as the driver sees it.
 #[derive(Debug)]
@@ -78,7 +98,7 @@ pub fn account(spec: &AccountSpec) -> Result<Account, String> {
 #[derive(Debug)]
 pub struct Lockstep {
     world: World,
-    machine: Box<dyn Machine>,
+    machine: Box<dyn Driven>,
     learner: Learner,
     links: BTreeMap<ConnName, Link>,
     names: BTreeMap<ConnId, ConnName>,
@@ -93,7 +113,7 @@ pub struct Lockstep {
 impl Lockstep {
     /// The model started at `seed` (the scenario's seed) with `accounts`, against `machine`,
     /// which must already hold the same accounts (see [`account`]).
-    pub fn new(seed: u64, accounts: &[AccountSpec], machine: Box<dyn Machine>) -> Self {
+    pub fn new(seed: u64, accounts: &[AccountSpec], machine: Box<dyn Driven>) -> Self {
         let mut world = World::new(seed);
         for a in accounts {
             world.add_account(a);
@@ -129,8 +149,8 @@ impl Lockstep {
         &self.world
     }
 
-    /// The core.
-    pub fn machine(&self) -> &dyn Machine {
+    /// The machine under test.
+    pub fn machine(&self) -> &dyn Driven {
         self.machine.as_ref()
     }
 
