@@ -11,5 +11,7 @@
 
 pub mod core;
 #[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+#[cfg(feature = "fuzzing")]
 pub mod lockstep;
 pub mod store;

@@ -191,6 +191,82 @@ impl Lockstep {
         Ok(played)
     }
 
+    /// A client sends `bytes` on `conn`, which need not be valid: the frames they hold are sent as
+    /// [`Event::Send`]s; at the first line the connection's decoder refuses, the core gets it as
+    /// [`Input::Undecodable`] and must close the connection, and the model sees the client leave
+    /// (reference §14: an unknown command, a known command out of place, a bad TrID:
+    /// disconnect). Bytes after an incomplete frame are not sent.
+    pub fn apply_bytes(&mut self, conn: &str, bytes: &[u8]) -> Result<(), Divergence> {
+        let Some(link) = self.links.get(conn).filter(|l| l.open) else {
+            return Ok(());
+        };
+        let mut framer = Framer::new(link.framer.decoder().clone());
+        framer.push(bytes);
+        for _ in 0..bytes.len() + 1 {
+            if !self.links.get(conn).is_some_and(|l| l.open) {
+                break;
+            }
+            let decoder = self.links.get(conn).map(|l| l.framer.decoder().clone());
+            if let Some(d) = decoder {
+                framer.set_decoder(d);
+            }
+            match framer.next_frame() {
+                Ok(None) => break,
+                Ok(Some(f)) => {
+                    let frame = f.command.into_owned();
+                    self.apply(&Event::Send {
+                        conn: conn.to_owned(),
+                        frame,
+                    })?;
+                }
+                Err(error) => {
+                    let start = usize::try_from(error.line_offset).unwrap_or(usize::MAX);
+                    let rest = bytes.get(start..).unwrap_or_default();
+                    let end = rest
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(rest.len(), |e| e + 1);
+                    return self.undecodable(conn, error, &rest[..end]);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn undecodable(
+        &mut self,
+        conn: &str,
+        error: msnp6::FrameError,
+        line: &[u8],
+    ) -> Result<(), Divergence> {
+        self.step += 1;
+        self.event = format!("C@{conn}: a line that does not decode ({error})");
+        self.out.clear();
+        let Some(id) = self.links.get(conn).map(|l| l.id) else {
+            return Ok(());
+        };
+        self.observe(conn, Direction::ClientToServer, line, None)?;
+        self.machine.handle(
+            self.now,
+            Input::Undecodable { conn: id, error },
+            &mut self.out,
+        );
+        let step = self.world.apply(&Event::Disconnect {
+            conn: conn.to_owned(),
+        });
+        let played = self.carry_out(step)?;
+        if !played.closed.iter().any(|c| c == conn) {
+            return Err(Divergence::Close {
+                step: self.step,
+                event: self.event.clone(),
+                conn: conn.to_owned(),
+                model: true,
+                core: false,
+            });
+        }
+        self.check(&played, None)
+    }
+
     fn step_skipped(&mut self) {
         self.event.push_str(" (skipped)");
     }
