@@ -20,6 +20,25 @@ use msnp6::FrameError;
 use msnp6::commands::Command;
 use msnp6::types::{Dialect, ServerKind};
 
+mod challenge;
+mod config;
+mod conn;
+mod entropy;
+mod lists;
+mod login;
+mod machine;
+mod ns;
+mod presence;
+mod profile;
+mod sb;
+mod services;
+pub mod switchboard;
+mod users;
+
+pub use config::{Config, RateLimit};
+pub use entropy::{OsEntropy, SeededEntropy};
+pub use machine::{Core, Counts};
+
 /// A connection, named by the driver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ConnId(pub u64);

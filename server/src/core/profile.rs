@@ -1,0 +1,53 @@
+//! The profile message the NS sends right after `USR … OK` (reference §8 point 3, §10.1).
+
+use msnp6::commands::Command;
+use msnp6::commands::switchboard::Msg;
+use msnp6::types::{FriendlyName, Handle};
+
+use super::machine::payload;
+use super::users::UserId;
+use super::{Core, Millis};
+
+impl Core {
+    /// `MSG Hotmail Hotmail length` + the MSNP6 profile: the field set of reference §8, headers
+    /// only, ending with an empty line. As docs/model.md MODEL-PROFILE: `LoginTime` is
+    /// 1000000000 + the core's seconds, `EmailEnabled: 0` (no mailbox, so no initial e-mail
+    /// notification), `MemberIdLow` the account's position, `MSPAuth` random.
+    pub(crate) fn profile(&mut self, now: Millis, user: UserId) -> Command<'static> {
+        let auth = format!(
+            "{:016X}{:016X}",
+            self.entropy.next_u64(),
+            self.entropy.next_u64()
+        );
+        let handle = String::from_utf8_lossy(self.users.get(user).account.handle.as_bytes());
+        let text = format!(
+            "MIME-Version: 1.0\r\n\
+             Content-Type: text/x-msmsgsprofile; charset=UTF-8\r\n\
+             LoginTime: {login}\r\n\
+             EmailEnabled: 0\r\n\
+             MemberIdHigh: 0\r\n\
+             MemberIdLow: {user}\r\n\
+             lang_preference: 1033\r\n\
+             PreferredEmail: {handle}\r\n\
+             country: US\r\n\
+             PostalCode: \r\n\
+             Gender: \r\n\
+             Kid: 0\r\n\
+             Age: \r\n\
+             BDayPre: \r\n\
+             Birthday: \r\n\
+             Wallet: \r\n\
+             Flags: 1027\r\n\
+             sid: 507\r\n\
+             kv: 11\r\n\
+             MSPAuth: {auth}\r\n\
+             \r\n",
+            login = 1_000_000_000 + now / 1000,
+        );
+        Command::Msg(Msg {
+            handle: Handle::from_static(b"Hotmail"),
+            name: FriendlyName::from_static(b"Hotmail"),
+            payload: payload(text.into_bytes()),
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! What the switchboard remembers: connections, sessions, participants, invitations and the
+//! `XFR SB` cookies (reference §3.5, §14 "Switchboard").
+
+use msnp6::types::{FriendlyName, Handle, Token};
+
+use super::super::{ConnId, Millis};
+
+/// A session id: a decimal number, the same in `CAL RINGING` and every `RNG` of the session
+/// (reference §14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct SessionId(pub(super) u64);
+
+impl SessionId {
+    /// The decimal wire form.
+    pub(super) fn token(self) -> Token<'static> {
+        Token::new(self.0.to_string().into_bytes()).unwrap_or_else(|_| Token::from_static(b"0"))
+    }
+
+    /// Reads the decimal wire form (`ANS`); `None` unless it is exactly what
+    /// [`SessionId::token`] writes (digits, no leading zero, in range).
+    pub(super) fn parse(b: &[u8]) -> Option<SessionId> {
+        let leading_zero = b.len() > 1 && b[0] == b'0';
+        if b.is_empty() || leading_zero || !b.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        core::str::from_utf8(b).ok()?.parse().ok().map(SessionId)
+    }
+}
+
+/// An SB connection.
+#[derive(Debug)]
+pub(super) enum SbConn {
+    /// Connected, no `USR`/`ANS` yet; closed at `deadline` (reference §14: about 60 s).
+    Waiting {
+        /// When it is closed without a line.
+        deadline: Millis,
+    },
+    /// A participant of `session`.
+    Joined {
+        /// Its session.
+        session: SessionId,
+    },
+}
+
+/// Someone in a session.
+#[derive(Debug)]
+pub(super) struct Participant {
+    /// The SB connection.
+    pub(super) conn: ConnId,
+    /// Who.
+    pub(super) handle: Handle<'static>,
+    /// The display name at the time of joining (docs/server.md "Switchboard").
+    pub(super) name: FriendlyName<'static>,
+}
+
+/// An invitation sent by `CAL` (`RNG`), not answered yet.
+#[derive(Debug)]
+pub(super) struct Invite {
+    /// Who is invited.
+    pub(super) handle: Handle<'static>,
+    /// The cookie `ANS` must present.
+    pub(super) cookie: Token<'static>,
+    /// When it stops being usable.
+    pub(super) expires: Millis,
+}
+
+/// A session: its participants in join order and its pending invitations.
+#[derive(Debug)]
+pub(super) struct Session {
+    /// In join order (the order of `IRO`).
+    pub(super) participants: Vec<Participant>,
+    /// Pending invitations, in the order they were sent.
+    pub(super) invites: Vec<Invite>,
+}
+
+impl Session {
+    /// The participant on `conn`.
+    pub(super) fn participant(&self, conn: ConnId) -> Option<&Participant> {
+        self.participants.iter().find(|p| p.conn == conn)
+    }
+
+    /// Whether `handle` is a participant or has an invitation usable at `now`.
+    pub(super) fn has(&self, handle: &Handle<'_>, now: Millis) -> bool {
+        self.participants.iter().any(|p| p.handle == *handle)
+            || self
+                .invites
+                .iter()
+                .any(|i| i.handle == *handle && i.expires > now)
+    }
+}
+
+/// A cookie handed out by `XFR SB`, not used yet.
+#[derive(Debug)]
+pub(super) struct PendingGrant {
+    /// The user it is bound to.
+    pub(super) user: Handle<'static>,
+    /// When it stops being usable.
+    pub(super) expires: Millis,
+}
