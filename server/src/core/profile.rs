@@ -12,7 +12,7 @@ impl Core {
     /// `MSG Hotmail Hotmail length` + the MSNP6 profile: the field set of reference §8, headers
     /// only, ending with an empty line. As docs/model.md MODEL-PROFILE: `LoginTime` is
     /// 1000000000 + the core's seconds, `EmailEnabled: 0` (no mailbox, so no initial e-mail
-    /// notification), `MemberIdLow` the account's position, `MSPAuth` random.
+    /// notification), `MemberIdLow` the account's position counted from 1, `MSPAuth` random.
     pub(crate) fn profile(&mut self, now: Millis, user: UserId) -> Command<'static> {
         let auth = format!(
             "{:016X}{:016X}",
@@ -26,7 +26,7 @@ impl Core {
              LoginTime: {login}\r\n\
              EmailEnabled: 0\r\n\
              MemberIdHigh: 0\r\n\
-             MemberIdLow: {user}\r\n\
+             MemberIdLow: {member}\r\n\
              lang_preference: 1033\r\n\
              PreferredEmail: {handle}\r\n\
              country: US\r\n\
@@ -43,6 +43,7 @@ impl Core {
              MSPAuth: {auth}\r\n\
              \r\n",
             login = 1_000_000_000 + now / 1000,
+            member = user + 1,
         );
         Command::Msg(Msg {
             handle: Handle::from_static(b"Hotmail"),
