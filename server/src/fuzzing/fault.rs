@@ -105,4 +105,8 @@ impl Driven for Faulty {
     fn next_deadline(&self) -> Option<Millis> {
         self.inner.next_deadline()
     }
+
+    fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>) {
+        self.inner.challenge(now, conn, out);
+    }
 }

@@ -94,4 +94,10 @@ impl Driven for ModelMachine {
     fn next_deadline(&self) -> Option<Millis> {
         None
     }
+
+    fn challenge(&mut self, _now: Millis, conn: ConnId, out: &mut Vec<Output>) {
+        let Some(name) = self.names.get(&conn).cloned() else { return };
+        let step = self.world.apply(&Event::ServerChallenge { conn: name });
+        self.emit(step, out);
+    }
 }

@@ -25,8 +25,8 @@ use msnp6::{Decoder, Framer};
 use msnp6_oracle::model::{AccountSpec, ConnName, Event, Learner, Step, Verification, World};
 use msnp6_oracle::monitor::{Monitor, Observed, Side, VerifyOptions};
 
-use crate::core::{ConnId, Input, Machine, Millis, Output};
-use crate::store::Account;
+use crate::core::{Config, ConnId, Core, Input, Machine, Millis, Output, SeededEntropy};
+use crate::store::{Account, MemoryStore};
 
 use self::compare::{Bindings, Verdict};
 pub use self::double::ModelMachine;
@@ -36,22 +36,38 @@ pub use self::error::Divergence;
 /// never passes is a [`Divergence::Contract`], not a hang.
 const MAX_TICKS: usize = 10_000;
 
-/// What the lockstep drives: any [`Machine`] (the core), or a test double that is not `Send`
-/// ([`ModelMachine`]: the model is not).
+/// What the lockstep drives: the [`Core`], or a test double that is not `Send`
+/// ([`ModelMachine`]: the model is not), or either behind a [`Faulty`](crate::fuzzing::Faulty).
 pub trait Driven: core::fmt::Debug {
     /// [`Machine::handle`].
     fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>);
     /// [`Machine::next_deadline`].
     fn next_deadline(&self) -> Option<Millis>;
+    /// The NS challenges `conn` now (`CHL 0 challenge`, reference §3.4: "at any time"), as the
+    /// scenario's [`Event::ServerChallenge`] asks.
+    fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>);
 }
 
-impl<M: Machine + ?Sized> Driven for M {
+impl Driven for Core {
     fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>) {
         Machine::handle(self, now, input, out);
     }
     fn next_deadline(&self) -> Option<Millis> {
         Machine::next_deadline(self)
     }
+    fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>) {
+        Core::challenge(self, now, conn, out);
+    }
+}
+
+/// The core for a lockstep run: the reference configuration ([`Config::reference`]: no login or
+/// idle timeout, no automatic challenge, no rate limit, as the model), a [`MemoryStore`] with
+/// `accounts` (see [`account`]) and entropy seeded with `seed`.
+pub fn core(seed: u64, accounts: &[AccountSpec]) -> Result<Core, String> {
+    let stored = accounts.iter().map(account).collect::<Result<Vec<_>, _>>()?;
+    let store = Box::new(MemoryStore::with_accounts(stored));
+    Core::new(Config::reference(), store, Box::new(SeededEntropy::new(seed)))
+        .map_err(|e| e.to_string())
 }
 
 /// A connection as the driver sees it.
@@ -177,11 +193,10 @@ impl Lockstep {
             Event::Shutdown => self
                 .machine
                 .handle(self.now, Input::Shutdown, &mut self.out),
-            // The NS challenges on its own schedule: a scenario cannot ask for a challenge
-            // (the event is skipped on both sides; docs/server.md "Proof").
-            Event::ServerChallenge { .. } => {
-                self.step_skipped();
-                return Ok(Played::default());
+            Event::ServerChallenge { conn } => {
+                if let Some(id) = self.links.get(conn).filter(|l| l.open).map(|l| l.id) {
+                    self.machine.challenge(self.now, id, &mut self.out);
+                }
             }
             _ => {}
         }
@@ -265,10 +280,6 @@ impl Lockstep {
             });
         }
         self.check(&played, None)
-    }
-
-    fn step_skipped(&mut self) {
-        self.event.push_str(" (skipped)");
     }
 
     fn err_contract(&self, what: String) -> Divergence {
