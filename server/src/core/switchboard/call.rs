@@ -34,7 +34,7 @@ impl Switchboards {
             Err(code) => return send_error(conn, code, v.trid, out),
         };
         let cookie = super::tokens::cookie(entropy);
-        let expires = now.saturating_add(self.limits.cookie_ttl);
+        let expires = super::tokens::expiry(now, self.limits.cookie_ttl);
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };

@@ -170,7 +170,7 @@ impl Switchboards {
             cookie = tokens::cookie(entropy);
         }
         let user = user.clone().into_owned();
-        let expires = now.saturating_add(self.limits.cookie_ttl);
+        let expires = tokens::expiry(now, self.limits.cookie_ttl);
         self.timers.add(expires, Timer::Grant(cookie.clone()));
         *self.usage.entry(user.as_bytes().into()).or_insert(0) += 1;
         let key = cookie.as_bytes().into();

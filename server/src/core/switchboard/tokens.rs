@@ -3,7 +3,7 @@
 
 use msnp6::types::Token;
 
-use super::super::Entropy;
+use super::super::{Entropy, Millis};
 use super::state::SessionId;
 
 /// A fresh cookie: 128 random bits as two decimal numbers joined by a dot, in the shape of the
@@ -30,4 +30,11 @@ pub(super) fn session_id(
         id = SessionId(id.0.wrapping_add(1) & 0xFFFF_FFFF);
     }
     id
+}
+
+/// The first instant a cookie issued at `now` is no longer usable: it is usable for `ttl`
+/// *including* the instant `now + ttl` (docs/model.md `MODEL-SB-USR-OK`: a cookie is usable "for
+/// 120 s", the model and the monitor accept it at exactly 120 s; found by the lockstep).
+pub(super) fn expiry(now: Millis, ttl: Millis) -> Millis {
+    now.saturating_add(ttl).saturating_add(1)
 }
