@@ -102,19 +102,21 @@ impl Core {
 }
 
 /// The redirect URL and site id per service: the documented ones for INBOX and PROFILE
-/// (reference §3.4 URL examples), Hotmail/MSN pages of the era for the others.
+/// (reference §3.4 URL examples); for the others, which the reference gives no example of, the
+/// same pages of the era as the reference state machine (docs/model.md `MODEL-URL`), so that the
+/// lockstep comparison holds (server/LOCKSTEP-FINDINGS.md).
 fn url_target(service: UrlService) -> Option<(&'static [u8], &'static [u8])> {
     Some(match service {
         UrlService::Inbox => (b"/cgi-bin/HoTMaiL", b"2"),
         UrlService::Compose => (b"/cgi-bin/compose", b"2"),
-        UrlService::Message => (b"/cgi-bin/getmsg", b"2"),
+        UrlService::Message => (b"/cgi-bin/HoTMaiL", b"2"),
         UrlService::Folders => (b"/cgi-bin/folders", b"2"),
         UrlService::Person => (b"http://members.msn.com/Edit.asp?lc=1033", b"4263"),
-        UrlService::Mobile => (b"http://mobile.msn.com/", b"2"),
-        UrlService::ChangeMobile => (b"http://mobile.msn.com/", b"2"),
+        UrlService::Mobile => (b"http://mobile.msn.com/", b"4263"),
+        UrlService::ChangeMobile => (b"http://mobile.msn.com/edit", b"4263"),
         UrlService::Profile => (b"http://members.msn.com/Edit.asp?lc=1033", b"4263"),
-        UrlService::N2pAccount => (b"http://members.msn.com/", b"2"),
-        UrlService::N2pFund => (b"http://members.msn.com/", b"2"),
+        UrlService::N2pAccount => (b"http://net2phone.msn.com/account", b"4263"),
+        UrlService::N2pFund => (b"http://net2phone.msn.com/fund", b"4263"),
         _ => return None,
     })
 }
