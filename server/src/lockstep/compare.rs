@@ -157,6 +157,9 @@ pub(crate) fn compare(
         }
         return Verdict::Same;
     }
+    if let Some(same) = same_advice(expected, actual) {
+        return if same { Verdict::Same } else { Verdict::Different };
+    }
     let (Some((ef, ev)), Some((af, av))) = (carried(expected), carried(actual)) else {
         return Verdict::Different;
     };
@@ -176,6 +179,17 @@ pub(crate) fn compare(
         Verdict::Same
     } else {
         Verdict::Different
+    }
+}
+
+/// CVR/CVQ version advice (reference §3.1 CVR/CVQ): which client versions and download URLs a
+/// server recommends is its operator's choice, not protocol (the reference's one example is of a
+/// later era); the model and the core chose differently. The same form and TrID match.
+fn same_advice(expected: &Command<'_>, actual: &Command<'_>) -> Option<bool> {
+    match (expected, actual) {
+        (Command::CvrAdvice(e), Command::CvrAdvice(a))
+        | (Command::CvqAdvice(e), Command::CvqAdvice(a)) => Some(e.trid == a.trid),
+        _ => None,
     }
 }
 
