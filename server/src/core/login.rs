@@ -303,7 +303,10 @@ fn ns_admit(phase: &Phase, command: &Command<'_>) -> Admit {
         (Phase::LoggedIn(s), c) => match c {
             C::UsrInitial(_) | C::UsrResponse(_) | C::UsrOther(_) => Admit::AlreadyLoggedIn,
             C::Ver(_) | C::Cvq(_) => Admit::Close,
-            C::InfRequest(_) if s.inf => Admit::Close,
+            // INF belongs to the login (reference §3.1: after VER, before USR): after USR OK it
+            // is a known command out of state (§14: disconnect), as in docs/model.md
+            // MODEL-LOGIN-ORDER, whether or not it was sent before (found by the lockstep).
+            C::InfRequest(_) => Admit::Close,
             C::Syn(_) if s.synced => Admit::Close,
             _ => Admit::Yes,
         },
