@@ -68,16 +68,6 @@ pub enum Divergence {
         /// What it was bound to before (a real value, or the other model value).
         bound: String,
     },
-    /// The live monitor found a server-side violation in the core's frames.
-    #[error("step {step} ({event}): the monitor: {violation}")]
-    Monitor {
-        /// The step.
-        step: usize,
-        /// The event, as text.
-        event: String,
-        /// The violation, as the monitor words it.
-        violation: String,
-    },
     /// The core broke the driver's contract (a frame for an unknown or closed connection, a
     /// deadline that never passes, an account it cannot load).
     #[error("step {step} ({event}): contract: {what}")]

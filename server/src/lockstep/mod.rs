@@ -123,6 +123,7 @@ pub struct Lockstep {
     /// [`Lockstep::pair`]'s tolerance of the switchboard's names.
     names_held: BTreeMap<Vec<u8>, BTreeSet<Vec<u8>>>,
     monitor: Option<Monitor>,
+    monitor_findings: Vec<String>,
     now: Millis,
     step: usize,
     event: String,
@@ -149,6 +150,7 @@ impl Lockstep {
                 .map(|a| (a.handle.clone().into_bytes(), BTreeSet::from([a.name.clone().into_bytes()])))
                 .collect(),
             monitor: None,
+            monitor_findings: Vec::new(),
             now: 0,
             step: 0,
             event: String::new(),
@@ -218,9 +220,10 @@ impl Lockstep {
     /// [`Input::Undecodable`] and must close the connection, and the model sees the client leave
     /// (reference §14: an unknown command, a known command out of place, a bad TrID:
     /// disconnect). Bytes after an incomplete frame are not sent.
-    pub fn apply_bytes(&mut self, conn: &str, bytes: &[u8]) -> Result<(), Divergence> {
+    pub fn apply_bytes(&mut self, conn: &str, bytes: &[u8]) -> Result<Vec<Played>, Divergence> {
+        let mut played = Vec::new();
         let Some(link) = self.links.get(conn).filter(|l| l.open) else {
-            return Ok(());
+            return Ok(played);
         };
         let mut framer = Framer::new(link.framer.decoder().clone());
         framer.push(bytes);
@@ -248,11 +251,12 @@ impl Lockstep {
                         .iter()
                         .position(|&b| b == b'\n')
                         .map_or(rest.len(), |e| e + 1);
-                    return self.undecodable(conn, error, &rest[..end]);
+                    played.push(self.undecodable(conn, error, &rest[..end])?);
+                    break;
                 }
             }
         }
-        Ok(())
+        Ok(played)
     }
 
     fn undecodable(
@@ -260,12 +264,12 @@ impl Lockstep {
         conn: &str,
         error: msnp6::FrameError,
         line: &[u8],
-    ) -> Result<(), Divergence> {
+    ) -> Result<Played, Divergence> {
         self.step += 1;
         self.event = format!("C@{conn}: a line that does not decode ({error})");
         self.out.clear();
         let Some(id) = self.links.get(conn).map(|l| l.id) else {
-            return Ok(());
+            return Ok(Played::default());
         };
         self.observe(conn, Direction::ClientToServer, line, None)?;
         self.machine.handle(
@@ -286,7 +290,8 @@ impl Lockstep {
                 core: false,
             });
         }
-        self.check(&played, None)
+        self.check(&played, None)?;
+        Ok(played)
     }
 
     fn err_contract(&self, what: String) -> Divergence {
@@ -481,14 +486,11 @@ impl Lockstep {
             frame,
             time,
         });
-        match found.iter().find(|v| v.side == Side::Server) {
-            Some(v) => Err(Divergence::Monitor {
-                step: self.step,
-                event: self.event.clone(),
-                violation: v.to_string(),
-            }),
-            None => Ok(()),
+        for v in found.iter().filter(|v| v.side == Side::Server) {
+            let finding = format!("step {} ({}): {v}", self.step, self.event);
+            self.monitor_findings.push(finding);
         }
+        Ok(())
     }
 
     /// The core's frames and closes against the model's step.
@@ -607,20 +609,27 @@ impl Lockstep {
         compare::compare(&mut self.bindings, expected, &compare::with_session_name(actual, name))
     }
 
-    /// Ends the run: the monitor's report of what is still owed.
-    pub fn finish(self) -> Result<(), Divergence> {
-        let Some(m) = self.monitor else {
-            return Ok(());
-        };
-        let report = m.finish();
-        match report.violations.iter().find(|v| v.side == Side::Server) {
-            Some(v) => Err(Divergence::Monitor {
-                step: self.step + 1,
-                event: "end of the run".to_owned(),
-                violation: v.to_string(),
-            }),
-            None => Ok(()),
+    /// The server-side violations the live monitor found so far, each with its step. The frames
+    /// were compared with the model's first, so each is a frame the model sends too (or, at the
+    /// end of the run, one neither sends): a disagreement between the two oracles rather than a
+    /// finding about the core (server/LOCKSTEP-FINDINGS.md).
+    pub fn monitor_findings(&self) -> &[String] {
+        &self.monitor_findings
+    }
+
+    /// Ends the run: the monitor's findings, with what it still finds owed at the end.
+    pub fn finish(self) -> Vec<String> {
+        let mut findings = self.monitor_findings;
+        if let Some(m) = self.monitor {
+            let report = m.finish();
+            for v in report.violations.iter().filter(|v| v.side == Side::Server) {
+                let finding = format!("end of the run: {v}");
+                if !findings.iter().any(|f| f.ends_with(&v.to_string())) {
+                    findings.push(finding);
+                }
+            }
         }
+        findings
     }
 }
 
