@@ -27,7 +27,7 @@ use arbitrary::Unstructured;
 use msnp6::commands::{Command, Context};
 use msnp6::fuzzing::{Target, arbitrary_variant, variants_in};
 use msnp6::types::{Dialect, Direction, List, ServerKind};
-use msnp6_oracle::model::{AccountSpec, ConnName, Event, Scenario, Verification};
+use msnp6_oracle::model::{AccountSpec, ConnName, Event, Scenario};
 
 use self::plan::{Plan, Raw, kind};
 use crate::lockstep::{Driven, Lockstep, ModelMachine, Played};
@@ -57,21 +57,9 @@ fn strict_monitor() -> bool {
     std::env::var_os("MSNP6_SESSION_MONITOR").is_some_and(|v| v == "strict")
 }
 
-/// The accounts as the core can hold them (an account it cannot store — a blocked or kids
-/// account, reference §4 923/924 — is made verified on both sides).
-fn storable(accounts: &[AccountSpec]) -> Vec<AccountSpec> {
-    accounts
-        .iter()
-        .map(|a| match crate::lockstep::account(a) {
-            Ok(_) => a.clone(),
-            Err(_) => a.clone().with_verification(Verification::Verified),
-        })
-        .collect()
-}
-
 /// The machine under test for `accounts`: the core ([`crate::lockstep::core`], entropy seeded
 /// from `seed`, so other values than the model's), with `fault`. Should the core refuse the
-/// accounts (it does not: [`storable`]), the model stands in, so that the run still checks
+/// accounts (it does not: [`storable`](crate::lockstep::storable)), the model stands in, so that the run still checks
 /// something.
 pub fn machine(seed: u64, accounts: &[AccountSpec], fault: Fault) -> Box<dyn Driven> {
     let inner: Box<dyn Driven> = match crate::lockstep::core(seed ^ 0x5E55_10A5, accounts) {
@@ -87,7 +75,7 @@ pub fn run(data: &[u8], fault: Fault, feedback: &mut dyn FnMut(u64)) {
     let mut u = Unstructured::new(data);
     let plan = Plan::read(&mut u);
     let scenario = Scenario::generate(plan.seed, &plan.choices);
-    let accounts = storable(&scenario.accounts);
+    let accounts = crate::lockstep::storable(&scenario.accounts);
     let machine = machine(plan.seed, &accounts, fault);
     let mut player = Player {
         lockstep: Lockstep::new(plan.seed, &accounts, machine).with_monitor(&accounts),
@@ -111,7 +99,11 @@ pub fn run(data: &[u8], fault: Fault, feedback: &mut dyn FnMut(u64)) {
     }
     let findings = player.lockstep.finish();
     if strict_monitor() && !findings.is_empty() {
-        panic!("the monitor: {}\n-- events:\n{}", findings.join("\n"), player.log.join("\n"));
+        panic!(
+            "the monitor: {}\n-- events:\n{}",
+            findings.join("\n"),
+            player.log.join("\n")
+        );
     }
 }
 
@@ -214,11 +206,16 @@ impl Player {
     fn raw_frame(&mut self, name: &str, frame: &Command<'static>, feedback: &mut dyn FnMut(u64)) {
         self.next_trid += 1;
         let bytes = with_trid(&frame.to_bytes(), self.next_trid);
-        self.log.push(format!("raw {name} {:?}", String::from_utf8_lossy(&bytes)));
-        self.last_verb.insert(name.to_owned(), frame.verb().to_owned());
+        self.log
+            .push(format!("raw {name} {:?}", String::from_utf8_lossy(&bytes)));
+        self.last_verb
+            .insert(name.to_owned(), frame.verb().to_owned());
         match self.lockstep.apply_bytes(name, &bytes) {
             Ok(played) => {
-                let event = Event::Send { conn: name.to_owned(), frame: frame.clone() };
+                let event = Event::Send {
+                    conn: name.to_owned(),
+                    frame: frame.clone(),
+                };
                 for p in &played {
                     self.feedback(&event, p, feedback);
                 }
@@ -274,7 +271,10 @@ fn frame(kind: ServerKind, misplaced: bool, blob: &[u8]) -> Option<Command<'stat
 /// A frame's bytes with its TrID (the second word, when it is a number) replaced by `trid`: the
 /// client's TrIDs stay unique, so that the monitor can attribute every reply (reference §1.2).
 fn with_trid(frame: &[u8], trid: u32) -> Vec<u8> {
-    let end = frame.iter().position(|&b| b == b'\r').unwrap_or(frame.len());
+    let end = frame
+        .iter()
+        .position(|&b| b == b'\r')
+        .unwrap_or(frame.len());
     let mut words: Vec<&[u8]> = frame[..end].split(|&b| b == b' ').collect();
     let fresh = trid.to_string();
     match words.get_mut(1) {

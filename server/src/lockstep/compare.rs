@@ -158,7 +158,11 @@ pub(crate) fn compare(
         return Verdict::Same;
     }
     if let Some(same) = same_advice(expected, actual) {
-        return if same { Verdict::Same } else { Verdict::Different };
+        return if same {
+            Verdict::Same
+        } else {
+            Verdict::Different
+        };
     }
     let (Some((ef, ev)), Some((af, av))) = (carried(expected), carried(actual)) else {
         return Verdict::Different;

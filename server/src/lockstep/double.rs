@@ -96,7 +96,9 @@ impl Driven for ModelMachine {
     }
 
     fn challenge(&mut self, _now: Millis, conn: ConnId, out: &mut Vec<Output>) {
-        let Some(name) = self.names.get(&conn).cloned() else { return };
+        let Some(name) = self.names.get(&conn).cloned() else {
+            return;
+        };
         let step = self.world.apply(&Event::ServerChallenge { conn: name });
         self.emit(step, out);
     }

@@ -64,10 +64,17 @@ impl Driven for Core {
 /// idle timeout, no automatic challenge, no rate limit, as the model), a [`MemoryStore`] with
 /// `accounts` (see [`account`]) and entropy seeded with `seed`.
 pub fn core(seed: u64, accounts: &[AccountSpec]) -> Result<Core, String> {
-    let stored = accounts.iter().map(account).collect::<Result<Vec<_>, _>>()?;
+    let stored = accounts
+        .iter()
+        .map(account)
+        .collect::<Result<Vec<_>, _>>()?;
     let store = Box::new(MemoryStore::with_accounts(stored));
-    Core::new(Config::reference(), store, Box::new(SeededEntropy::new(seed)))
-        .map_err(|e| e.to_string())
+    Core::new(
+        Config::reference(),
+        store,
+        Box::new(SeededEntropy::new(seed)),
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// A connection as the driver sees it.
@@ -110,6 +117,19 @@ pub fn account(spec: &AccountSpec) -> Result<Account, String> {
     Ok(account)
 }
 
+/// The accounts as the core can hold them: an account it cannot store (a blocked or kids
+/// account, reference §4 923/924: the store has only the verified flag) is made verified, for
+/// both sides.
+pub fn storable(accounts: &[AccountSpec]) -> Vec<AccountSpec> {
+    accounts
+        .iter()
+        .map(|a| match account(a) {
+            Ok(_) => a.clone(),
+            Err(_) => a.clone().with_verification(Verification::Verified),
+        })
+        .collect()
+}
+
 /// The model and a core, in lockstep.
 #[derive(Debug)]
 pub struct Lockstep {
@@ -147,7 +167,12 @@ impl Lockstep {
             bindings: Bindings::default(),
             names_held: accounts
                 .iter()
-                .map(|a| (a.handle.clone().into_bytes(), BTreeSet::from([a.name.clone().into_bytes()])))
+                .map(|a| {
+                    (
+                        a.handle.clone().into_bytes(),
+                        BTreeSet::from([a.name.clone().into_bytes()]),
+                    )
+                })
                 .collect(),
             monitor: None,
             monitor_findings: Vec::new(),
@@ -500,7 +525,11 @@ impl Lockstep {
         self.learner.learn(&played.step.deliveries, &actual);
         for d in &played.step.deliveries {
             if let Command::Rea(r) = &d.command {
-                if self.world.user(&d.conn).is_some_and(|u| u.as_bytes() == r.handle.as_bytes()) {
+                if self
+                    .world
+                    .user(&d.conn)
+                    .is_some_and(|u| u.as_bytes() == r.handle.as_bytes())
+                {
                     self.names_held
                         .entry(r.handle.as_bytes().to_vec())
                         .or_default()
@@ -521,10 +550,19 @@ impl Lockstep {
         let mut conns: BTreeSet<&str> = played.frames.iter().map(|(c, _)| c.as_str()).collect();
         conns.extend(played.step.deliveries.iter().map(|d| d.conn.as_str()));
         for conn in conns {
-            let mut expected: Vec<&Command<'static>> =
-                played.step.deliveries.iter().filter(|d| d.conn == conn).map(|d| &d.command).collect();
-            let mut actual: Vec<&Command<'static>> =
-                played.frames.iter().filter(|(c, _)| c == conn).map(|(_, f)| f).collect();
+            let mut expected: Vec<&Command<'static>> = played
+                .step
+                .deliveries
+                .iter()
+                .filter(|d| d.conn == conn)
+                .map(|d| &d.command)
+                .collect();
+            let mut actual: Vec<&Command<'static>> = played
+                .frames
+                .iter()
+                .filter(|(c, _)| c == conn)
+                .map(|(_, f)| f)
+                .collect();
             if simultaneous {
                 (expected, actual) = aligned(expected, actual, model.contains(conn));
             }
@@ -593,20 +631,32 @@ impl Lockstep {
     /// display name it had when it joined, the model by its current one (the reference says
     /// neither). The core's frame matches when its participant name is one the account has had
     /// and the frame with the model's name instead is the model's frame.
-    fn with_held_name(&mut self, expected: &Command<'static>, actual: &Command<'static>) -> Verdict {
-        let (Some((eh, en)), Some((ah, an))) =
-            (compare::session_name(expected), compare::session_name(actual))
-        else {
+    fn with_held_name(
+        &mut self,
+        expected: &Command<'static>,
+        actual: &Command<'static>,
+    ) -> Verdict {
+        let (Some((eh, en)), Some((ah, an))) = (
+            compare::session_name(expected),
+            compare::session_name(actual),
+        ) else {
             return Verdict::Different;
         };
-        let held = self.names_held.get(&ah).is_some_and(|names| names.contains(&an));
+        let held = self
+            .names_held
+            .get(&ah)
+            .is_some_and(|names| names.contains(&an));
         let Ok(name) = FriendlyName::new(en) else {
             return Verdict::Different;
         };
         if eh != ah || !held {
             return Verdict::Different;
         }
-        compare::compare(&mut self.bindings, expected, &compare::with_session_name(actual, name))
+        compare::compare(
+            &mut self.bindings,
+            expected,
+            &compare::with_session_name(actual, name),
+        )
     }
 
     /// The server-side violations the live monitor found so far, each with its step. The frames
