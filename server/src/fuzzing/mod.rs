@@ -50,6 +50,17 @@ pub fn session_state(data: &[u8]) {
     run(data, Fault::from_env(), &mut table::visit);
 }
 
+/// The distinct protocol-state keys one input reaches (what [`session_state`] feeds the table
+/// with), without the fault; for measuring the targets (`fuzz/examples/session.rs`).
+pub fn states(data: &[u8]) -> std::collections::BTreeSet<u64> {
+    let mut keys = std::collections::BTreeSet::new();
+    let run_one = std::panic::AssertUnwindSafe(|| run(data, Fault::None, &mut |k| {
+        keys.insert(k);
+    }));
+    let _ = std::panic::catch_unwind(run_one);
+    keys
+}
+
 /// Whether the monitor's findings are fatal (`MSNP6_SESSION_MONITOR=strict`). They are reported
 /// only where the core's frames equal the model's, so each is a disagreement between the model
 /// and the monitor (server/LOCKSTEP-FINDINGS.md); by default they do not stop the run.
