@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor)
+[ ${#targets[@]} -eq 0 ] && targets=(decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor session session_state)
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then toolchain=(+nightly); else export RUSTC_BOOTSTRAP=1; toolchain=(); fi
 target_dir="$PWD/fuzz/target/sanitizer-none"
 (cd fuzz && cargo "${toolchain[@]}" fuzz build -O -a -s none --target-dir "$target_dir")

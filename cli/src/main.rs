@@ -4,10 +4,15 @@
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
+//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin]
+//! msnp6 account list [--db FILE]
+//! msnp6 account remove HANDLE [--db FILE]
+//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
 //! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
-//! I/O error, or a string that is not a challenge. Transcripts follow `docs/transcript-format.md`.
+//! I/O error, or a string that is not a challenge. `account`: 1 the account exists (`add`) or
+//! does not (`remove`), 2 a usage or database error. Transcripts follow `docs/transcript-format.md`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -17,9 +22,11 @@ use msnp6::Dialect;
 use msnp6_oracle::check::{CheckOptions, LineReport, Outcome, check_line};
 use serde_json::json;
 
+mod account;
 mod challenge;
 mod diag;
 mod input;
+mod serve;
 mod verify;
 
 use diag::{diag, plural};
@@ -44,6 +51,12 @@ enum Top {
     /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key)
     /// (docs/msnp6-protocol.md §9).
     Challenge(challenge::ChallengeArgs),
+    /// Add, list or remove the accounts of a server's database (default msnp6.sqlite).
+    #[command(subcommand)]
+    Account(account::AccountCmd),
+    /// Run the MSNP6 server (DS, NS, SB) on a database (default msnp6.sqlite) until SIGINT or
+    /// SIGTERM.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +93,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Top::Challenge(args) => challenge::run(&args),
+        Top::Account(cmd) => account::run(&cmd),
+        Top::Serve(args) => serve::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
     }

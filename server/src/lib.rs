@@ -14,4 +14,5 @@ pub mod core;
 pub mod fuzzing;
 #[cfg(feature = "fuzzing")]
 pub mod lockstep;
+pub mod shell;
 pub mod store;

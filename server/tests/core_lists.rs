@@ -281,3 +281,26 @@ impl msnp6_server::store::Store for FailingStore {
         ))
     }
 }
+
+#[test]
+fn adding_and_removing_oneself_counts_both_lists() {
+    // docs/server.md "Decisions": the reply carries the version after the FL change, the
+    // notice to oneself the version after the RL change.
+    let mut h = Harness::new(vec![account("me@hotmail.com", "pw", "me")]);
+    let ns = h.login("me@hotmail.com", "pw");
+    assert_eq!(
+        h.send(ns, "ADD 1 FL me@hotmail.com me"),
+        [
+            "1: ADD 1 FL 1 me@hotmail.com me",
+            "1: ADD 0 RL 2 me@hotmail.com me"
+        ]
+    );
+    assert_eq!(
+        h.send(ns, "REM 2 FL me@hotmail.com"),
+        [
+            "1: REM 2 FL 3 me@hotmail.com",
+            "1: REM 0 RL 4 me@hotmail.com"
+        ]
+    );
+    assert_eq!(h.send(ns, "SYN 3 4"), ["1: SYN 3 4"]);
+}

@@ -171,3 +171,20 @@ fn second_login_closes_the_first_with_out_oth() {
     assert_eq!(out[2], format!("{w}: FLN example@hotmail.com"));
     assert!(out[3].starts_with(&format!("{s}: USR 3 OK example@hotmail.com")));
 }
+
+#[test]
+fn inf_after_login_closes() {
+    // INF belongs to the login (reference §3.1); after USR OK it is out of state (§14).
+    let mut h = example();
+    let ns = h.login("example@hotmail.com", "password");
+    assert_eq!(h.send(ns, "INF 9"), ["1: <close>"]);
+}
+
+#[test]
+fn debug_output_holds_no_password() {
+    let mut h = example();
+    h.login("example@hotmail.com", "password");
+    let text = format!("{:?}", h.core);
+    assert!(!text.contains("password"), "{text}");
+    assert!(text.contains("sessions: 1"), "{text}");
+}

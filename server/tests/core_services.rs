@@ -53,9 +53,12 @@ fn url_fnd_sdc_ims_png_known_answers() {
 }
 
 fn challenged() -> Harness {
-    // The challenge of reference §8/§3.4: 11111111111111111111, the fifth value drawn (after
-    // the salt's two and the profile's MSPAuth's two).
-    let entropy = Scripted([1, 2, 3, 4, 11_111_111_111_111_111_111].into(), 100);
+    // The challenge of reference §8/§3.4: 11111111111111111111, the ninth value drawn (after
+    // the salt's two and the profile MSPAuth's six).
+    let entropy = Scripted(
+        [1, 2, 3, 4, 5, 6, 7, 8, 11_111_111_111_111_111_111].into(),
+        100,
+    );
     let store =
         MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "example%20user")]);
     Harness::with_entropy(Config::reference(), store, Box::new(entropy))
@@ -154,4 +157,28 @@ fn xfr_sb_needs_a_visible_status() {
         "{out:?}"
     );
     assert_eq!(h.send(ns, "XFR 6 NS"), ["1: <close>"]);
+}
+
+#[test]
+fn periodic_challenges_follow_the_interval_even_a_zero_one() {
+    let config = Config {
+        challenge_interval: Some(0),
+        ..Config::reference()
+    };
+    let store = MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "me")]);
+    let mut h = Harness::with(config, store);
+    let ns = h.login("example@hotmail.com", "pw");
+    // One challenge per passed deadline, at least 1 ms apart: a tick ends.
+    let out = h.tick(1);
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert!(out[0].starts_with(&format!("{}: CHL 0 ", ns.0)), "{out:?}");
+    let config = Config {
+        challenge_interval: Some(300_000),
+        ..Config::reference()
+    };
+    let store = MemoryStore::with_accounts(vec![account("example@hotmail.com", "pw", "me")]);
+    let mut h = Harness::with(config, store);
+    h.login("example@hotmail.com", "pw");
+    assert!(h.tick(299_999).is_empty());
+    assert_eq!(h.tick(1).len(), 1);
 }

@@ -42,7 +42,8 @@ impl Core {
             sent: now,
             answered: false,
         });
-        s.next_challenge = interval.map(|t| now.saturating_add(t));
+        // At least 1 ms later: an interval of 0 must not make the tick loop forever.
+        s.next_challenge = interval.map(|t| now.saturating_add(t.max(1)));
         send(
             out,
             conn,

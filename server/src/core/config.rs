@@ -36,7 +36,7 @@ pub struct Config {
     /// `None` (default): the reference has no NS idle timeout and no PNG requirement (§14).
     pub idle_timeout: Option<Millis>,
     /// The server sends `CHL 0 challenge` to each logged-in NS connection this long after its
-    /// login and then again after each answered challenge. `None`: only when asked
+    /// login and then this long after each challenge (at least 1 ms). `None`: only when asked
     /// ([`Core::challenge`](super::Core::challenge)) or requested by the client (`CHL TrID`).
     /// Default 5 minutes: the reference says "at any time" (§3.4 CHL) and gives no period.
     pub challenge_interval: Option<Millis>,

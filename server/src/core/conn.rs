@@ -61,8 +61,6 @@ pub(crate) struct Session {
     pub(crate) status: Option<Status>,
     /// Whether this connection sent SYN.
     pub(crate) synced: bool,
-    /// Whether INF was answered on this connection.
-    pub(crate) inf: bool,
     /// `IMS OFF`: the user cannot be called into switchboards (reference §3.3 IMS).
     pub(crate) ims_off: bool,
     /// The last two challenges sent (docs/model.md MODEL-QRY-OK: the last or the previous one

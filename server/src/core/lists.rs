@@ -3,16 +3,13 @@
 //! answered `500 TrID` and changes nothing (docs/server.md "Decisions").
 
 use msnp6::commands::Command;
-use msnp6::commands::lists::{
-    Add, AddRequest, Blp, Bpr, Gtc, ListEntry, Lst, Prp, Rea, ReaRequest, Rem, RemRequest,
-    ReverseAdd, ReverseRemove, Syn,
-};
+use msnp6::commands::lists::{Blp, Bpr, Gtc, ListEntry, Lst, Prp, Rea, ReaRequest, Syn};
 use msnp6::types::{ErrorCode, GtcMode, Handle, List, Privacy, Property, Token, TrId};
 
 use super::machine::{error, send};
 use super::users::UserId;
 use super::{ConnId, Core, Millis, Output};
-use crate::store::{Change, Entry};
+use crate::store::Change;
 
 /// The phone properties in SYN order (reference §3.2 SYN example).
 const LISTS: [List; 4] = [List::Forward, List::Allow, List::Block, List::Reverse];
@@ -26,7 +23,7 @@ const SYN_PROPERTIES: [Property; 5] = [
 ];
 
 /// The properties of a BPR block (reference §3.2 BPR, SYN).
-const BPR_PROPERTIES: [Property; 4] = [
+pub(crate) const BPR_PROPERTIES: [Property; 4] = [
     Property::HomePhone,
     Property::WorkPhone,
     Property::MobilePhone,
@@ -34,16 +31,16 @@ const BPR_PROPERTIES: [Property; 4] = [
 ];
 
 impl Core {
-    fn version(&self, u: UserId) -> u32 {
+    pub(crate) fn version(&self, u: UserId) -> u32 {
         self.users.get(u).account.list_version
     }
 
-    fn handle_of(&self, u: UserId) -> Handle<'static> {
+    pub(crate) fn handle_of(&self, u: UserId) -> Handle<'static> {
         self.users.get(u).account.handle.clone()
     }
 
     /// Commits, or answers `500 TrID` (docs/server.md "Decisions"): `true` when committed.
-    fn commit_or_500(
+    pub(crate) fn commit_or_500(
         &mut self,
         conn: ConnId,
         trid: TrId,
@@ -178,204 +175,6 @@ impl Core {
                     send(out, conn, Command::Bpr(bpr));
                 }
             }
-        }
-    }
-
-    /// `ADD TrID FL|AL|BL handle name` (reference §3.2 ADD, §14; docs/model.md MODEL-ADD-*,
-    /// MODEL-RL-ADD, MODEL-ILN-ADD). Errors in the order 205, 215, 219, 210 (201 came from
-    /// validation).
-    pub(crate) fn add(
-        &mut self,
-        _now: Millis,
-        conn: ConnId,
-        user: UserId,
-        req: AddRequest<'_>,
-        out: &mut Vec<Output>,
-    ) {
-        let trid = req.trid;
-        let Some(list) = req.list.known() else { return };
-        let h = req.handle.as_bytes();
-        let Some(c) = self.users.id(h) else {
-            return send(out, conn, error(ErrorCode::INVALID_USER, trid));
-        };
-        let opposite = match list {
-            List::Allow => Some(List::Block),
-            List::Block => Some(List::Allow),
-            _ => None,
-        };
-        let code = if self.users.on_list(user, list, h) {
-            Some(ErrorCode::ALREADY_THERE)
-        } else if opposite.is_some_and(|o| self.users.on_list(user, o, h)) {
-            Some(ErrorCode::IN_OPPOSITE_LIST)
-        } else if self.users.get(user).account.list(list).len() >= self.config.max_list_entries {
-            Some(ErrorCode::LIST_FULL)
-        } else {
-            None
-        };
-        if let Some(code) = code {
-            return send(out, conn, error(code, trid));
-        }
-        let me = self.handle_of(user);
-        let my_name = self.users.get(user).account.name.clone();
-        let v = self.version(user).wrapping_add(1);
-        let entry = Entry {
-            handle: req.handle.clone().into_owned(),
-            name: req.name.clone().into_owned(),
-        };
-        let mut changes = vec![Change::EntryAdded {
-            owner: me.clone(),
-            list,
-            entry,
-        }];
-        let mut cv = v;
-        if list == List::Forward {
-            cv = if c == user {
-                v.wrapping_add(1)
-            } else {
-                self.version(c).wrapping_add(1)
-            };
-            let rl = Entry {
-                handle: me.clone(),
-                name: my_name.clone(),
-            };
-            changes.push(Change::EntryAdded {
-                owner: self.handle_of(c),
-                list: List::Reverse,
-                entry: rl,
-            });
-            if c != user {
-                changes.push(Change::ListVersion {
-                    owner: self.handle_of(c),
-                    version: cv,
-                });
-            }
-        }
-        changes.push(Change::ListVersion {
-            owner: me.clone(),
-            version: if c == user { cv } else { v },
-        });
-        let before = self.watcher_set(user, Some(c));
-        if !self.commit_or_500(conn, trid, &changes, out) {
-            return;
-        }
-        let reply = Add::new(
-            trid,
-            list.into(),
-            v,
-            req.handle.clone().into_owned(),
-            req.name.clone().into_owned(),
-            None,
-        );
-        if let Ok(reply) = reply {
-            send(out, conn, Command::Add(reply));
-        }
-        if list != List::Forward {
-            let after = self.watcher_set(user, Some(c));
-            return self.privacy_effects(user, &before, &after, out);
-        }
-        let synced = self
-            .conns
-            .get(&conn)
-            .and_then(|k| k.session())
-            .is_some_and(|s| s.synced);
-        if synced {
-            // §14: four blank BPRs (docs/model.md MODEL-ADD-FL-SEQUENCE).
-            for p in BPR_PROPERTIES {
-                let value = (p == Property::MobileContact).then(|| Token::from_static(b"N"));
-                let bpr = Bpr {
-                    version: v,
-                    handle: req.handle.clone().into_owned(),
-                    property: p.into(),
-                    value,
-                };
-                send(out, conn, Command::Bpr(bpr));
-            }
-        }
-        if let Some(iln) = self.iln_for(user, c, trid) {
-            send(out, conn, iln);
-        }
-        if let Some(cconn) = self.users.get(c).session {
-            let notice = ReverseAdd {
-                version: cv,
-                handle: me,
-                name: my_name,
-            };
-            send(out, cconn, Command::ReverseAdd(notice));
-        }
-    }
-
-    /// `REM TrID FL|AL|BL handle` (reference §3.2 REM; docs/model.md MODEL-REM-*, MODEL-RL-REM).
-    pub(crate) fn rem(
-        &mut self,
-        conn: ConnId,
-        user: UserId,
-        req: RemRequest<'_>,
-        out: &mut Vec<Output>,
-    ) {
-        let trid = req.trid;
-        let Some(list) = req.list.known() else { return };
-        let h = req.handle.as_bytes();
-        if !self.users.on_list(user, list, h) {
-            return send(out, conn, error(ErrorCode::NOT_ON_LIST, trid));
-        }
-        let me = self.handle_of(user);
-        let c = self.users.id(h);
-        let v = self.version(user).wrapping_add(1);
-        let mut changes = vec![Change::EntryRemoved {
-            owner: me.clone(),
-            list,
-            handle: req.handle.clone().into_owned(),
-        }];
-        let mut my_version = v;
-        let mut notice = None;
-        if list == List::Forward {
-            if let Some(c) = c.filter(|&c| self.users.on_list(c, List::Reverse, me.as_bytes())) {
-                let cv = if c == user {
-                    v.wrapping_add(1)
-                } else {
-                    self.version(c).wrapping_add(1)
-                };
-                changes.push(Change::EntryRemoved {
-                    owner: self.handle_of(c),
-                    list: List::Reverse,
-                    handle: me.clone(),
-                });
-                if c == user {
-                    my_version = cv;
-                } else {
-                    changes.push(Change::ListVersion {
-                        owner: self.handle_of(c),
-                        version: cv,
-                    });
-                }
-                notice = Some((c, cv));
-            }
-        }
-        changes.push(Change::ListVersion {
-            owner: me.clone(),
-            version: my_version,
-        });
-        let before = self.watcher_set(user, c);
-        if !self.commit_or_500(conn, trid, &changes, out) {
-            return;
-        }
-        if let Ok(reply) = Rem::new(trid, list.into(), v, req.handle.clone().into_owned(), None) {
-            send(out, conn, Command::Rem(reply));
-        }
-        if let Some((c, cv)) = notice {
-            if let Some(cconn) = self.users.get(c).session {
-                send(
-                    out,
-                    cconn,
-                    Command::ReverseRemove(ReverseRemove {
-                        version: cv,
-                        handle: me,
-                    }),
-                );
-            }
-        } else if list != List::Forward {
-            let after = self.watcher_set(user, c);
-            self.privacy_effects(user, &before, &after, out);
         }
     }
 

@@ -184,10 +184,8 @@ impl Core {
             }),
         );
         if let Some(c) = self.conns.get_mut(&conn) {
-            match &mut c.phase {
-                Phase::Versioned { inf, .. } => *inf = true,
-                Phase::LoggedIn(s) => s.inf = true,
-                _ => {}
+            if let Phase::Versioned { inf, .. } = &mut c.phase {
+                *inf = true;
             }
         }
     }
@@ -202,13 +200,11 @@ impl Core {
         out: &mut Vec<Output>,
     ) {
         let Some(Phase::Versioned {
-            pending: Some(p),
-            inf,
+            pending: Some(p), ..
         }) = self.conns.get(&conn).map(|c| &c.phase)
         else {
             return self.close(now, conn, out);
         };
-        let inf = *inf;
         let user = self
             .users
             .id(p.handle.as_bytes())
@@ -243,20 +239,19 @@ impl Core {
         );
         let profile = self.profile(now, user);
         send(out, conn, profile);
-        self.logged_in(now, conn, user, inf);
+        self.logged_in(now, conn, user);
     }
 
-    fn logged_in(&mut self, now: Millis, conn: ConnId, user: UserId, inf: bool) {
+    fn logged_in(&mut self, now: Millis, conn: ConnId, user: UserId) {
         let next_challenge = self
             .config
             .challenge_interval
-            .map(|t| now.saturating_add(t));
+            .map(|t| now.saturating_add(t.max(1)));
         if let Some(c) = self.conns.get_mut(&conn) {
             c.phase = Phase::LoggedIn(Box::new(Session {
                 user,
                 status: None,
                 synced: false,
-                inf,
                 ims_off: false,
                 challenges: Default::default(),
                 next_challenge,

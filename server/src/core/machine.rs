@@ -16,8 +16,9 @@ use super::users::Users;
 use super::{ConnId, Entropy, Input, Machine, Millis, Output};
 use crate::store::{Change, Store, StoreError};
 
-/// The server core: DS, NS and the glue to the switchboard (reference §3, §14).
-#[derive(Debug)]
+/// The server core: DS, NS and the glue to the switchboard (reference §3, §14). Its `Debug`
+/// shows the configuration and the counts only: the accounts hold passwords, which never appear
+/// in logs (issue 20).
 pub struct Core {
     pub(crate) config: Config,
     pub(crate) store: Box<dyn Store>,
@@ -45,6 +46,15 @@ pub struct Counts {
     pub accounts: usize,
     /// Registered timers.
     pub timers: usize,
+}
+
+impl core::fmt::Debug for Core {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Core")
+            .field("config", &self.config)
+            .field("counts", &self.counts())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Core {

@@ -23,6 +23,7 @@ use msnp6::types::{Dialect, ServerKind};
 mod challenge;
 mod config;
 mod conn;
+mod contacts;
 mod entropy;
 mod lists;
 mod login;

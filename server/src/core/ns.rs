@@ -37,7 +37,7 @@ impl Core {
                 Some(p) => self.blp(conn, user, b.trid, p, out),
                 None => self.close(now, conn, out),
             },
-            Command::AddRequest(a) => self.add(now, conn, user, a, out),
+            Command::AddRequest(a) => self.add(conn, user, a, out),
             Command::RemRequest(r) => self.rem(conn, user, r, out),
             Command::ReaRequest(r) => self.rea(now, conn, user, r, out),
             Command::PrpRequest(p) => match p.property.known() {

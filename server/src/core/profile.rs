@@ -14,11 +14,7 @@ impl Core {
     /// 1000000000 + the core's seconds, `EmailEnabled: 0` (no mailbox, so no initial e-mail
     /// notification), `MemberIdLow` the account's position counted from 1, `MSPAuth` random.
     pub(crate) fn profile(&mut self, now: Millis, user: UserId) -> Command<'static> {
-        let auth = format!(
-            "{:016X}{:016X}",
-            self.entropy.next_u64(),
-            self.entropy.next_u64()
-        );
+        let auth = self.mspauth();
         let handle = String::from_utf8_lossy(self.users.get(user).account.handle.as_bytes());
         let text = format!(
             "MIME-Version: 1.0\r\n\
@@ -50,5 +46,21 @@ impl Core {
             name: FriendlyName::from_static(b"Hotmail"),
             payload: payload(text.into_bytes()),
         })
+    }
+
+    /// The profile's `MSPAuth`: 48 random characters of `[A-Za-z0-9!*]`, 6 bits each, 8 per
+    /// draw (the model's length, so that the profile's length is the model's).
+    fn mspauth(&mut self) -> String {
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!*";
+        let mut text = String::with_capacity(48);
+        for _ in 0..6 {
+            let mut bits = self.entropy.next_u64();
+            for _ in 0..8 {
+                text.push(ALPHABET[(bits & 63) as usize] as char);
+                bits >>= 6;
+            }
+        }
+        text
     }
 }

@@ -195,3 +195,125 @@ fn set_property(a: &mut Account, property: Property, value: Option<Token<'static
         (None, None) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
+
+    use super::Users;
+    use crate::store::{Account, Change, Entry, MemoryStore, Store};
+
+    fn handle(i: u64) -> Handle<'static> {
+        Handle::try_from(format!("u{i}@example.com")).expect("handle")
+    }
+
+    fn accounts() -> Vec<Account> {
+        (0..4)
+            .map(|i| Account::new(handle(i), "pw", FriendlyName::from_static(b"n")))
+            .collect()
+    }
+
+    /// A change drawn from `r` over four accounts.
+    fn change(r: u64) -> Change {
+        let (owner, other) = (handle(r % 4), handle((r >> 8) % 4));
+        let list =
+            [List::Forward, List::Allow, List::Block, List::Reverse][((r >> 16) % 4) as usize];
+        let name = FriendlyName::try_from(format!("n{}", (r >> 24) % 3)).expect("name");
+        match (r >> 32) % 8 {
+            0 | 1 => Change::EntryAdded {
+                owner,
+                list,
+                entry: Entry {
+                    handle: other,
+                    name,
+                },
+            },
+            2 => Change::EntryRemoved {
+                owner,
+                list,
+                handle: other,
+            },
+            3 => Change::EntryRenamed {
+                owner,
+                handle: other,
+                name,
+            },
+            4 => Change::Renamed { owner, name },
+            5 => Change::Privacy {
+                owner,
+                value: if r & 1 == 0 {
+                    Privacy::AllowAll
+                } else {
+                    Privacy::BlockAll
+                },
+            },
+            6 => Change::Gtc {
+                owner,
+                value: if r & 1 == 0 {
+                    GtcMode::Ask
+                } else {
+                    GtcMode::DontAsk
+                },
+            },
+            _ => Change::Property {
+                owner,
+                property: [Property::HomePhone, Property::MobileContact][(r & 1) as usize],
+                value: ((r >> 40) % 3 != 0).then(|| Token::from_static(b"Y")),
+            },
+        }
+    }
+
+    #[test]
+    fn memory_applies_changes_as_the_store_commits_them() {
+        // What the core keeps in memory equals what a restarted core would load.
+        let mut users = Users::new(accounts());
+        let mut store = MemoryStore::with_accounts(accounts());
+        let mut state = 7u64;
+        for _ in 0..2_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let c = change(state);
+            store.commit(std::slice::from_ref(&c)).expect("commit");
+            users.apply(&c);
+        }
+        for (i, stored) in store.accounts().iter().enumerate() {
+            let mut mine = users.get(i).account.clone();
+            let mut theirs = stored.clone();
+            // Property order is not meaningful (SYN sends a fixed order).
+            mine.properties.sort_by_key(|(p, _)| p.to_string());
+            theirs.properties.sort_by_key(|(p, _)| p.to_string());
+            assert_eq!(mine, theirs);
+        }
+    }
+
+    #[test]
+    fn visibility_follows_the_reference_rule() {
+        // Reference §14: visible(U→W) iff W is not U, not on U's BL, and on U's AL or BLP AL.
+        let mut users = Users::new(accounts());
+        let entry = |i| Entry {
+            handle: handle(i),
+            name: FriendlyName::from_static(b"n"),
+        };
+        assert!(users.visible(0, 1));
+        assert!(!users.visible(0, 0));
+        users.apply(&Change::EntryAdded {
+            owner: handle(0),
+            list: List::Block,
+            entry: entry(1),
+        });
+        assert!(!users.visible(0, 1));
+        users.apply(&Change::Privacy {
+            owner: handle(0),
+            value: Privacy::BlockAll,
+        });
+        assert!(!users.visible(0, 2));
+        users.apply(&Change::EntryAdded {
+            owner: handle(0),
+            list: List::Allow,
+            entry: entry(2),
+        });
+        assert!(users.visible(0, 2));
+        assert!(users.visible(1, 0), "U's lists decide, not W's");
+    }
+}

@@ -4,7 +4,11 @@
 //! The core keeps every account in memory and writes each command's changes through a [`Store`]
 //! in one transaction *before* it sends the acknowledgement: a change a client saw acknowledged
 //! is committed. [`MemoryStore`] keeps them in memory (tests, fuzzing, benchmarks);
-//! `SqliteStore` keeps them in a SQLite database (production, `msnp6 serve --db`).
+//! [`SqliteStore`] keeps them in a SQLite database (production, `msnp6 serve --db`).
+
+mod sqlite;
+
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
 
@@ -32,7 +36,7 @@ pub struct Account {
     pub verified: bool,
     /// The list version (reference §6): raised by one at every list or property change.
     pub list_version: u32,
-    /// FL, AL, BL, RL, in the order of [`List::ALL`]: see [`Account::list`].
+    /// FL, AL, BL, RL, in the order of [`List::ALL`](msnp6::types::Enumerated::ALL): see [`Account::list`].
     pub lists: [Vec<Entry>; 4],
     /// BLP (default `AL`).
     pub privacy: Privacy,
@@ -163,6 +167,20 @@ pub enum StoreError {
     /// The stored data breaks a rule of the codec's types (edited by hand?).
     #[error("stored data is invalid: {0}")]
     Invalid(String),
+    /// The database was written by a newer version of this store (`PRAGMA user_version`).
+    #[error(
+        "the database has schema version {found}, newer than {supported}, the newest this \
+         version of msnp6 reads: use a newer msnp6"
+    )]
+    NewerSchema {
+        /// The database's version.
+        found: i64,
+        /// The newest version this store reads.
+        supported: i64,
+    },
+    /// The database is not one of this store's (it holds other tables, or an unknown version).
+    #[error("not an msnp6 database: {0}")]
+    NotOurs(String),
 }
 
 /// Where the core keeps what must survive a restart.

@@ -33,8 +33,8 @@ impl Switchboards {
             Ok(found) => found,
             Err(code) => return send_error(conn, code, v.trid, out),
         };
-        let cookie = super::tokens::cookie(entropy);
-        let expires = super::tokens::expiry(now, self.limits.cookie_ttl);
+        let cookie = self.next_cookie(entropy);
+        let expires = self.expiry(now);
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };
@@ -86,7 +86,7 @@ impl Switchboards {
         if session.participants.len() + session.invites.len() >= self.limits.max_participants {
             return Err(user_too_active());
         }
-        Ok((ns, caller.handle.clone(), caller.name.clone()))
+        Ok((ns, caller.handle.clone(), caller.current_name(dir)))
     }
 
     /// Drops the invitations of session `id` that expired at `now` (they no longer count for

@@ -82,7 +82,7 @@ impl Switchboards {
                 index,
                 total,
                 handle: p.handle.clone(),
-                name: p.name.clone(),
+                name: p.current_name(dir),
             };
             send(conn, Command::Iro(iro), out);
         }

@@ -6,11 +6,11 @@ use msnp6::commands::switchboard::{Delivery, Msg, MsgSend};
 use msnp6::types::AckMode;
 
 use super::state::SessionId;
-use super::{ConnId, Output, Switchboards, send};
+use super::{ConnId, Directory, Output, Switchboards, send};
 
 impl Switchboards {
     /// A participant's `MSG`: each other participant, in join order, gets `MSG handle name
-    /// length` with the same payload. `A` then gets `ACK TrID`, or `NAK TrID` when nobody else
+    /// length` with the same payload (the sender's current display name). `A` then gets `ACK TrID`, or `NAK TrID` when nobody else
     /// is there; `N` gets `NAK TrID` only when nobody else is there; `U` never gets a reply
     /// (reference §14, §13.3 decided for the newer rendering). An undocumented ack letter
     /// (`D` is MSNP9) or a payload over [`Limits::max_payload`](super::Limits) closes the
@@ -20,6 +20,7 @@ impl Switchboards {
         conn: ConnId,
         id: SessionId,
         v: &MsgSend<'_>,
+        dir: &dyn Directory,
         out: &mut Vec<Output>,
     ) {
         let ack = v.ack.known();
@@ -32,13 +33,14 @@ impl Switchboards {
         let Some(sender) = session.participant(conn) else {
             return;
         };
+        let name = sender.current_name(dir);
         let mut delivered = false;
         let mut payload = None;
         for p in session.participants.iter().filter(|p| p.conn != conn) {
             let payload = payload.get_or_insert_with(|| v.payload.clone().into_owned());
             let relayed = Msg {
                 handle: sender.handle.clone(),
-                name: sender.name.clone(),
+                name: name.clone(),
                 payload: payload.clone(),
             };
             send(p.conn, Command::Msg(relayed), out);

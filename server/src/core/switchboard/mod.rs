@@ -49,7 +49,8 @@ pub struct Limits {
     /// `address:port` of the SB listener, sent in `XFR … SB` and `RNG`.
     pub sb_addr: Token<'static>,
     /// How long an `XFR SB` cookie and an invitation (`RNG`) stay usable, once (reference §14:
-    /// 120 s, "at least two minutes" [H-sbauth]).
+    /// 120 s, "at least two minutes" [H-sbauth]); usable at exactly `cookie_ttl` after it was
+    /// issued still, not a millisecond later (as the reference state machine).
     pub cookie_ttl: Millis,
     /// How long an SB connection may wait before `USR`/`ANS` (reference §14: about 60 s).
     pub login_timeout: Millis,
@@ -71,7 +72,7 @@ impl Default for Limits {
             sb_addr: Token::from_static(b"127.0.0.1:1865"),
             cookie_ttl: 120_000,
             login_timeout: 60_000,
-            max_participants: 32,
+            max_participants: 64,
             max_per_user: 64,
             max_sessions: 50_000,
             max_payload: 1664,
@@ -127,6 +128,8 @@ pub struct Switchboards {
     usage: HashMap<Box<[u8]>, usize>,
     /// Pending invitations, all sessions together.
     invitations: usize,
+    /// Cookies handed out so far (the last part of every cookie).
+    serial: u64,
     timers: Timers,
 }
 
@@ -140,6 +143,7 @@ impl Switchboards {
             grants: HashMap::new(),
             usage: HashMap::new(),
             invitations: 0,
+            serial: 0,
             timers: Timers::default(),
         }
     }
@@ -165,12 +169,9 @@ impl Switchboards {
         if total >= self.limits.max_sessions {
             return Err(GrantRefused::Server(total));
         }
-        let mut cookie = tokens::cookie(entropy);
-        while self.grants.contains_key(cookie.as_bytes()) {
-            cookie = tokens::cookie(entropy);
-        }
+        let cookie = self.next_cookie(entropy);
         let user = user.clone().into_owned();
-        let expires = tokens::expiry(now, self.limits.cookie_ttl);
+        let expires = self.expiry(now);
         self.timers.add(expires, Timer::Grant(cookie.clone()));
         *self.usage.entry(user.as_bytes().into()).or_insert(0) += 1;
         let key = cookie.as_bytes().into();
@@ -217,7 +218,7 @@ impl Switchboards {
                     send_error(conn, ErrorCode::ALREADY_LOGGED_IN, trid, out);
                 }
                 Command::Cal(v) => self.cal(conn, session, &v, dir, entropy, now, out),
-                Command::MsgSend(v) => self.msg(conn, session, &v, out),
+                Command::MsgSend(v) => self.msg(conn, session, &v, dir, out),
                 _ => self.drop_conn(conn, true, out),
             },
         }
@@ -291,6 +292,18 @@ impl Switchboards {
     /// Pending invitations (`RNG` sent, not yet answered or expired).
     pub fn pending_invitations(&self) -> usize {
         self.invitations
+    }
+
+    /// The first instant at which a cookie or invitation issued at `now` is no longer usable:
+    /// one millisecond after [`Limits::cookie_ttl`] has passed.
+    fn expiry(&self, now: Millis) -> Millis {
+        now.saturating_add(self.limits.cookie_ttl).saturating_add(1)
+    }
+
+    /// A cookie never handed out before (reference §14: opaque, unguessable).
+    fn next_cookie(&mut self, entropy: &mut dyn Entropy) -> Token<'static> {
+        self.serial += 1;
+        tokens::cookie(entropy, self.serial)
     }
 
     /// Deadlines set (one per waiting connection, cookie and invitation).

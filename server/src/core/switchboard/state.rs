@@ -4,6 +4,7 @@
 use msnp6::types::{FriendlyName, Handle, Token};
 
 use super::super::{ConnId, Millis};
+use super::Directory;
 
 /// A session id: a decimal number, the same in `CAL RINGING` and every `RNG` of the session
 /// (reference §14).
@@ -49,8 +50,18 @@ pub(super) struct Participant {
     pub(super) conn: ConnId,
     /// Who.
     pub(super) handle: Handle<'static>,
-    /// The display name at the time of joining (docs/server.md "Switchboard").
+    /// The display name when it joined: what the session shows should the account's current
+    /// name be gone (docs/server.md "Switchboard").
     pub(super) name: FriendlyName<'static>,
+}
+
+impl Participant {
+    /// The name the session shows for this participant: the account's current display name
+    /// (a `REA` after joining shows), else the one it joined with.
+    pub(super) fn current_name(&self, dir: &dyn Directory) -> FriendlyName<'static> {
+        dir.display_name(&self.handle)
+            .unwrap_or_else(|| self.name.clone())
+    }
 }
 
 /// An invitation sent by `CAL` (`RNG`), not answered yet.
@@ -60,7 +71,7 @@ pub(super) struct Invite {
     pub(super) handle: Handle<'static>,
     /// The cookie `ANS` must present.
     pub(super) cookie: Token<'static>,
-    /// When it stops being usable.
+    /// The first instant it is no longer usable.
     pub(super) expires: Millis,
 }
 
@@ -94,6 +105,6 @@ impl Session {
 pub(super) struct PendingGrant {
     /// The user it is bound to.
     pub(super) user: Handle<'static>,
-    /// When it stops being usable.
+    /// The first instant it is no longer usable.
     pub(super) expires: Millis,
 }

@@ -3,13 +3,15 @@
 
 use msnp6::types::Token;
 
-use super::super::{Entropy, Millis};
+use super::super::Entropy;
 use super::state::SessionId;
 
-/// A fresh cookie: 128 random bits as two decimal numbers joined by a dot, in the shape of the
-/// documented `16925950.1016955577.17693` (reference §3.5), e.g. `1234.56789`.
-pub(super) fn cookie(entropy: &mut dyn Entropy) -> Token<'static> {
-    let text = format!("{}.{}", entropy.next_u64(), entropy.next_u64());
+/// A fresh cookie in the shape of the documented `16925950.1016955577.17693` (reference §3.5):
+/// 128 random bits as two decimal numbers, then `serial` (distinct for every cookie the server
+/// hands out, so two cookies never collide whatever the entropy), joined by dots, e.g.
+/// `1234.56789.1`.
+pub(super) fn cookie(entropy: &mut dyn Entropy, serial: u64) -> Token<'static> {
+    let text = format!("{}.{}.{serial}", entropy.next_u64(), entropy.next_u64());
     Token::new(text.into_bytes()).unwrap_or_else(|_| Token::from_static(b"0.0"))
 }
 
@@ -30,11 +32,4 @@ pub(super) fn session_id(
         id = SessionId(id.0.wrapping_add(1) & 0xFFFF_FFFF);
     }
     id
-}
-
-/// The first instant a cookie issued at `now` is no longer usable: it is usable for `ttl`
-/// *including* the instant `now + ttl` (docs/model.md `MODEL-SB-USR-OK`: a cookie is usable "for
-/// 120 s", the model and the monitor accept it at exactly 120 s; found by the lockstep).
-pub(super) fn expiry(now: Millis, ttl: Millis) -> Millis {
-    now.saturating_add(ttl).saturating_add(1)
 }

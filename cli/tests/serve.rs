@@ -1,0 +1,150 @@
+//! `msnp6 serve` (issue 20): starts on ephemeral loopback ports and prints them, creates its
+//! database, answers VER on the DS and the NS, and on SIGTERM sends `OUT SSD` to every client
+//! and exits 0.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `msnp6 serve`, killed with SIGKILL if still running when dropped (no orphan).
+struct Serve {
+    child: Child,
+    addrs: Vec<(String, SocketAddr)>,
+}
+
+impl Serve {
+    fn start(dir: &Path) -> Serve {
+        let log = std::fs::File::create(dir.join("serve.log")).expect("log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_msnp6"))
+            .args(["serve", "--db", "test.sqlite"])
+            .args([
+                "--ds",
+                "127.0.0.1:0",
+                "--ns",
+                "127.0.0.1:0",
+                "--sb",
+                "127.0.0.1:0",
+            ])
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("spawn msnp6 serve");
+        let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut serve = Serve {
+            child,
+            addrs: Vec::new(),
+        };
+        for line in stdout.lines().take(3) {
+            let line = line.expect("serve's stdout");
+            let mut words = line.split(' ');
+            assert_eq!(words.next(), Some("listening"), "{line:?}");
+            let kind = words.next().expect("kind").to_owned();
+            let addr = words.next().expect("address").parse().expect("an address");
+            serve.addrs.push((kind, addr));
+        }
+        serve
+    }
+
+    fn addr(&self, kind: &str) -> SocketAddr {
+        self.addrs
+            .iter()
+            .find(|(k, _)| k == kind)
+            .unwrap_or_else(|| panic!("no `listening {kind}` line: {:?}", self.addrs))
+            .1
+    }
+
+    /// Waits up to `patience` for the exit status.
+    fn wait(&mut self, patience: Duration) -> Option<i32> {
+        let until = Instant::now() + patience;
+        while Instant::now() < until {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("msnp6-serve-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    s
+}
+
+/// One line (without CR LF) from a reader.
+fn line(r: &mut BufReader<TcpStream>) -> String {
+    let mut l = String::new();
+    r.read_line(&mut l).expect("a line within 10 s");
+    l.trim_end().to_owned()
+}
+
+#[test]
+fn serve_answers_ver_and_on_sigterm_sends_out_ssd_and_exits_0() {
+    let dir = scratch("sigterm");
+    let mut serve = Serve::start(&dir);
+    assert!(
+        dir.join("test.sqlite").exists(),
+        "the database is created at first start"
+    );
+    let mut clients = Vec::new();
+    for kind in ["ds", "ns"] {
+        let mut s = connect(serve.addr(kind));
+        s.write_all(b"VER 1 MSNP6 CVR0\r\n").expect("VER");
+        let mut r = BufReader::new(s);
+        let ver = line(&mut r);
+        assert!(ver.starts_with("VER 1 MSNP6"), "{kind}: {ver:?}");
+        clients.push(r);
+    }
+    let sb = connect(serve.addr("sb"));
+    clients.push(BufReader::new(sb));
+    let kill = Command::new("kill")
+        .args(["-TERM", &serve.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    for (i, r) in clients.iter_mut().enumerate() {
+        let mut rest = String::new();
+        r.read_to_string(&mut rest).expect("the rest, then the end");
+        assert_eq!(rest, "OUT SSD\r\n", "client {i}");
+    }
+    assert_eq!(serve.wait(Duration::from_secs(20)), Some(0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_refuses_an_address_in_use_with_status_2() {
+    let dir = scratch("in-use");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_msnp6"))
+        .args(["serve", "--db", "test.sqlite", "--ds", &port])
+        .args(["--ns", "127.0.0.1:0", "--sb", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot listen for the ds on"), "{err}");
+    assert!(out.stdout.is_empty(), "nothing listening, nothing printed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
