@@ -54,9 +54,11 @@ pub fn session_state(data: &[u8]) {
 /// with), without the fault; for measuring the targets (`fuzz/examples/session.rs`).
 pub fn states(data: &[u8]) -> std::collections::BTreeSet<u64> {
     let mut keys = std::collections::BTreeSet::new();
-    let run_one = std::panic::AssertUnwindSafe(|| run(data, Fault::None, &mut |k| {
-        keys.insert(k);
-    }));
+    let run_one = std::panic::AssertUnwindSafe(|| {
+        run(data, Fault::None, &mut |k| {
+            keys.insert(k);
+        })
+    });
     let _ = std::panic::catch_unwind(run_one);
     keys
 }
