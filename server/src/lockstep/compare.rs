@@ -100,37 +100,6 @@ impl Bindings {
     }
 }
 
-/// The participant handle and name of a switchboard frame that carries one (`RNG`'s inviter,
-/// `JOI`, `IRO`, a relayed `MSG`'s sender; reference §3.5).
-pub(crate) fn session_name(command: &Command<'_>) -> Option<(Vec<u8>, Vec<u8>)> {
-    let pair = |h: &msnp6::types::Handle<'_>, n: &msnp6::types::FriendlyName<'_>| {
-        Some((h.as_bytes().to_vec(), n.as_bytes().to_vec()))
-    };
-    match command {
-        Command::Rng(c) => pair(&c.handle, &c.name),
-        Command::Joi(c) => pair(&c.handle, &c.name),
-        Command::Iro(c) => pair(&c.handle, &c.name),
-        Command::Msg(c) => pair(&c.handle, &c.name),
-        _ => None,
-    }
-}
-
-/// `command` with the participant name of [`session_name`] replaced by `name`.
-pub(crate) fn with_session_name(
-    command: &Command<'static>,
-    name: msnp6::types::FriendlyName<'static>,
-) -> Command<'static> {
-    let mut c = command.clone();
-    match &mut c {
-        Command::Rng(c) => c.name = name,
-        Command::Joi(c) => c.name = name,
-        Command::Iro(c) => c.name = name,
-        Command::Msg(c) => c.name = name,
-        _ => {}
-    }
-    c
-}
-
 /// How one pair of frames compares.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Verdict {

@@ -139,9 +139,6 @@ pub struct Lockstep {
     links: BTreeMap<ConnName, Link>,
     names: BTreeMap<ConnId, ConnName>,
     bindings: Bindings,
-    /// Every display name each account has had in the model (handle → names), for
-    /// [`Lockstep::pair`]'s tolerance of the switchboard's names.
-    names_held: BTreeMap<Vec<u8>, BTreeSet<Vec<u8>>>,
     monitor: Option<Monitor>,
     monitor_findings: Vec<String>,
     now: Millis,
@@ -165,15 +162,6 @@ impl Lockstep {
             links: BTreeMap::new(),
             names: BTreeMap::new(),
             bindings: Bindings::default(),
-            names_held: accounts
-                .iter()
-                .map(|a| {
-                    (
-                        a.handle.clone().into_bytes(),
-                        BTreeSet::from([a.name.clone().into_bytes()]),
-                    )
-                })
-                .collect(),
             monitor: None,
             monitor_findings: Vec::new(),
             now: 0,
@@ -523,20 +511,6 @@ impl Lockstep {
         let actual: Vec<(&str, &Command<'_>)> =
             played.frames.iter().map(|(c, f)| (c.as_str(), f)).collect();
         self.learner.learn(&played.step.deliveries, &actual);
-        for d in &played.step.deliveries {
-            if let Command::Rea(r) = &d.command {
-                if self
-                    .world
-                    .user(&d.conn)
-                    .is_some_and(|u| u.as_bytes() == r.handle.as_bytes())
-                {
-                    self.names_held
-                        .entry(r.handle.as_bytes().to_vec())
-                        .or_default()
-                        .insert(r.name.as_bytes().to_vec());
-                }
-            }
-        }
         let model: BTreeSet<&str> = played
             .step
             .closed
@@ -595,10 +569,7 @@ impl Lockstep {
         actual: Option<&Command<'static>>,
     ) -> Result<(), Divergence> {
         let verdict = match (expected, actual) {
-            (Some(e), Some(a)) => match compare::compare(&mut self.bindings, e, a) {
-                Verdict::Different => self.with_held_name(e, a),
-                v => v,
-            },
+            (Some(e), Some(a)) => compare::compare(&mut self.bindings, e, a),
             _ => Verdict::Different,
         };
         let text = |c: Option<&Command<'static>>| {
@@ -624,39 +595,6 @@ impl Lockstep {
                 bound,
             }),
         }
-    }
-
-    /// The one documented difference the comparison tolerates (docs/server.md "Proof",
-    /// server/LOCKSTEP-FINDINGS.md): in a switchboard the server names a participant by the
-    /// display name it had when it joined, the model by its current one (the reference says
-    /// neither). The core's frame matches when its participant name is one the account has had
-    /// and the frame with the model's name instead is the model's frame.
-    fn with_held_name(
-        &mut self,
-        expected: &Command<'static>,
-        actual: &Command<'static>,
-    ) -> Verdict {
-        let (Some((eh, en)), Some((ah, an))) = (
-            compare::session_name(expected),
-            compare::session_name(actual),
-        ) else {
-            return Verdict::Different;
-        };
-        let held = self
-            .names_held
-            .get(&ah)
-            .is_some_and(|names| names.contains(&an));
-        let Ok(name) = FriendlyName::new(en) else {
-            return Verdict::Different;
-        };
-        if eh != ah || !held {
-            return Verdict::Different;
-        }
-        compare::compare(
-            &mut self.bindings,
-            expected,
-            &compare::with_session_name(actual, name),
-        )
     }
 
     /// The server-side violations the live monitor found so far, each with its step. The frames
