@@ -10,8 +10,11 @@ use msnp6_oracle::model::Scenario;
 use msnp6_server::fuzzing::{self, Fault};
 use msnp6_server::lockstep::{self, Lockstep};
 
+/// A fuzz oracle: panics when its property breaks.
+type Oracle = fn(&[u8]);
+
 /// The targets replayed here and their oracles.
-const TARGETS: [(&str, fn(&[u8])); 2] = [
+const TARGETS: [(&str, Oracle); 2] = [
     ("session", fuzzing::session),
     ("session_state", fuzzing::session_state),
 ];
@@ -40,7 +43,7 @@ fn inputs(kind: &str, target: &str) -> Vec<PathBuf> {
 
 /// Runs every input of `kind` of `target` through `oracle`; returns how many ran, and panics
 /// listing every input that fails it.
-fn replay(kind: &str, target: &str, oracle: fn(&[u8])) -> usize {
+fn replay(kind: &str, target: &str, oracle: Oracle) -> usize {
     let files = inputs(kind, target);
     let failures: Vec<String> = files
         .iter()

@@ -269,7 +269,7 @@ mod tests {
                 "MIME-Version: 1.0\r\nContent-Type: text/x-msmsgsprofile; charset=UTF-8\r\nLoginTime: {t}\r\n\r\n"
             )
         };
-        assert_eq!(is_profile(p("1").as_bytes()), true);
+        assert!(is_profile(p("1").as_bytes()));
         assert_eq!(header(p("17").as_bytes(), b"LoginTime"), Some(&b"17"[..]));
         let line = |t: &str| format!("MSG Hotmail Hotmail 99\r\n{}", p(t));
         assert_eq!(

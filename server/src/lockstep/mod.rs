@@ -198,7 +198,7 @@ impl Lockstep {
     }
 
     /// Plays one scenario event on both sides and compares what they sent and closed.
-    pub fn apply(&mut self, event: &Event) -> Result<Played, Divergence> {
+    pub fn apply(&mut self, event: &Event) -> Result<Played, Box<Divergence>> {
         self.step += 1;
         self.event = describe(event);
         self.out.clear();
@@ -233,18 +233,22 @@ impl Lockstep {
     /// [`Input::Undecodable`] and must close the connection, and the model sees the client leave
     /// (reference §14: an unknown command, a known command out of place, a bad TrID:
     /// disconnect). Bytes after an incomplete frame are not sent.
-    pub fn apply_bytes(&mut self, conn: &str, bytes: &[u8]) -> Result<Vec<Played>, Divergence> {
+    pub fn apply_bytes(
+        &mut self,
+        conn: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<Played>, Box<Divergence>> {
         let mut played = Vec::new();
         let Some(link) = self.links.get(conn).filter(|l| l.open) else {
             return Ok(played);
         };
-        let mut framer = Framer::new(link.framer.decoder().clone());
+        let mut framer = Framer::new(*link.framer.decoder());
         framer.push(bytes);
         for _ in 0..bytes.len() + 1 {
             if !self.links.get(conn).is_some_and(|l| l.open) {
                 break;
             }
-            let decoder = self.links.get(conn).map(|l| l.framer.decoder().clone());
+            let decoder = self.links.get(conn).map(|l| *l.framer.decoder());
             if let Some(d) = decoder {
                 framer.set_decoder(d);
             }
@@ -277,7 +281,7 @@ impl Lockstep {
         conn: &str,
         error: msnp6::FrameError,
         line: &[u8],
-    ) -> Result<Played, Divergence> {
+    ) -> Result<Played, Box<Divergence>> {
         self.step += 1;
         self.event = format!("C@{conn}: a line that does not decode ({error})");
         self.out.clear();
@@ -295,24 +299,24 @@ impl Lockstep {
         });
         let played = self.carry_out(step)?;
         if !played.closed.iter().any(|c| c == conn) {
-            return Err(Divergence::Close {
+            return Err(Box::new(Divergence::Close {
                 step: self.step,
                 event: self.event.clone(),
                 conn: conn.to_owned(),
                 model: true,
                 core: false,
-            });
+            }));
         }
         self.check(&played, None)?;
         Ok(played)
     }
 
-    fn err_contract(&self, what: String) -> Divergence {
-        Divergence::Contract {
+    fn err_contract(&self, what: String) -> Box<Divergence> {
+        Box::new(Divergence::Contract {
             step: self.step,
             event: self.event.clone(),
             what,
-        }
+        })
     }
 
     fn open(&mut self, conn: &str, kind: ServerKind) {
@@ -336,7 +340,7 @@ impl Lockstep {
     }
 
     /// The frame's bytes through the connection's framer, into the core (as the shell does).
-    fn send(&mut self, conn: &str, frame: &Command<'static>) -> Result<(), Divergence> {
+    fn send(&mut self, conn: &str, frame: &Command<'static>) -> Result<(), Box<Divergence>> {
         let bytes = frame.to_bytes();
         self.observe(conn, Direction::ClientToServer, &bytes, None)?;
         let Some(link) = self.links.get_mut(conn).filter(|l| l.open) else {
@@ -383,7 +387,7 @@ impl Lockstep {
     }
 
     /// Time passes: a `Tick` at every deadline up to the end, in order, then one at the end.
-    fn tick(&mut self, millis: u64) -> Result<(), Divergence> {
+    fn tick(&mut self, millis: u64) -> Result<(), Box<Divergence>> {
         let end = self.now.saturating_add(millis);
         for _ in 0..MAX_TICKS {
             match self.machine.next_deadline() {
@@ -430,7 +434,7 @@ impl Lockstep {
     }
 
     /// The core's outputs of this event, checked against the contract and fed to the monitor.
-    fn carry_out(&mut self, step: Step) -> Result<Played, Divergence> {
+    fn carry_out(&mut self, step: Step) -> Result<Played, Box<Divergence>> {
         let mut played = Played {
             step,
             ..Played::default()
@@ -468,7 +472,7 @@ impl Lockstep {
         Ok(played)
     }
 
-    fn name(&self, conn: ConnId) -> Result<ConnName, Divergence> {
+    fn name(&self, conn: ConnId) -> Result<ConnName, Box<Divergence>> {
         self.names
             .get(&conn)
             .cloned()
@@ -482,7 +486,7 @@ impl Lockstep {
         direction: Direction,
         bytes: &[u8],
         command: Option<&Command<'static>>,
-    ) -> Result<(), Divergence> {
+    ) -> Result<(), Box<Divergence>> {
         let (Some(m), Some(kind)) = (&mut self.monitor, self.links.get(conn).map(|l| l.kind))
         else {
             return Ok(());
@@ -507,7 +511,11 @@ impl Lockstep {
     }
 
     /// The core's frames and closes against the model's step.
-    fn check(&mut self, played: &Played, client_closed: Option<&str>) -> Result<(), Divergence> {
+    fn check(
+        &mut self,
+        played: &Played,
+        client_closed: Option<&str>,
+    ) -> Result<(), Box<Divergence>> {
         let actual: Vec<(&str, &Command<'_>)> =
             played.frames.iter().map(|(c, f)| (c.as_str(), f)).collect();
         self.learner.learn(&played.step.deliveries, &actual);
@@ -550,13 +558,13 @@ impl Lockstep {
         }
         let core: BTreeSet<&str> = played.closed.iter().map(String::as_str).collect();
         if let Some(conn) = model.symmetric_difference(&core).next() {
-            return Err(Divergence::Close {
+            return Err(Box::new(Divergence::Close {
                 step: self.step,
                 event: self.event.clone(),
                 conn: (*conn).to_owned(),
                 model: model.contains(conn),
                 core: core.contains(conn),
-            });
+            }));
         }
         Ok(())
     }
@@ -567,7 +575,7 @@ impl Lockstep {
         index: usize,
         expected: Option<&Command<'static>>,
         actual: Option<&Command<'static>>,
-    ) -> Result<(), Divergence> {
+    ) -> Result<(), Box<Divergence>> {
         let verdict = match (expected, actual) {
             (Some(e), Some(a)) => compare::compare(&mut self.bindings, e, a),
             _ => Verdict::Different,
@@ -577,15 +585,15 @@ impl Lockstep {
         };
         match verdict {
             Verdict::Same => Ok(()),
-            Verdict::Different => Err(Divergence::Frame {
+            Verdict::Different => Err(Box::new(Divergence::Frame {
                 step: self.step,
                 event: self.event.clone(),
                 conn: conn.to_owned(),
                 index,
                 expected: text(expected),
                 actual: text(actual),
-            }),
-            Verdict::Conflict((kind, model, real, bound)) => Err(Divergence::Value {
+            })),
+            Verdict::Conflict((kind, model, real, bound)) => Err(Box::new(Divergence::Value {
                 step: self.step,
                 event: self.event.clone(),
                 conn: conn.to_owned(),
@@ -593,7 +601,7 @@ impl Lockstep {
                 model,
                 real,
                 bound,
-            }),
+            })),
         }
     }
 
