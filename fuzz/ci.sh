@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # target:runs — calibrated to ~30 s each with the address sanitizer on the CI machine.
 plan=(decode_line:70000 frame_stream:100000 codec_stream:200000 roundtrip_typed:600000
       strict_vs_lenient:350000 challenge:350000 transcript:100000 monitor:1000
-      session:6000 session_state:6000)
+      session:2000 session_state:2000)
 
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     cargo_fuzz=(cargo +nightly fuzz)

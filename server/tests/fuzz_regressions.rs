@@ -72,11 +72,11 @@ fn regressions_pass_the_oracle() {
 
 #[test]
 fn committed_corpus_passes_the_oracle() {
-    // session_state shares session's corpus (the same input format).
-    let n = replay("corpus-min", "session", fuzzing::session);
-    eprintln!("replayed {n} session corpus inputs");
-    assert!(n > 0, "no corpus input found under fuzz/corpus-min/session");
-    replay("corpus-min", "session", fuzzing::session_state);
+    for (target, oracle) in TARGETS {
+        let n = replay("corpus-min", target, oracle);
+        eprintln!("replayed {n} {target} corpus inputs");
+        assert!(n > 0, "no corpus input found under fuzz/corpus-min/{target}");
+    }
 }
 
 /// splitmix64 bytes: a deterministic stand-in for the fuzzer's inputs.
