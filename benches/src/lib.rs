@@ -947,6 +947,9 @@ fn payload(out: &mut Vec<u8>, head: &str, body: &[u8]) {
 /// The two ways the benchmarks, the allocation test and the profile driver decode a stream,
 /// written once so that they all measure the same code: each frame is moved out of its `Result`,
 /// as a caller writing `expect` or `?` does (`docs/codec.md`, "What moving a frame costs").
+/// The load generator of issue 21 §2 (the `load` binary): MSNP6 servers under N clients over loopback.
+pub mod load;
+
 pub mod drive {
     use std::hint::black_box;
 

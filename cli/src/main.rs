@@ -8,11 +8,15 @@
 //! msnp6 account list [--db FILE]
 //! msnp6 account remove HANDLE [--db FILE]
 //! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
+//! msnp6 serve --reference [--ds ADDR] [--ns ADDR] [--sb ADDR] [--account HANDLE:PASSWORD]... [--seed S] [--time-limit SECONDS]
+//! msnp6 probe [--ds ADDR] [--ns ADDR] --account HANDLE:PASSWORD... [--sessions N] [--seed S] [--time-limit SECONDS] [--reply-timeout MS] [--out DIR] [--json]
 //! ```
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
-//! (`verify`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage or
-//! I/O error, or a string that is not a challenge. `account`: 1 the account exists (`add`) or
-//! does not (`remove`), 2 a usage or database error. Transcripts follow `docs/transcript-format.md`.
+//! (`verify`, `probe`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage
+//! or I/O error, a string that is not a challenge, or (`probe`) a server that is unreachable or
+//! refuses MSNP6. `account`: 1 the account exists (`add`) or does not (`remove`), 2 a usage or
+//! database error. `serve`: 0 after SIGINT or SIGTERM, 2 when it cannot start. Transcripts follow
+//! `docs/transcript-format.md`.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -26,7 +30,9 @@ mod account;
 mod challenge;
 mod diag;
 mod input;
+mod probe;
 mod serve;
+mod serve_reference;
 mod verify;
 
 use diag::{diag, plural};
@@ -57,6 +63,9 @@ enum Top {
     /// Run the MSNP6 server (DS, NS, SB) on a database (default msnp6.sqlite) until SIGINT or
     /// SIGTERM.
     Serve(serve::ServeArgs),
+    /// Judge a running MSNP6 server: generated client sessions over TCP, every frame judged by
+    /// the reference monitor, each rule broken shrunk to a small transcript.
+    Probe(probe::ProbeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +106,7 @@ fn main() -> ExitCode {
         Top::Serve(args) => serve::run(&args),
         Top::Transcript(TranscriptCmd::Check(args)) => transcript_check(&args),
         Top::Transcript(TranscriptCmd::Verify(args)) => verify::run(&args),
+        Top::Probe(args) => probe::run_probe(args),
     }
 }
 

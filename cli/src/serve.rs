@@ -3,7 +3,11 @@
 //!
 //! ```text
 //! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
+//! msnp6 serve --reference [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N] [--account HANDLE:PASSWORD]... [--seed S] [--time-limit SECONDS]
 //! ```
+//! With `--reference` it runs the reference server instead (`serve_reference`): the reference
+//! state machine behind the same three addresses, for testing clients and probes; nothing
+//! persists.
 //! Prints `listening ds ADDR`, `listening ns ADDR`, `listening sb ADDR` on standard output once
 //! the three listeners are bound (port 0 gives a free port, reported here), logs to standard
 //! error (`RUST_LOG` filters; default `info`), and runs until SIGINT or SIGTERM: then every
@@ -16,17 +20,32 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use msnp6_server::core::{Config, Core, OsEntropy};
-use msnp6_server::shell::{Server, ShellConfig, ShellLimits, kind_name, shutdown_signal};
+use msnp6::ServerKind;
+use msnp6_server::core::{Config, Core, Machine, OsEntropy};
+use msnp6_server::shell::{
+    LocalAddrs, Server, ShellConfig, ShellLimits, kind_name, shutdown_signal,
+};
 use msnp6_server::store::SqliteStore;
 
 use crate::diag::diag;
+use crate::serve_reference::{self, ReferenceOptions};
 
 /// The arguments of `serve`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "With --reference: the reference state machine behind sockets, for \
+testing clients and probes, not for production: nothing persists (accounts, lists and sessions \
+live in memory and are lost when it stops). Without --account it has the demo accounts \
+alice@example.com:alice-pw, bob@example.com:bob-pw and carol@example.com:carol-pw."
+)]
 pub(crate) struct ServeArgs {
     /// The database (accounts, lists, properties); created with its schema on first start.
-    #[arg(long, value_name = "FILE", default_value = "msnp6.sqlite")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "msnp6.sqlite",
+        conflicts_with = "reference"
+    )]
     db: PathBuf,
     /// The dispatch server's address (port 0: any free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1863")]
@@ -37,13 +56,23 @@ pub(crate) struct ServeArgs {
     /// The switchboard's address, also the one XFR SB and RNG hand out.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1865")]
     sb: SocketAddr,
-    /// Connections open at once, all listeners together; more are closed at accept.
-    #[arg(long, value_name = "N", default_value_t = ShellLimits::default().max_connections)]
-    max_connections: usize,
+    /// Connections open at once, all listeners together; more are closed at accept (default
+    /// 1000; with --reference 64).
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+    /// Run the reference server (the reference state machine; in memory, for testing) instead.
+    #[arg(long)]
+    reference: bool,
+    #[command(flatten)]
+    reference_options: ReferenceOptions,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub(crate) fn run(args: &ServeArgs) -> ExitCode {
+    if args.reference {
+        let addrs = (args.ds, args.ns, args.sb);
+        return serve_reference::run(&args.reference_options, addrs, args.max_connections);
+    }
     init_logs();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,37 +104,51 @@ fn init_logs() {
         .try_init();
 }
 
+/// `msnp6 serve`: the core over the SQLite store.
 async fn serve(args: &ServeArgs) -> Result<(), String> {
+    let db = args.db.display().to_string();
+    let store = SqliteStore::open(&args.db).map_err(|e| format!("{db}: {e}"))?;
+    serve_machine(args, move |addrs| {
+        let config = Config {
+            ns_addr: addrs.ns.to_string(),
+            sb_addr: addrs.sb.to_string(),
+            ..Config::default()
+        };
+        Core::new(config, Box::new(store), Box::new(OsEntropy)).map_err(|e| format!("{db}: {e}"))
+    })
+    .await
+}
+
+/// Binds the listeners, builds the machine from their real addresses (what `XFR` and `RNG`
+/// hand out), prints them, and serves until SIGINT or SIGTERM; then the machine is dropped
+/// (with its store, if it has one). Any [`Machine`] can be served this way.
+async fn serve_machine<M: Machine>(
+    args: &ServeArgs,
+    make: impl FnOnce(LocalAddrs) -> Result<M, String>,
+) -> Result<(), String> {
     // The signal handlers first: a SIGTERM right after the addresses are printed is a shutdown.
     let stop = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
-    let store = SqliteStore::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
     let server = Server::bind(ShellConfig {
         ds: args.ds,
         ns: args.ns,
         sb: args.sb,
         limits: ShellLimits {
-            max_connections: args.max_connections,
+            max_connections: (args.max_connections)
+                .unwrap_or(ShellLimits::default().max_connections),
             ..ShellLimits::default()
         },
     })
     .await
     .map_err(|e| e.to_string())?;
     let addrs = server.local_addrs();
-    let config = Config {
-        ns_addr: addrs.ns.to_string(),
-        sb_addr: addrs.sb.to_string(),
-        ..Config::default()
-    };
-    let core = Core::new(config, Box::new(store), Box::new(OsEntropy))
-        .map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let machine = make(addrs)?;
     print_addrs(&[
-        (kind_name(msnp6::ServerKind::Dispatch), addrs.ds),
-        (kind_name(msnp6::ServerKind::Notification), addrs.ns),
-        (kind_name(msnp6::ServerKind::Switchboard), addrs.sb),
+        (kind_name(ServerKind::Dispatch), addrs.ds),
+        (kind_name(ServerKind::Notification), addrs.ns),
+        (kind_name(ServerKind::Switchboard), addrs.sb),
     ]);
-    let core = server.run_until(core, stop).await;
-    // The store (and the database connection) closes here.
-    drop(core);
+    let machine = server.run_until(machine, stop).await;
+    drop(machine);
     Ok(())
 }
 

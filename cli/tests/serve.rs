@@ -84,6 +84,19 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Waits (up to 20 s) until serve.log holds `needle` `count` times.
+fn wait_for_log(dir: &Path, needle: &str, count: usize) {
+    let until = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < until {
+        let log = std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default();
+        if log.matches(needle).count() >= count {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("serve.log never said {needle:?} {count} times");
+}
+
 fn connect(addr: SocketAddr) -> TcpStream {
     let s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10)))
@@ -117,6 +130,9 @@ fn serve_answers_ver_and_on_sigterm_sends_out_ssd_and_exits_0() {
     }
     let sb = connect(serve.addr("sb"));
     clients.push(BufReader::new(sb));
+    // A connection still in the listen backlog at shutdown is reset, not sent OUT SSD: wait
+    // until the server has accepted all three (its log says so).
+    wait_for_log(&dir, "connection opened", 3);
     let kill = Command::new("kill")
         .args(["-TERM", &serve.child.id().to_string()])
         .status()

@@ -11,12 +11,16 @@ mod shell_support;
 use std::time::Duration;
 
 use msnp6::types::ServerKind;
+use msnp6_server::core::{Config, Core};
 use msnp6_server::shell::{LocalAddrs, ShellLimits};
-use shell_support::{Bystander, Client, Echo, TestServer, loopback};
+use shell_support::{Bystander, Client, TestServer, account, start_core};
 use tokio::io::AsyncWriteExt;
 
-/// The login timeout of the machine under test, in ms.
+/// The core's login timeout in these tests, in ms (default 60 s).
 const LOGIN_TIMEOUT: u64 = 1_000;
+
+const BYSTANDER: (&str, &str) = ("bystander@example.com", "bystander-pw");
+const HOSTILE: (&str, &str) = ("hostile@example.com", "hostile-pw");
 
 /// How long a bystander's `PNG` may wait for its `QNG`: 1 s (issue 20), unless
 /// `MSNP6_PNG_DEADLINE_MS` says otherwise.
@@ -28,17 +32,22 @@ fn png_deadline() -> Duration {
     Duration::from_millis(ms)
 }
 
-fn start(limits: ShellLimits) -> TestServer<Echo> {
-    TestServer::start(loopback(limits), |_| Echo::new(LOGIN_TIMEOUT))
+/// The real core (default configuration but the login timeout, in ms) with two accounts.
+fn start(limits: ShellLimits, login_timeout: u64) -> TestServer<Core> {
+    let config = Config {
+        login_timeout: Some(login_timeout),
+        ..Config::default()
+    };
+    let accounts = [BYSTANDER, HOSTILE]
+        .iter()
+        .map(|(h, p)| account(h, p, "name"))
+        .collect();
+    start_core(limits, config, accounts)
 }
 
-/// A client logged in on the NS.
+/// The bystander, logged in on the NS.
 async fn logged_in(addrs: LocalAddrs) -> Client {
-    let mut c = Client::connect(addrs.ns, ServerKind::Notification).await;
-    c.send(b"VER 1 MSNP6 CVR0\r\n").await;
-    assert_eq!(c.line().await.as_deref(), Some("VER 1 MSNP6"));
-    c.send(b"USR 2 MD5 I example@passport.com\r\n").await;
-    c
+    Client::login(addrs.ns, BYSTANDER.0, BYSTANDER.1, None).await
 }
 
 /// Runs `hostile` against a fresh server while a bystander pings; returns what the hostile
@@ -48,11 +57,24 @@ where
     F: FnOnce(LocalAddrs) -> Fut,
     Fut: std::future::Future,
 {
-    let server = start(limits);
+    with_bystander_and(limits, LOGIN_TIMEOUT, hostile).await
+}
+
+/// [`with_bystander`] with another login timeout.
+async fn with_bystander_and<F, Fut>(
+    limits: ShellLimits,
+    login_timeout: u64,
+    hostile: F,
+) -> Fut::Output
+where
+    F: FnOnce(LocalAddrs) -> Fut,
+    Fut: std::future::Future,
+{
+    let server = start(limits, login_timeout);
     let bystander = Bystander::start(logged_in(server.addrs).await, png_deadline());
     let result = hostile(server.addrs).await;
     let (pings, slowest) = bystander.finish().await;
-    assert!(pings >= 1);
+    assert!(pings >= 2);
     eprintln!("bystander: {pings} pings, slowest {slowest:?}");
     tokio::task::spawn_blocking(move || drop(server))
         .await
@@ -122,7 +144,7 @@ async fn a_10000_byte_line_is_closed() {
 async fn one_byte_every_10_ms_is_served() {
     let got = with_bystander(ShellLimits::default(), |a| async move {
         let mut c = Client::connect(a.ns, ServerKind::Notification).await;
-        for b in b"VER 1 MSNP6 CVR0\r\nPNG\r\n" {
+        for b in b"VER 1 MSNP6 CVR0\r\nINF 2\r\n" {
             c.send(&[*b]).await;
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -131,13 +153,13 @@ async fn one_byte_every_10_ms_is_served() {
     .await;
     assert_eq!(
         got,
-        [Some("VER 1 MSNP6".to_owned()), Some("QNG".to_owned())]
+        [Some("VER 1 MSNP6".to_owned()), Some("INF 2 MD5".to_owned())]
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_closed() {
-    // Its own pings fill the socket buffers with QNGs; then the server's writes make no
+    // Its own requests fill the socket buffers with replies; then the server's writes make no
     // progress, so it stops reading the client (TCP flow control: the queue does not grow)
     // and closes it after `write_stall`. (Output caused by others overflows the queue
     // instead: sockets.rs, `output_for_a_client_that_never_reads_overflows_its_queue`.)
@@ -146,13 +168,14 @@ async fn a_client_that_never_reads_is_closed() {
         ..ShellLimits::default()
     };
     let closed = with_bystander(limits, |a| async move {
-        // A small receive window, so that the kernels' buffers fill soon.
-        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-        socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
-        let mut stream = socket.connect(a.ns).await.expect("connect");
-        let login = b"VER 1 MSNP6 CVR0\r\nUSR 2 MD5 I example@passport.com\r\n";
-        stream.write_all(login).await.expect("login");
-        let burst = b"PNG\r\n".repeat(1000);
+        // Logged in, then never reading again; a small receive window, so that the kernels'
+        // buffers fill soon.
+        let c = Client::small_window(a.ns, ServerKind::Notification, 4096).await;
+        let mut c = c.log_in(HOSTILE.0, HOSTILE.1).await;
+        let stream = &mut c.wr;
+        // `URL 9 INBOX` (13 bytes) gets an 84-byte reply (reference §3.4 URL): the buffers fill
+        // sooner than with PNG.
+        let burst = b"URL 9 INBOX\r\n".repeat(400);
         let until = tokio::time::Instant::now() + Duration::from_secs(60);
         while tokio::time::Instant::now() < until {
             let write = tokio::time::timeout_at(until, stream.write_all(&burst)).await;
@@ -174,7 +197,8 @@ async fn a_thousand_connections_that_never_log_in_stall_nobody() {
         max_per_address: n + 10,
         ..ShellLimits::default()
     };
-    let last = with_bystander(limits, |a| async move {
+    // The default login timeout (60 s): all of them are open at once.
+    let (last, first_open) = with_bystander_and(limits, 60_000, |a| async move {
         let mut idle = Vec::with_capacity(n);
         for i in 0..n {
             let kind = [
@@ -185,14 +209,20 @@ async fn a_thousand_connections_that_never_log_in_stall_nobody() {
             let addr = [a.ds, a.ns, a.sb][i % 3];
             idle.push(Client::connect(addr, kind).await);
         }
-        // The last one is served like any other.
+        // The last one is served like any other, and the first is still open.
         let mut last = Client::connect(a.ns, ServerKind::Notification).await;
-        let qng = last.ping(Duration::from_secs(5)).await;
+        last.say("VER 1 MSNP6 CVR0").await;
+        let ver = last.line().await;
+        let first_open = idle[0]
+            .frame_within(Duration::from_millis(200))
+            .await
+            .is_err();
         drop(idle);
-        qng
+        (ver, first_open)
     })
     .await;
-    assert!(last.is_ok(), "{last:?}");
+    assert_eq!(last.as_deref(), Some("VER 1 MSNP6"));
+    assert!(first_open, "the first idle connection was closed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -21,8 +21,12 @@ use tokio::time::{Instant, timeout, timeout_at};
 
 use crate::core::ConnId;
 
-/// Bytes read from the socket at once.
-const READ_CHUNK: usize = 8192;
+/// Bytes read from the socket at once: a few KiB carry dozens of commands, and every
+/// connection holds this buffer (issue 21: memory per idle connection).
+const READ_CHUNK: usize = 4096;
+
+/// Queued chunks are joined into one write up to this size (fewer system calls under load).
+const WRITE_BATCH: usize = 64 * 1024;
 
 /// What a connection task tells the hub, in the order it happened on that connection.
 #[derive(Debug)]
@@ -133,14 +137,17 @@ impl ConnTask {
         let mut buf = vec![0u8; READ_CHUNK];
         let mut reading = Reading::On;
         let mut broken = false;
+        // A message taken from the queue while joining writes, handled next.
+        let mut stash: Option<ToConn> = None;
         loop {
             if matches!(reading, Reading::On) {
                 reading = self.hand_frames().await;
             }
             tokio::select! {
                 biased;
-                message = self.rx.recv() => match message {
+                message = next(&mut self.rx, &mut stash) => match message {
                     Some(ToConn::Bytes(bytes)) => {
+                        let bytes = self.join(bytes, &mut stash);
                         if !broken {
                             if let Err(why) = self.write(&mut wr, &bytes).await {
                                 broken = true;
@@ -211,6 +218,19 @@ impl ConnTask {
         }
     }
 
+    /// `bytes` and the chunks queued right behind it, up to [`WRITE_BATCH`] bytes; a control
+    /// message met on the way is left in `stash`.
+    fn join(&mut self, mut bytes: Vec<u8>, stash: &mut Option<ToConn>) -> Vec<u8> {
+        while stash.is_none() && bytes.len() < WRITE_BATCH {
+            match self.rx.try_recv() {
+                Ok(ToConn::Bytes(more)) => bytes.extend_from_slice(&more),
+                Ok(other) => *stash = Some(other),
+                Err(_) => break,
+            }
+        }
+        bytes
+    }
+
     /// Writes one chunk, failing if the client's window stays closed for `write_stall`.
     async fn write(&self, wr: &mut OwnedWriteHalf, bytes: &[u8]) -> Result<(), String> {
         match timeout(self.write_stall, wr.write_all(bytes)).await {
@@ -244,5 +264,16 @@ impl ConnTask {
                 break;
             }
         }
+    }
+}
+
+/// The stashed message, else the next from the queue (`None`: the hub is gone).
+async fn next(
+    rx: &mut mpsc::UnboundedReceiver<ToConn>,
+    stash: &mut Option<ToConn>,
+) -> Option<ToConn> {
+    match stash.take() {
+        Some(message) => Some(message),
+        None => rx.recv().await,
     }
 }

@@ -50,6 +50,9 @@ pub(super) struct Hub<M> {
     events_tx: mpsc::Sender<Event>,
     events_rx: mpsc::Receiver<Event>,
     outputs: Vec<Output>,
+    /// When the last `Tick` was fed: the next comes at least 1 ms later, even if the machine
+    /// asks for an earlier one (a machine that never moves its deadline cannot spin the hub).
+    last_tick: Option<Millis>,
 }
 
 impl<M: Machine> Hub<M> {
@@ -66,6 +69,7 @@ impl<M: Machine> Hub<M> {
             events_tx,
             events_rx,
             outputs: Vec::new(),
+            last_tick: None,
         }
     }
 
@@ -79,7 +83,7 @@ impl<M: Machine> Hub<M> {
         let mut shutdown = std::pin::pin!(shutdown);
         let mut paused_until: Option<Instant> = None;
         loop {
-            let tick = self.machine.next_deadline().map(|ms| self.instant(ms));
+            let tick = self.next_tick();
             let accepting = paused_until.is_none_or(|t| Instant::now() >= t);
             tokio::select! {
                 () = &mut shutdown => break,
@@ -87,7 +91,10 @@ impl<M: Machine> Hub<M> {
                 r = l0.accept(), if accepting => self.accepted(r, k0, &mut paused_until),
                 r = l1.accept(), if accepting => self.accepted(r, k1, &mut paused_until),
                 r = l2.accept(), if accepting => self.accepted(r, k2, &mut paused_until),
-                () = sleep_until_some(tick) => self.feed(Input::Tick),
+                () = sleep_until_some(tick) => {
+                    self.last_tick = Some(self.now());
+                    self.feed(Input::Tick);
+                }
                 () = sleep_until_some(paused_until), if !accepting => paused_until = None,
             }
         }
@@ -101,8 +108,11 @@ impl<M: Machine> Hub<M> {
         Millis::try_from(self.start.elapsed().as_millis()).unwrap_or(Millis::MAX)
     }
 
-    fn instant(&self, ms: Millis) -> Instant {
-        self.start + Duration::from_millis(ms)
+    /// When to feed the next `Tick`: the machine's deadline, but not within 1 ms of the last.
+    fn next_tick(&self) -> Option<Instant> {
+        let deadline = self.machine.next_deadline()?;
+        let earliest = self.last_tick.map_or(0, |t| t.saturating_add(1));
+        Some(self.start + Duration::from_millis(deadline.max(earliest)))
     }
 
     fn accepted(

@@ -8,7 +8,8 @@ use std::time::Duration;
 pub struct ShellLimits {
     /// Connections open at once, all listeners together; one more is refused by closing it at
     /// accept. Default 1000: every connection may hold up to [`max_output_queue`] bytes of
-    /// output plus a framer buffer (about 10 KiB), so the default bounds the shell's memory at
+    /// output plus a 4 KiB read buffer and a framer buffer (up to a line and a payload, about
+    /// 10 KiB with the codec's default limits), so the default bounds the shell's memory at
     /// about 1 GiB in the worst case, and stays under common file-descriptor limits.
     ///
     /// [`max_output_queue`]: ShellLimits::max_output_queue

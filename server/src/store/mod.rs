@@ -10,6 +10,8 @@ mod sqlite;
 
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
+use std::collections::HashMap;
+
 use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
 
 /// One list entry: a handle and the name stored for it (reference §6).
@@ -193,15 +195,24 @@ pub trait Store: core::fmt::Debug + Send {
 
 /// Accounts kept in memory: what a [`Store`] does, without a disk (tests, fuzzing, benchmarks).
 /// A core built on a clone of it after commits sees what a restarted server would.
+///
+/// A commit copies only the accounts it changes (an account change copies them all), so its
+/// cost does not grow with the number of accounts.
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     accounts: Vec<Account>,
+    index: HashMap<Handle<'static>, usize>,
 }
 
 impl MemoryStore {
     /// A store holding `accounts`.
     pub fn with_accounts(accounts: Vec<Account>) -> Self {
-        MemoryStore { accounts }
+        let mut store = MemoryStore {
+            accounts,
+            index: HashMap::new(),
+        };
+        store.reindex();
+        store
     }
 
     /// The accounts as committed so far.
@@ -209,77 +220,100 @@ impl MemoryStore {
         &self.accounts
     }
 
-    fn account_mut(&mut self, owner: &Handle<'_>) -> Result<&mut Account, StoreError> {
-        self.accounts
-            .iter_mut()
-            .find(|a| a.handle == *owner)
-            .ok_or_else(|| StoreError::Invalid(format!("no account {owner}")))
+    fn reindex(&mut self) {
+        self.index = (self.accounts.iter().enumerate())
+            .map(|(i, a)| (a.handle.clone(), i))
+            .collect();
     }
 
-    fn apply(&mut self, change: &Change) -> Result<(), StoreError> {
-        match change {
-            Change::AccountAdded(account) => {
-                if self.accounts.iter().any(|a| a.handle == account.handle) {
-                    return Err(StoreError::Invalid(format!(
-                        "account {} exists",
-                        account.handle
-                    )));
+    /// Adds or removes accounts: the whole state is copied, changed, then kept (all or none).
+    fn commit_accounts(&mut self, changes: &[Change]) -> Result<(), StoreError> {
+        let mut next = self.accounts.clone();
+        for change in changes {
+            match change {
+                Change::AccountAdded(account) => {
+                    if next.iter().any(|a| a.handle == account.handle) {
+                        return Err(StoreError::Invalid(format!(
+                            "account {} exists",
+                            account.handle
+                        )));
+                    }
+                    next.push(account.clone());
                 }
-                self.accounts.push(account.clone());
-            }
-            Change::AccountRemoved(handle) => {
-                self.accounts.retain(|a| a.handle != *handle);
-                for account in &mut self.accounts {
-                    for list in &mut account.lists {
+                Change::AccountRemoved(handle) => {
+                    next.retain(|a| a.handle != *handle);
+                    for list in next.iter_mut().flat_map(|a| a.lists.iter_mut()) {
                         list.retain(|e| e.handle != *handle);
                     }
                 }
-            }
-            Change::EntryAdded { owner, list, entry } => {
-                let list = &mut self.account_mut(owner)?.lists[Account::list_index(*list)];
-                list.retain(|e| e.handle != entry.handle);
-                list.push(entry.clone());
-            }
-            Change::EntryRemoved {
-                owner,
-                list,
-                handle,
-            } => {
-                self.account_mut(owner)?.lists[Account::list_index(*list)]
-                    .retain(|e| e.handle != *handle);
-            }
-            Change::EntryRenamed {
-                owner,
-                handle,
-                name,
-            } => {
-                for list in &mut self.account_mut(owner)?.lists {
-                    list.iter_mut()
-                        .filter(|e| e.handle == *handle)
-                        .for_each(|e| {
-                            e.name = name.clone();
-                        });
+                other => {
+                    let Some(owner) = other.owner() else {
+                        continue;
+                    };
+                    let account = (next.iter_mut().find(|a| a.handle == *owner))
+                        .ok_or_else(|| no_account(owner))?;
+                    apply_to(account, other);
                 }
-            }
-            Change::Renamed { owner, name } => self.account_mut(owner)?.name = name.clone(),
-            Change::Privacy { owner, value } => self.account_mut(owner)?.privacy = *value,
-            Change::Gtc { owner, value } => self.account_mut(owner)?.gtc = *value,
-            Change::Property {
-                owner,
-                property,
-                value,
-            } => {
-                let properties = &mut self.account_mut(owner)?.properties;
-                properties.retain(|(p, _)| p != property);
-                if let Some(value) = value {
-                    properties.push((*property, value.clone()));
-                }
-            }
-            Change::ListVersion { owner, version } => {
-                self.account_mut(owner)?.list_version = *version;
             }
         }
+        self.accounts = next;
+        self.reindex();
         Ok(())
+    }
+}
+
+fn no_account(owner: &Handle<'_>) -> StoreError {
+    StoreError::Invalid(format!("no account {owner}"))
+}
+
+impl Change {
+    /// The account a change of one account's state belongs to (`None` for adding or removing
+    /// an account).
+    pub fn owner(&self) -> Option<&Handle<'static>> {
+        match self {
+            Change::AccountAdded(_) | Change::AccountRemoved(_) => None,
+            Change::EntryAdded { owner, .. }
+            | Change::EntryRemoved { owner, .. }
+            | Change::EntryRenamed { owner, .. }
+            | Change::Renamed { owner, .. }
+            | Change::Privacy { owner, .. }
+            | Change::Gtc { owner, .. }
+            | Change::Property { owner, .. }
+            | Change::ListVersion { owner, .. } => Some(owner),
+        }
+    }
+}
+
+/// Applies a change of one account's state to that account.
+fn apply_to(account: &mut Account, change: &Change) {
+    match change {
+        Change::AccountAdded(_) | Change::AccountRemoved(_) => {}
+        Change::EntryAdded { list, entry, .. } => {
+            let list = &mut account.lists[Account::list_index(*list)];
+            list.retain(|e| e.handle != entry.handle);
+            list.push(entry.clone());
+        }
+        Change::EntryRemoved { list, handle, .. } => {
+            account.lists[Account::list_index(*list)].retain(|e| e.handle != *handle);
+        }
+        Change::EntryRenamed { handle, name, .. } => {
+            let entries = account.lists.iter_mut().flat_map(|l| l.iter_mut());
+            entries
+                .filter(|e| e.handle == *handle)
+                .for_each(|e| e.name = name.clone());
+        }
+        Change::Renamed { name, .. } => account.name = name.clone(),
+        Change::Privacy { value, .. } => account.privacy = *value,
+        Change::Gtc { value, .. } => account.gtc = *value,
+        Change::Property {
+            property, value, ..
+        } => {
+            account.properties.retain(|(p, _)| p != property);
+            if let Some(value) = value {
+                account.properties.push((*property, value.clone()));
+            }
+        }
+        Change::ListVersion { version, .. } => account.list_version = *version,
     }
 }
 
@@ -289,11 +323,25 @@ impl Store for MemoryStore {
     }
 
     fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        let mut next = self.clone();
+        // Copies of the accounts changed, in the order first touched; kept only if all apply.
+        let mut staged: Vec<(usize, Account)> = Vec::new();
         for change in changes {
-            next.apply(change)?;
+            let Some(owner) = change.owner() else {
+                return self.commit_accounts(changes);
+            };
+            let i = *self.index.get(owner).ok_or_else(|| no_account(owner))?;
+            let at = match staged.iter().position(|(j, _)| *j == i) {
+                Some(at) => at,
+                None => {
+                    staged.push((i, self.accounts[i].clone()));
+                    staged.len() - 1
+                }
+            };
+            apply_to(&mut staged[at].1, change);
         }
-        *self = next;
+        for (i, account) in staged {
+            self.accounts[i] = account;
+        }
         Ok(())
     }
 }

@@ -17,6 +17,12 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::sync::oneshot;
 
+use msnp6::auth::{Password, Salt, login_digest_string};
+use msnp6::types::{FriendlyName, Handle};
+use msnp6_server::core::{Config, Core, OsEntropy};
+use msnp6_server::store::{Account, MemoryStore};
+use std::sync::{Arc, Mutex};
+
 /// How long a client waits for a frame before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
@@ -94,6 +100,18 @@ impl<M> Drop for TestServer<M> {
     }
 }
 
+/// What crossed the clients' connections, in an order that respects causality: a frame sent
+/// is recorded before it is written, a frame received after it was read (for the monitor).
+pub type Transcript = Arc<Mutex<Vec<Record>>>;
+
+/// One entry of a [`Transcript`].
+#[derive(Debug, Clone)]
+pub enum Record {
+    Connect(String, ServerKind),
+    Frame(String, ServerKind, Direction, Command<'static>),
+    Disconnect(String),
+}
+
 /// A client connection that reads the server's frames through the codec.
 #[derive(Debug)]
 pub struct Client {
@@ -102,6 +120,8 @@ pub struct Client {
     pub wr: OwnedWriteHalf,
     framer: Framer,
     buf: Vec<u8>,
+    /// The connection's name and the transcript it records to, if any.
+    record: Option<(String, Transcript)>,
 }
 
 impl Client {
@@ -115,11 +135,129 @@ impl Client {
             wr,
             framer: Framer::new(Decoder::new(Direction::ServerToClient, kind)),
             buf: vec![0; 4096],
+            record: None,
         }
     }
 
+    /// A client whose frames are recorded to `transcript` as connection `name`.
+    pub async fn recorded(
+        addr: SocketAddr,
+        kind: ServerKind,
+        name: &str,
+        t: &Transcript,
+    ) -> Client {
+        let mut c = Client::connect(addr, kind).await;
+        t.lock()
+            .expect("transcript")
+            .push(Record::Connect(name.to_owned(), kind));
+        c.record = Some((name.to_owned(), Arc::clone(t)));
+        c
+    }
+
+    fn note(&self, direction: Direction, command: &Command<'static>) {
+        if let Some((name, t)) = &self.record {
+            let r = Record::Frame(name.clone(), self.kind, direction, command.clone());
+            t.lock().expect("transcript").push(r);
+        }
+    }
+
+    /// Records the end of the connection (after the last frame read).
+    pub fn note_end(&self) {
+        if let Some((name, t)) = &self.record {
+            t.lock()
+                .expect("transcript")
+                .push(Record::Disconnect(name.clone()));
+        }
+    }
+
+    /// Sends raw bytes (recorded as the frames they decode to, when recording).
     pub async fn send(&mut self, bytes: &[u8]) {
+        if self.record.is_some() {
+            let decoder = Decoder::new(Direction::ClientToServer, self.kind);
+            let mut framer = Framer::new(decoder);
+            framer.push(bytes);
+            while let Ok(Some(f)) = framer.next_frame() {
+                let c = f.command.into_owned();
+                self.note(Direction::ClientToServer, &c);
+            }
+        }
         self.wr.write_all(bytes).await.expect("write");
+    }
+
+    /// Sends one line (CR LF added).
+    pub async fn say(&mut self, line: &str) {
+        self.send(format!("{line}\r\n").as_bytes()).await;
+    }
+
+    /// Frames until one with `verb` (which is returned); panics at the end of the stream.
+    pub async fn until(&mut self, verb: &str) -> Command<'static> {
+        loop {
+            match self.frame().await {
+                Some(c) if c.verb() == verb => return c,
+                Some(_) => {}
+                None => panic!("closed while waiting for {verb}"),
+            }
+        }
+    }
+
+    /// The line of a command, without CR LF.
+    pub fn text(c: &Command<'_>) -> String {
+        let mut out = Vec::new();
+        c.encode_line(&mut out);
+        String::from_utf8_lossy(&out).trim_end().to_owned()
+    }
+
+    /// Logs in on the NS at `ns` as `handle` with `password` (reference §8): VER, USR I, USR S
+    /// with `MD5(salt + password)`; returns after `USR … OK` and the profile `MSG`.
+    pub async fn login(
+        ns: SocketAddr,
+        handle: &str,
+        password: &str,
+        record: Option<(&str, &Transcript)>,
+    ) -> Client {
+        let kind = ServerKind::Notification;
+        let c = match record {
+            Some((name, t)) => Client::recorded(ns, kind, name, t).await,
+            None => Client::connect(ns, kind).await,
+        };
+        c.log_in(handle, password).await
+    }
+
+    /// A client connected with a receive buffer of about `bytes` (so that a client that does
+    /// not read fills the kernels' buffers soon).
+    pub async fn small_window(addr: SocketAddr, kind: ServerKind, bytes: u32) -> Client {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(bytes).expect("SO_RCVBUF");
+        let stream = socket.connect(addr).await.expect("connect");
+        let (rd, wr) = stream.into_split();
+        Client {
+            kind,
+            rd,
+            wr,
+            framer: Framer::new(Decoder::new(Direction::ServerToClient, kind)),
+            buf: vec![0; 4096],
+            record: None,
+        }
+    }
+
+    /// [`Client::login`] on a connected client.
+    pub async fn log_in(self, handle: &str, password: &str) -> Client {
+        let mut c = self;
+        c.say("VER 1 MSNP6 MSNP5 MSNP4 CVR0").await;
+        assert_eq!(Client::text(&c.until("VER").await), "VER 1 MSNP6");
+        c.say(&format!("USR 2 MD5 I {handle}")).await;
+        let salt = Client::text(&c.until("USR").await);
+        let salt = salt
+            .strip_prefix("USR 2 MD5 S ")
+            .expect("the salt")
+            .to_owned();
+        let salt = Salt::new(salt.as_bytes()).expect("a salt");
+        let digest = login_digest_string(salt, Password::new(password.as_bytes()));
+        c.say(&format!("USR 3 MD5 S {digest}")).await;
+        let ok = Client::text(&c.until("USR").await);
+        assert!(ok.starts_with(&format!("USR 3 OK {handle} ")), "{ok}");
+        c.until("MSG").await;
+        c
     }
 
     /// Sends a command.
@@ -140,7 +278,11 @@ impl Client {
         let until = tokio::time::Instant::now() + wait;
         loop {
             match self.framer.next_frame() {
-                Ok(Some(f)) => return Ok(Some(f.command.into_owned())),
+                Ok(Some(f)) => {
+                    let c = f.command.into_owned();
+                    self.note(Direction::ServerToClient, &c);
+                    return Ok(Some(c));
+                }
                 Ok(None) => {}
                 Err(e) => panic!("the server sent an undecodable frame: {e}"),
             }
@@ -184,8 +326,8 @@ impl Client {
     }
 }
 
-/// A bystander: a logged-in NS client that pings every 50 ms in a task of its own; [`finish`]
-/// says the slowest QNG (a failure if one took more than `max`).
+/// A bystander: a logged-in NS client that pings every 50 ms in a task of its own, and once
+/// more when stopped; [`finish`] says the slowest QNG (a failure if one took more than `max`).
 ///
 /// [`finish`]: Bystander::finish
 #[derive(Debug)]
@@ -204,7 +346,11 @@ impl Bystander {
                 pings += 1;
                 slowest = slowest.max(took);
                 tokio::select! {
-                    _ = &mut stopped => return Ok((pings, slowest)),
+                    _ = &mut stopped => {
+                        // One more: the server still answers after the hostile client is done.
+                        let took = client.ping(max).await?;
+                        return Ok((pings + 1, slowest.max(took)));
+                    }
                     () = tokio::time::sleep(Duration::from_millis(50)) => {}
                 }
             }
@@ -220,6 +366,29 @@ impl Bystander {
             Err(e) => panic!("the bystander's PNG was not answered: {e}"),
         }
     }
+}
+
+/// An account `(handle, password, name)`.
+pub fn account(handle: &str, password: &str, name: &str) -> Account {
+    Account::new(
+        Handle::try_from(handle.to_owned()).expect("handle"),
+        password,
+        FriendlyName::try_from(name.to_owned()).expect("name"),
+    )
+}
+
+/// The real core over a memory store with `accounts`, behind the shell on loopback; `config`
+/// gets the real NS and SB addresses.
+pub fn start_core(limits: ShellLimits, config: Config, accounts: Vec<Account>) -> TestServer<Core> {
+    TestServer::start(loopback(limits), move |addrs| {
+        let config = Config {
+            ns_addr: addrs.ns.to_string(),
+            sb_addr: addrs.sb.to_string(),
+            ..config
+        };
+        let store = Box::new(MemoryStore::with_accounts(accounts));
+        Core::new(config, store, Box::new(OsEntropy)).expect("core")
+    })
 }
 
 /// A server-to-client command from its line (a known answer written as on the wire).
@@ -243,6 +412,8 @@ pub struct Echo {
     conns: BTreeMap<ConnId, (ServerKind, Millis, bool)>,
     /// Every input kind seen, in order, for assertions.
     pub seen: Vec<String>,
+    /// How many connections were opened, readable while the server runs.
+    pub opened: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Echo {
@@ -259,6 +430,8 @@ impl Machine for Echo {
         match input {
             Input::Opened { conn, kind } => {
                 self.seen.push(format!("opened {}", conn.0));
+                self.opened
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 self.conns.insert(conn, (kind, now, false));
             }
             Input::Frame { conn, command } => {
