@@ -75,7 +75,10 @@ fn committed_corpus_passes_the_oracle() {
     for (target, oracle) in TARGETS {
         let n = replay("corpus-min", target, oracle);
         eprintln!("replayed {n} {target} corpus inputs");
-        assert!(n > 0, "no corpus input found under fuzz/corpus-min/{target}");
+        assert!(
+            n > 0,
+            "no corpus input found under fuzz/corpus-min/{target}"
+        );
     }
 }
 
