@@ -47,9 +47,15 @@ fn main() -> std::io::Result<()> {
                     inputs += 1;
                 }
             }
-            let slots: BTreeSet<u64> =
-                keys.iter().map(|k| k % msnp6_server::fuzzing::table::SLOTS as u64).collect();
-            println!("inputs {inputs} states {} slots {}", keys.len(), slots.len());
+            let slots: BTreeSet<u64> = keys
+                .iter()
+                .map(|k| k % msnp6_server::fuzzing::table::SLOTS as u64)
+                .collect();
+            println!(
+                "inputs {inputs} states {} slots {}",
+                keys.len(),
+                slots.len()
+            );
         }
         _ => eprintln!("usage: session (seeds OUT_DIR | states DIR...)"),
     }
