@@ -109,4 +109,8 @@ impl Driven for Faulty {
     fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>) {
         self.inner.challenge(now, conn, out);
     }
+
+    fn counts(&self) -> Option<crate::core::Counts> {
+        self.inner.counts()
+    }
 }

@@ -8,7 +8,8 @@
 //!
 //! Oracles, each a panic naming the step, the connection and the frames:
 //! * no panic in the core, and no hang (every input is bounded: [`plan`] limits);
-//! * bounded growth: the open connections never exceed the connects played;
+//! * bounded growth: the core holds exactly the connections the driver has open, no more than
+//!   were opened, and no more switchboard sessions than SB connections;
 //! * the core's frames equal the model's, connection by connection, server-chosen values learned
 //!   ([`Lockstep`]), and the same connections close;
 //! * the live monitor (`msnp6_oracle::monitor`) finds no server-side violation in the core's
@@ -150,8 +151,23 @@ impl Player {
             Ok(played) => self.feedback(event, &played, feedback),
             Err(d) => self.fail(&d.to_string()),
         }
-        if self.lockstep.open_connections() > self.connects {
+        self.check_growth();
+    }
+
+    /// Bounded growth: the core holds exactly the connections the driver has open (none leaks),
+    /// no more than were opened, and no more switchboard sessions than SB connections.
+    fn check_growth(&self) {
+        let open = self.lockstep.open_connections();
+        if open > self.connects {
             self.fail("more connections open than were opened");
+        }
+        let Some(c) = self.lockstep.machine().counts() else {
+            return;
+        };
+        if c.connections != open || c.sb_sessions > c.sb_connections {
+            self.fail(&format!(
+                "the core holds {c:?}, the driver has {open} connections open"
+            ));
         }
     }
 
@@ -187,6 +203,7 @@ impl Player {
                 if let Err(d) = self.lockstep.apply_bytes(&name, bytes) {
                     self.fail(&d.to_string());
                 }
+                self.check_growth();
             }
             Raw::Connect { kind: k } => {
                 let conn = format!("x{}", self.conns.len());
@@ -235,6 +252,7 @@ impl Player {
             }
             Err(d) => self.fail(&d.to_string()),
         }
+        self.check_growth();
     }
 
     /// The state keys of one played event (see [`session_state`]).

@@ -25,7 +25,7 @@ use msnp6::{Decoder, Framer};
 use msnp6_oracle::model::{AccountSpec, ConnName, Event, Learner, Step, Verification, World};
 use msnp6_oracle::monitor::{Monitor, Observed, Side, VerifyOptions};
 
-use crate::core::{Config, ConnId, Core, Input, Machine, Millis, Output, SeededEntropy};
+use crate::core::{Config, ConnId, Core, Counts, Input, Machine, Millis, Output, SeededEntropy};
 use crate::store::{Account, MemoryStore};
 
 use self::compare::{Bindings, Verdict};
@@ -46,6 +46,10 @@ pub trait Driven: core::fmt::Debug {
     /// The NS challenges `conn` now (`CHL 0 challenge`, reference §3.4: "at any time"), as the
     /// scenario's [`Event::ServerChallenge`] asks.
     fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>);
+    /// What the machine holds, if it says ([`Core::counts`]).
+    fn counts(&self) -> Option<Counts> {
+        None
+    }
 }
 
 impl Driven for Core {
@@ -57,6 +61,9 @@ impl Driven for Core {
     }
     fn challenge(&mut self, now: Millis, conn: ConnId, out: &mut Vec<Output>) {
         Core::challenge(self, now, conn, out);
+    }
+    fn counts(&self) -> Option<Counts> {
+        Some(Core::counts(self))
     }
 }
 
