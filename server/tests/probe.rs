@@ -24,7 +24,8 @@ const USERS: [(&str, &str, &str); 3] = [
 
 /// A fresh path under the temporary directory for this test (`name`) and process.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("msnp6-server-probe-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("msnp6-server-probe-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch directory");
     dir
@@ -94,8 +95,10 @@ fn the_probe_flags_a_server_with_a_wrong_list_limit() {
     drop(server.stop());
     assert!(!summary.findings.is_empty(), "{summary:?}");
     let f = &summary.findings[0];
+    assert_eq!(f.rule, "ADD-ERROR", "{f:#?}");
     assert!(f.reproduced, "{f:#?}");
-    assert!(f.shrunk_events <= f.events, "{f:#?}");
+    // The shrunk session is small (7 events from 154 with seed 1 when written).
+    assert!(f.shrunk_events < f.events, "{f:#?}");
     assert!(f.transcript.as_ref().is_some_and(|t| t.exists()), "{f:#?}");
     let _ = std::fs::remove_dir_all(dir);
 }
