@@ -57,8 +57,8 @@ fn probe(server: &TestServer<Core>, seed: u64, sessions: usize, out: PathBuf) ->
     let mut config = ProbeConfig::new(Some(server.addrs.ds), Some(server.addrs.ns), accounts);
     config.seed = seed;
     config.sessions = sessions;
-    config.time_limit = Duration::from_secs(30);
-    config.reply_timeout = Duration::from_millis(1500);
+    config.time_limit = Duration::from_secs(60);
+    config.reply_timeout = Duration::from_millis(3000);
     config.out = out;
     run(&config, &mut |_| {}).expect("the probe runs")
 }
@@ -68,9 +68,9 @@ fn probing_the_production_server_finds_nothing() {
     let dir = scratch("clean");
     let server = start(&dir, |c| c);
     for seed in [1, 2, 3] {
-        let summary = probe(&server, seed, 3, dir.join("probe-out"));
-        assert_eq!(summary.sessions, 3, "seed {seed}: {summary:?}");
-        // The sessions were played, not cut short: 3 sessions of 150 events each at most.
+        let summary = probe(&server, seed, 2, dir.join("probe-out"));
+        assert_eq!(summary.sessions, 2, "seed {seed}: {summary:?}");
+        // The sessions were played, not cut short: 2 sessions of about 150 events each.
         assert!(summary.events > 150, "seed {seed}: {summary:?}");
         assert!(
             summary.findings.is_empty(),
