@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 
 budget="${1:-60}"
 shift || true
-all_targets=(decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor)
+all_targets=(decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor session session_state)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 sanitizer="${FUZZ_SANITIZER:-address}"

@@ -5,7 +5,8 @@
 #  2. runs each target a fixed number of iterations from a fixed seed (-seed=1 -runs=N, about 30 s
 #     each on the 2-core CI machine), starting from the committed corpus, with the dictionary.
 # The same inputs are replayed on stable by `cargo test` (protocol/tests/fuzz_regressions.rs;
-# oracle/tests/fuzz_regressions.rs for `transcript`).
+# oracle/tests/fuzz_regressions.rs for `transcript` and `monitor`;
+# server/tests/fuzz_regressions.rs for `session` and `session_state`).
 # Needs cargo-fuzz; uses the nightly toolchain if rustup has one, else stable with
 # RUSTC_BOOTSTRAP=1 (cargo-fuzz needs unstable -Z flags).
 set -euo pipefail
@@ -13,7 +14,8 @@ cd "$(dirname "$0")/.."
 
 # target:runs — calibrated to ~30 s each with the address sanitizer on the CI machine.
 plan=(decode_line:70000 frame_stream:100000 codec_stream:200000 roundtrip_typed:600000
-      strict_vs_lenient:350000 challenge:350000 transcript:100000 monitor:1000)
+      strict_vs_lenient:350000 challenge:350000 transcript:100000 monitor:1000
+      session:2000 session_state:2000)
 
 if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     cargo_fuzz=(cargo +nightly fuzz)

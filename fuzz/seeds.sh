@@ -6,3 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-fuzz/corpus}"
 cargo run --quiet --release --manifest-path fuzz/Cargo.toml --example seeds -- "$out" corpus
+# session, session_state: deterministic splitmix64 inputs (each is a meaningful plan of events)
+cargo run --quiet --release --manifest-path fuzz/Cargo.toml --example session -- seeds "$out"

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-const TARGETS: [&str; 7] = [
+const TARGETS: [&str; 8] = [
     "decode_line",
     "frame_stream",
     "codec_stream",

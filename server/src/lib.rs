@@ -10,5 +10,9 @@
 #![warn(missing_docs)]
 
 pub mod core;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+#[cfg(feature = "fuzzing")]
+pub mod lockstep;
 pub mod shell;
 pub mod store;

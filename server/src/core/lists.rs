@@ -360,6 +360,12 @@ impl Core {
         value: Option<Token<'_>>,
         out: &mut Vec<Output>,
     ) {
+        // MOB takes Y or N; without a value it is refused too (docs/model.md MODEL-PRP-MOB-201;
+        // the reference gives MOB only the two values; found by the lockstep).
+        let yes_no = |v: &Token<'_>| v.as_bytes() == b"Y" || v.as_bytes() == b"N";
+        if property == Property::MobileContact && !value.as_ref().is_some_and(yes_no) {
+            return send(out, conn, error(ErrorCode::INVALID_PARAMETER, trid));
+        }
         let me = self.handle_of(user);
         let v = self.version(user).wrapping_add(1);
         let value = value.map(Token::into_owned);

@@ -289,7 +289,9 @@ fn ns_admit(phase: &Phase, command: &Command<'_>) -> Admit {
         (_, C::Out(_)) => Admit::Close,
         (Phase::Fresh, C::Ver(_)) => Admit::Yes,
         (Phase::Versioned { inf, pending }, c) => match c {
-            C::InfRequest(_) if !inf => Admit::Yes,
+            // INF after VER, before USR (reference §3.1; after USR I it is out of order,
+            // docs/model.md MODEL-LOGIN-ORDER; found by the lockstep).
+            C::InfRequest(_) if !inf && pending.is_none() => Admit::Yes,
             C::Cvr(_) | C::UsrOther(_) => Admit::Yes,
             C::UsrInitial(_) if pending.is_none() => Admit::Yes,
             C::UsrResponse(_) if pending.is_some() => Admit::Yes,
