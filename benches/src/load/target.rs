@@ -201,10 +201,16 @@ fn serve_production(
     contacts: usize,
     stop: impl FnOnce() + Send + 'static,
 ) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    // MSNP6_LOAD_WORKERS=n: the server's runtime with n worker threads (default: one per CPU).
+    if let Some(n) = std::env::var("MSNP6_LOAD_WORKERS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+    {
+        builder.worker_threads(n);
+    }
+    let runtime = builder.enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let any = SocketAddr::from(([127, 0, 0, 1], 0));
         let limits = ShellLimits {

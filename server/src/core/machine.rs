@@ -2,7 +2,8 @@
 //! connections and the timers; the handlers of each command family live in their own modules
 //! (`login`, `lists`, `presence`, `services`, `challenge`) as `impl Core` blocks.
 
-use std::collections::{BTreeSet, HashMap};
+use crate::core::fasthash::FastMap;
+use std::collections::BTreeSet;
 
 use msnp6::commands::Command;
 use msnp6::types::{Direction, ServerKind, TrId};
@@ -24,7 +25,7 @@ pub struct Core {
     pub(crate) store: Box<dyn Store>,
     pub(crate) entropy: Box<dyn Entropy>,
     pub(crate) users: Users,
-    pub(crate) conns: HashMap<ConnId, Conn>,
+    pub(crate) conns: FastMap<ConnId, Conn>,
     /// `(deadline, conn)` for every connection with a deadline, mirroring `Conn::deadline`.
     pub(crate) timers: BTreeSet<(Millis, ConnId)>,
     /// The switchboard: SB connections, sessions, cookies, invitations.
@@ -72,7 +73,7 @@ impl Core {
             store,
             entropy,
             users,
-            conns: HashMap::new(),
+            conns: FastMap::default(),
             timers: BTreeSet::new(),
         })
     }
@@ -316,6 +317,14 @@ impl Core {
 impl Machine for Core {
     fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>) {
         self.on_input(now, input, out);
+    }
+
+    fn begin_batch(&mut self) {
+        self.store.begin();
+    }
+
+    fn end_batch(&mut self) -> Result<(), StoreError> {
+        self.store.end()
     }
 
     fn next_deadline(&self) -> Option<Millis> {

@@ -25,6 +25,7 @@ mod config;
 mod conn;
 mod contacts;
 mod entropy;
+pub(crate) mod fasthash;
 mod lists;
 mod login;
 mod machine;
@@ -123,4 +124,13 @@ pub trait Machine: core::fmt::Debug + Send {
     fn handle(&mut self, now: Millis, input: Input<'_>, out: &mut Vec<Output>);
     /// When the machine next needs [`Input::Tick`], if ever.
     fn next_deadline(&self) -> Option<Millis>;
+    /// Group commit (docs/server.md, "Shell"): the driver will hand several inputs before
+    /// [`Machine::end_batch`], and holds their outputs until then. The default does nothing.
+    fn begin_batch(&mut self) {}
+    /// Makes every change of the inputs since [`Machine::begin_batch`] durable. Only on `Ok`
+    /// may the driver carry out their outputs; on `Err` it must acknowledge none of them (the
+    /// shell stops the server).
+    fn end_batch(&mut self) -> Result<(), crate::store::StoreError> {
+        Ok(())
+    }
 }

@@ -2,7 +2,7 @@
 //! go to [`Switchboards`], `XFR TrID SB` is granted there, and the NS state is offered to it as
 //! a [`Directory`].
 
-use std::collections::HashMap;
+use crate::core::fasthash::FastMap;
 
 use msnp6::commands::Command;
 use msnp6::commands::login::XfrSwitchboard;
@@ -17,7 +17,7 @@ use super::{ConnId, Core, Millis, Output};
 /// The NS state as the switchboard sees it.
 struct NsDirectory<'a> {
     users: &'a Users,
-    conns: &'a HashMap<ConnId, Conn>,
+    conns: &'a FastMap<ConnId, Conn>,
 }
 
 impl NsDirectory<'_> {

@@ -1,7 +1,8 @@
 //! The accounts as the core keeps them in memory: loaded once from the store, changed only by
 //! applying the [`Change`]s the store committed (so memory and disk agree), indexed by handle.
 
-use std::collections::{HashMap, VecDeque};
+use crate::core::fasthash::FastMap;
+use std::collections::VecDeque;
 
 use msnp6::types::{Handle, List, Privacy, Property, Token};
 
@@ -27,7 +28,7 @@ pub(crate) struct User {
 #[derive(Debug, Default)]
 pub(crate) struct Users {
     users: Vec<User>,
-    by_handle: HashMap<Vec<u8>, UserId>,
+    by_handle: FastMap<Vec<u8>, UserId>,
 }
 
 impl Users {

@@ -1,6 +1,13 @@
 //! The hub: the one task that owns the machine. It accepts connections (refusing those over the
 //! limits), feeds the machine every input with the clock, and carries out its outputs in order.
+//!
+//! Group commit (docs/server.md, "Shell"): the hub feeds the machine a batch of inputs (the
+//! events queued when it wakes, at most [`MAX_BATCH`]) between [`Machine::begin_batch`] and
+//! [`Machine::end_batch`], and holds the batch's outputs in an [`Outbox`] until `end_batch`
+//! succeeded: one commit per batch, and nothing is acknowledged before it is committed. When
+//! `end_batch` fails, nothing of the batch is sent and the server stops.
 
+use crate::core::fasthash::FastMap;
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
@@ -12,16 +19,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 use tokio::time::{Instant, sleep_until, timeout_at};
-use tracing::{debug, info, trace, warn};
+use tracing::{debug, error, info, trace, warn};
 
 use super::conn::{ConnTask, Event, Queue, ToConn};
+use super::outbox::Outbox;
 use super::{LocalAddrs, Redacted, ShellLimits, kind_name};
 use crate::core::{ConnId, Input, Machine, Millis, Output};
+use msnp6::commands::Command;
 
 /// Events the connection tasks may have queued for the hub before they wait: enough that
 /// tasks rarely wait, small enough to hold little memory (each task has at most one event in
 /// flight).
 const EVENT_QUEUE: usize = 256;
+
+/// At most this many events go into one batch (one commit): the queue's size, so that a batch
+/// takes what was queued when the hub woke.
+const MAX_BATCH: usize = EVENT_QUEUE;
 
 /// How long accepting pauses after an error (out of file descriptors): accepting again at once
 /// would spin.
@@ -44,12 +57,18 @@ pub(super) struct Hub<M> {
     machine: M,
     limits: ShellLimits,
     start: Instant,
-    conns: HashMap<ConnId, Conn>,
+    conns: FastMap<ConnId, Conn>,
     per_ip: HashMap<IpAddr, usize>,
     next_id: u64,
     events_tx: mpsc::Sender<Event>,
     events_rx: mpsc::Receiver<Event>,
     outputs: Vec<Output>,
+    /// What the current batch will tell the connection tasks once committed.
+    outbox: Outbox,
+    /// The last frame encoded (kept for its capacity).
+    encoded: Vec<u8>,
+    /// A batch's commit failed: the hub stops.
+    failed: bool,
     /// When the last `Tick` was fed: the next comes at least 1 ms later, even if the machine
     /// asks for an earlier one (a machine that never moves its deadline cannot spin the hub).
     last_tick: Option<Millis>,
@@ -63,12 +82,15 @@ impl<M: Machine> Hub<M> {
             machine,
             limits,
             start: Instant::now(),
-            conns: HashMap::new(),
+            conns: FastMap::default(),
             per_ip: HashMap::new(),
             next_id: 1,
             events_tx,
             events_rx,
             outputs: Vec::new(),
+            outbox: Outbox::default(),
+            encoded: Vec::new(),
+            failed: false,
             last_tick: None,
         }
     }
@@ -82,12 +104,12 @@ impl<M: Machine> Hub<M> {
         let [(k0, l0), (k1, l1), (k2, l2)] = listeners;
         let mut shutdown = std::pin::pin!(shutdown);
         let mut paused_until: Option<Instant> = None;
-        loop {
+        while !self.failed {
             let tick = self.next_tick();
             let accepting = paused_until.is_none_or(|t| Instant::now() >= t);
             tokio::select! {
                 () = &mut shutdown => break,
-                Some(event) = self.events_rx.recv() => self.event(event),
+                Some(event) = self.events_rx.recv() => self.batch(event),
                 r = l0.accept(), if accepting => self.accepted(r, k0, &mut paused_until),
                 r = l1.accept(), if accepting => self.accepted(r, k1, &mut paused_until),
                 r = l2.accept(), if accepting => self.accepted(r, k2, &mut paused_until),
@@ -177,21 +199,21 @@ impl<M: Machine> Hub<M> {
                     Redacted(&command)
                 );
                 let ver = command.verb() == "VER";
-                self.feed(Input::Frame { conn, command });
-                if let Some(c) = self.conns.get(&conn).filter(|_| ver) {
-                    c.queue.control(ToConn::Resume);
+                self.step(Input::Frame { conn, command });
+                if ver && self.conns.contains_key(&conn) {
+                    self.outbox.control(conn, ToConn::Resume);
                 }
             }
             Event::Undecodable { conn, error } => {
                 if self.conns.get(&conn).is_some_and(|c| c.live) {
                     debug!(conn = conn.0, "undecodable: {error}");
-                    self.feed(Input::Undecodable { conn, error });
+                    self.step(Input::Undecodable { conn, error });
                 }
             }
             Event::Ended { conn, why } => {
                 if self.conns.get(&conn).is_some_and(|c| c.live) {
                     debug!(conn = conn.0, "{why}");
-                    self.feed(Input::Closed { conn });
+                    self.step(Input::Closed { conn });
                     self.close(conn);
                 }
             }
@@ -199,95 +221,130 @@ impl<M: Machine> Hub<M> {
         }
     }
 
-    /// Feeds one input, then `Closed` for every connection closed by the shell meanwhile
-    /// (output queue over its limit).
+    /// One batch: `first` and the events queued behind it (at most [`MAX_BATCH`]).
+    fn batch(&mut self, first: Event) {
+        self.machine.begin_batch();
+        self.event(first);
+        for _ in 1..MAX_BATCH {
+            match self.events_rx.try_recv() {
+                Ok(event) => self.event(event),
+                Err(_) => break,
+            }
+        }
+        self.finish_batch();
+    }
+
+    /// Feeds one input as a batch of its own.
     fn feed(&mut self, input: Input<'_>) {
-        let mut dropped = Vec::new();
-        self.step(input, &mut dropped);
-        while let Some(conn) = dropped.pop() {
-            self.step(Input::Closed { conn }, &mut dropped);
+        self.machine.begin_batch();
+        self.step(input);
+        self.finish_batch();
+    }
+
+    /// Commits the batch, then releases its outputs; `Closed` for every connection the shell
+    /// dropped meanwhile (output queue over its limit) goes into a batch of its own. A failed
+    /// commit sends nothing and stops the hub.
+    fn finish_batch(&mut self) {
+        loop {
+            if let Err(e) = self.machine.end_batch() {
+                error!("commit failed: {e}; stopping, nothing of the last batch acknowledged");
+                self.outbox.clear();
+                self.failed = true;
+                return;
+            }
+            let dropped = self.release();
+            if dropped.is_empty() {
+                return;
+            }
+            self.machine.begin_batch();
+            for conn in dropped {
+                self.step(Input::Closed { conn });
+            }
         }
     }
 
-    fn step(&mut self, input: Input<'_>, dropped: &mut Vec<ConnId>) {
+    fn step(&mut self, input: Input<'_>) {
         let now = self.now();
         let mut outputs = std::mem::take(&mut self.outputs);
         self.machine.handle(now, input, &mut outputs);
-        self.carry_out(&outputs, dropped);
+        self.carry_out(&outputs);
         outputs.clear();
         self.outputs = outputs;
     }
 
-    /// Carries out outputs in order; the frames for one connection are written together.
-    fn carry_out(&mut self, outputs: &[Output], dropped: &mut Vec<ConnId>) {
-        let mut pending: Vec<(ConnId, Vec<u8>)> = Vec::new();
+    /// Carries out outputs in order into the outbox: frames are encoded, closes take effect in
+    /// the hub at once (no more input from the connection), the tasks hear of them at release.
+    ///
+    /// A frame equal to the one before it (a fan-out: the same `NLN` to every watcher) is
+    /// encoded once and its bytes copied.
+    fn carry_out(&mut self, outputs: &[Output]) {
+        let mut last: Option<&Command<'static>> = None;
+        let mut encoded = std::mem::take(&mut self.encoded);
         for output in outputs {
             match output {
                 Output::Send { conn, command } => {
                     trace!(conn = conn.0, "-> {}", Redacted(command));
-                    let at = match pending.iter().position(|(c, _)| c == conn) {
-                        Some(at) => at,
-                        None => {
-                            pending.push((*conn, Vec::new()));
-                            pending.len() - 1
-                        }
-                    };
-                    command.encode(&mut pending[at].1);
+                    if !self.conns.get(conn).is_some_and(|c| c.live) {
+                        continue;
+                    }
+                    if last != Some(command) {
+                        encoded.clear();
+                        command.encode(&mut encoded);
+                        last = Some(command);
+                    }
+                    self.outbox
+                        .encode(*conn, |buf| buf.extend_from_slice(&encoded));
                 }
                 Output::Dialect { conn, dialect } => {
-                    self.flush(*conn, &mut pending, dropped);
-                    if let Some(c) = self.conns.get(conn).filter(|c| c.live) {
-                        c.queue.control(ToConn::Dialect(*dialect));
+                    if self.conns.get(conn).is_some_and(|c| c.live) {
+                        self.outbox.control(*conn, ToConn::Dialect(*dialect));
                     }
                 }
-                Output::Close { conn } => {
-                    self.flush(*conn, &mut pending, dropped);
-                    self.close(*conn);
-                }
+                Output::Close { conn } => self.close(*conn),
                 #[allow(unreachable_patterns)]
                 _ => warn!("output not carried out: {output:?}"),
             }
         }
-        for (conn, bytes) in pending {
-            self.push(conn, bytes, dropped);
-        }
+        self.encoded = encoded;
     }
 
-    fn flush(
-        &mut self,
-        conn: ConnId,
-        pending: &mut Vec<(ConnId, Vec<u8>)>,
-        dropped: &mut Vec<ConnId>,
-    ) {
-        if let Some(at) = pending.iter().position(|(c, _)| *c == conn) {
-            let (_, bytes) = pending.swap_remove(at);
-            self.push(conn, bytes, dropped);
-        }
-    }
-
-    /// Queues bytes for a live connection; over the queue limit, the connection is dropped at
-    /// once and the machine will be told (`dropped`).
-    fn push(&mut self, conn: ConnId, bytes: Vec<u8>, dropped: &mut Vec<ConnId>) {
+    /// Hands the outbox to the connection tasks; returns the connections dropped because
+    /// their output queue would pass its limit.
+    fn release(&mut self) -> Vec<ConnId> {
         let limit = self.limits.max_output_queue;
-        let Some(c) = self.conns.get(&conn).filter(|c| c.live) else {
-            return;
-        };
-        if !c.queue.push(bytes, limit) {
-            warn!(
-                conn = conn.0,
-                "output queue over {limit} bytes: the client does not read; closing"
-            );
-            c.task.abort();
-            self.forget(conn);
-            dropped.push(conn);
+        let mut dropped = Vec::new();
+        for (conn, messages) in self.outbox.take() {
+            for message in messages {
+                let Some(c) = self.conns.get(&conn) else {
+                    break;
+                };
+                let ToConn::Bytes(bytes) = message else {
+                    c.queue.control(message);
+                    continue;
+                };
+                if !c.queue.push(bytes, limit) {
+                    warn!(
+                        conn = conn.0,
+                        "output queue over {limit} bytes: the client does not read; closing"
+                    );
+                    c.task.abort();
+                    let live = c.live;
+                    self.forget(conn);
+                    if live {
+                        dropped.push(conn);
+                    }
+                    break;
+                }
+            }
         }
+        dropped
     }
 
     /// Closes a connection: its task flushes what was queued before, closes and lingers.
     fn close(&mut self, conn: ConnId) {
         if let Some(c) = self.conns.get_mut(&conn).filter(|c| c.live) {
             c.live = false;
-            c.queue.control(ToConn::Close);
+            self.outbox.control(conn, ToConn::Close);
             debug!(conn = conn.0, "closing");
         }
     }
@@ -310,15 +367,13 @@ impl<M: Machine> Hub<M> {
     /// flushed and closed within the grace period; what is left is dropped.
     async fn shut_down(&mut self) {
         info!(connections = self.conns.len(), "shutting down");
+        self.failed = false;
         self.feed(Input::Shutdown);
-        let live: Vec<ConnId> = self
-            .conns
-            .iter()
-            .filter(|(_, c)| c.live)
-            .map(|(id, _)| *id)
-            .collect();
-        for conn in live {
-            self.close(conn);
+        // Every task closes (a task told twice stops at the first).
+        for (conn, c) in &mut self.conns {
+            c.live = false;
+            c.queue.control(ToConn::Close);
+            debug!(conn = conn.0, "closing");
         }
         let until = Instant::now() + self.limits.shutdown_grace;
         while !self.conns.is_empty() {

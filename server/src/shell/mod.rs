@@ -23,6 +23,7 @@
 mod conn;
 mod hub;
 mod limits;
+mod outbox;
 mod redact;
 
 use std::future::Future;

@@ -186,11 +186,25 @@ pub enum StoreError {
 }
 
 /// Where the core keeps what must survive a restart.
+///
+/// Group commit (docs/server.md, "Store"): between [`Store::begin`] and [`Store::end`], each
+/// [`Store::commit`] is still all-or-none for its own changes, but it is made durable only by
+/// `end`, together with the others of the batch (one fsync per batch, not per command). The
+/// driver releases the replies of a batch only after `end` succeeded.
 pub trait Store: core::fmt::Debug + Send {
     /// Every stored account.
     fn load(&mut self) -> Result<Vec<Account>, StoreError>;
-    /// Applies `changes` in one transaction: all of them, or none.
+    /// Applies `changes` in one transaction: all of them, or none. Inside a batch, they are
+    /// durable only once [`Store::end`] returns `Ok`.
     fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError>;
+    /// Starts a batch. The default (a store without a disk) does nothing: every commit is
+    /// final at once.
+    fn begin(&mut self) {}
+    /// Ends the batch: every commit since [`Store::begin`] is durable when this returns `Ok`;
+    /// on `Err` none of them may be (the caller must not acknowledge any).
+    fn end(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Accounts kept in memory: what a [`Store`] does, without a disk (tests, fuzzing, benchmarks).

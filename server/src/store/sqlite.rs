@@ -2,6 +2,10 @@
 //!
 //! * One transaction per [`Store::commit`]: a command's changes are applied all together or not
 //!   at all (`BEGIN IMMEDIATE` … `COMMIT`; any failure rolls back).
+//! * Group commit: between [`Store::begin`] and [`Store::end`] one `BEGIN IMMEDIATE`
+//!   transaction is open (from the batch's first commit); each commit is a `SAVEPOINT`,
+//!   released when all its changes applied, rolled back to when one failed (all-or-none per
+//!   command); `end` runs the one `COMMIT` (and fsync) of the batch, or rolls everything back.
 //! * Durable when [`Store::commit`] returns: the database runs in WAL mode with
 //!   `synchronous=FULL`, so the commit record is fsynced to the WAL before `COMMIT` returns. With
 //!   `synchronous=NORMAL` (the usual WAL choice) a power loss can undo the last commits, and the
@@ -56,6 +60,10 @@ impl From<rusqlite::Error> for StoreError {
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Connection,
+    /// Between [`Store::begin`] and [`Store::end`].
+    batch: bool,
+    /// A batch's transaction is open (`BEGIN IMMEDIATE` ran, `COMMIT` not yet).
+    open: bool,
 }
 
 impl SqliteStore {
@@ -92,7 +100,11 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         schema::ensure(&mut conn)?;
-        Ok(SqliteStore { conn })
+        Ok(SqliteStore {
+            conn,
+            batch: false,
+            open: false,
+        })
     }
 
     /// Adds an account (`msnp6 account add`); `false` when one with its handle exists.
@@ -169,7 +181,40 @@ impl Store for SqliteStore {
     /// Applies `changes` in one `BEGIN IMMEDIATE` transaction; on any error the transaction is
     /// rolled back (dropped) and nothing is applied.
     fn commit(&mut self, changes: &[Change]) -> Result<(), StoreError> {
-        self.commit_if(changes, |_| Ok(true)).map(|_| ())
+        if !self.batch {
+            return self.commit_if(changes, |_| Ok(true)).map(|_| ());
+        }
+        if !self.open {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.open = true;
+        }
+        self.conn.execute_batch("SAVEPOINT command")?;
+        let applied = changes.iter().try_for_each(|c| apply::apply(&self.conn, c));
+        if applied.is_err() {
+            self.conn
+                .execute_batch("ROLLBACK TO command; RELEASE command")?;
+        } else {
+            self.conn.execute_batch("RELEASE command")?;
+        }
+        applied
+    }
+
+    fn begin(&mut self) {
+        self.batch = true;
+    }
+
+    /// `COMMIT` of the batch's transaction (if any commit opened one); on failure the whole
+    /// transaction is rolled back.
+    fn end(&mut self) -> Result<(), StoreError> {
+        self.batch = false;
+        if !std::mem::take(&mut self.open) {
+            return Ok(());
+        }
+        let committed = self.conn.execute_batch("COMMIT");
+        if committed.is_err() && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        Ok(committed?)
     }
 }
 

@@ -17,6 +17,7 @@ mod tests;
 mod timers;
 mod tokens;
 
+use crate::core::fasthash::FastMap;
 use std::collections::{BTreeMap, HashMap};
 
 use msnp6::commands::login::Out;
@@ -120,7 +121,7 @@ pub struct Switchboards {
     /// Open SB connections (ordered: ties and shutdown go by connection).
     conns: BTreeMap<ConnId, SbConn>,
     /// Live sessions; at most [`Limits::max_sessions`] with `grants`.
-    sessions: HashMap<SessionId, Session>,
+    sessions: FastMap<SessionId, Session>,
     /// Unused `XFR SB` cookies; at most [`Limits::max_sessions`] with `sessions`.
     grants: HashMap<Box<[u8]>, PendingGrant>,
     /// Per user: pending cookies plus sessions joined (at most [`Limits::max_per_user`] through
@@ -139,7 +140,7 @@ impl Switchboards {
         Switchboards {
             limits,
             conns: BTreeMap::new(),
-            sessions: HashMap::new(),
+            sessions: FastMap::default(),
             grants: HashMap::new(),
             usage: HashMap::new(),
             invitations: 0,

@@ -547,11 +547,11 @@ fn commits_survive_sigkill() {
             .stdout(std::process::Stdio::piped())
             .spawn()
             .expect("spawn the child");
-        let lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
         // Kill after a varying number of commits seen, so the moment moves through the commit.
         let wanted = 20 + round * 37 % 50;
         let mut seen = 0;
-        for line in lines {
+        for line in &mut lines {
             let line = line.expect("the child's stdout");
             if let Some(k) = line.strip_prefix("acked ") {
                 acked = k.trim().parse().expect("a number");
@@ -563,6 +563,13 @@ fn commits_survive_sigkill() {
         }
         child.kill().expect("SIGKILL");
         child.wait().expect("wait");
+        // The child went on committing until the kill landed: what it acknowledged meanwhile
+        // is still in the pipe.
+        for line in lines.map_while(Result::ok) {
+            if let Some(k) = line.strip_prefix("acked ") {
+                acked = k.trim().parse().expect("a number");
+            }
+        }
         let accounts = db.open().load().expect("load after SIGKILL");
         let a = &accounts[0];
         let v = a.list_version;
@@ -584,4 +591,57 @@ fn commits_survive_sigkill() {
         // The next child goes on from what is stored.
         acked = v;
     }
+}
+
+/// Group commit: inside a batch a failing command rolls back to its savepoint only; `end`
+/// makes the others durable together; a batch never ended is not durable.
+#[test]
+fn a_batch_keeps_commands_all_or_none_and_is_durable_only_at_end() {
+    let db = TempDb::new();
+    let mut store = db.open();
+    store
+        .commit(&[Change::AccountAdded(alice())])
+        .expect("alice");
+    let privacy = |value| Change::Privacy {
+        owner: handle(0),
+        value,
+    };
+    let version = |version| Change::ListVersion {
+        owner: handle(0),
+        version,
+    };
+    let carol = Change::Renamed {
+        owner: handle(2),
+        name: name(2),
+    };
+    store.begin();
+    store.commit(&[privacy(Privacy::BlockAll)]).expect("blp");
+    let gtc = Change::Gtc {
+        owner: handle(0),
+        value: GtcMode::DontAsk,
+    };
+    let err = store.commit(&[gtc, carol]).expect_err("no carol");
+    assert!(
+        matches!(&err, StoreError::Invalid(m) if m.contains("carol")),
+        "{err}"
+    );
+    store.commit(&[version(1)]).expect("version");
+    store.end().expect("end");
+    let stored = db.open().load().expect("load after the batch");
+    assert_eq!(stored[0].privacy, Privacy::BlockAll);
+    assert_eq!(stored[0].list_version, 1);
+    assert_eq!(
+        stored[0].gtc,
+        GtcMode::Ask,
+        "the failed command left nothing"
+    );
+
+    store.begin();
+    store.commit(&[version(2)]).expect("version 2");
+    drop(store);
+    let stored = db.open().load().expect("load after a batch never ended");
+    assert_eq!(
+        stored[0].list_version, 1,
+        "a batch never ended is not durable"
+    );
 }
