@@ -13,6 +13,17 @@ use std::path::{Path, PathBuf};
 
 use msnp6_benches::Workload;
 
+/// `path` relative to the workspace when it lies inside it (the report is pasted into the README,
+/// which must not name this machine's directories).
+fn shown(path: &Path) -> PathBuf {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let (Ok(path), Ok(workspace)) = (path.canonicalize(), workspace.canonicalize()) else {
+        return path.to_path_buf();
+    };
+    path.strip_prefix(&workspace)
+        .map_or(path.clone(), Path::to_path_buf)
+}
+
 fn criterion_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("CRITERION_HOME") {
         return PathBuf::from(d);
@@ -194,7 +205,7 @@ fn main() {
         "\nMachine: {} ({} cores), report made {date}; results read from {}.",
         cpu(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        criterion_dir().display()
+        shown(&criterion_dir()).display()
     );
 }
 
