@@ -22,8 +22,9 @@ fn oracle(target: &str) -> Option<fn(&[u8])> {
     })
 }
 
-/// The targets whose oracle is in `msnp6-oracle`, replayed by its tests.
-const ORACLE_TARGETS: [&str; 2] = ["transcript", "monitor"];
+/// The targets whose oracle is elsewhere, replayed by those crates' tests: `msnp6-oracle`
+/// (`transcript`, `monitor`) and `msnp6-server` (`session`, `session_state`).
+const ORACLE_TARGETS: [&str; 4] = ["transcript", "monitor", "session", "session_state"];
 
 const TARGETS: [&str; 6] = [
     "decode_line",
