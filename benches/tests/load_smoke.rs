@@ -57,7 +57,15 @@ async fn users_log_in_and_play_the_mix() {
     .await
     .expect("the run ends by itself");
     let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(10), serving).await;
+    let stopped = tokio::time::timeout(Duration::from_secs(10), serving)
+        .await
+        .expect("the server stops within its grace period")
+        .expect("the server task");
+    assert!(
+        stopped.commit_failure.is_none(),
+        "{:?}",
+        stopped.commit_failure
+    );
 
     let s = &outcome.stats;
     assert_eq!(outcome.logged_in, users, "failures: {:?}", s.failure_notes);

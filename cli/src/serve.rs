@@ -12,7 +12,9 @@
 //! the three listeners are bound (port 0 gives a free port, reported here), logs to standard
 //! error (`RUST_LOG` filters; default `info`), and runs until SIGINT or SIGTERM: then every
 //! client gets `OUT SSD`, the connections close and the database is closed. Exit status: 0
-//! after a shutdown; 2 if the database cannot be opened or a listener cannot be bound.
+//! after a shutdown; 1 if a commit to the database failed (the server stops by itself,
+//! acknowledging nothing of the batch that failed; docs/server.md, "Shell"); 2 if the database
+//! cannot be opened or a listener cannot be bound.
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
@@ -86,10 +88,29 @@ pub(crate) fn run(args: &ServeArgs) -> ExitCode {
     };
     match runtime.block_on(serve(args)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Failure::Start(e)) => {
             diag!("msnp6 serve: {e}");
             ExitCode::from(2)
         }
+        Err(Failure::Commit(e)) => {
+            diag!("msnp6 serve: stopped: a commit to the database failed: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Why `msnp6 serve` ended other than by a shutdown.
+#[derive(Debug)]
+enum Failure {
+    /// It could not start (the database, the signal handlers, a listener): exit status 2.
+    Start(String),
+    /// A batch's commit failed and the server stopped itself: exit status 1.
+    Commit(String),
+}
+
+impl From<String> for Failure {
+    fn from(e: String) -> Failure {
+        Failure::Start(e)
     }
 }
 
@@ -105,7 +126,7 @@ fn init_logs() {
 }
 
 /// `msnp6 serve`: the core over the SQLite store.
-async fn serve(args: &ServeArgs) -> Result<(), String> {
+async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let db = args.db.display().to_string();
     let store = SqliteStore::open(&args.db).map_err(|e| format!("{db}: {e}"))?;
     serve_machine(args, move |addrs| {
@@ -125,7 +146,7 @@ async fn serve(args: &ServeArgs) -> Result<(), String> {
 async fn serve_machine<M: Machine>(
     args: &ServeArgs,
     make: impl FnOnce(LocalAddrs) -> Result<M, String>,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     // The signal handlers first: a SIGTERM right after the addresses are printed is a shutdown.
     let stop = shutdown_signal().map_err(|e| format!("cannot handle signals: {e}"))?;
     let server = Server::bind(ShellConfig {
@@ -147,9 +168,12 @@ async fn serve_machine<M: Machine>(
         (kind_name(ServerKind::Notification), addrs.ns),
         (kind_name(ServerKind::Switchboard), addrs.sb),
     ]);
-    let machine = server.run_until(machine, stop).await;
-    drop(machine);
-    Ok(())
+    let stopped = server.run_until(machine, stop).await;
+    drop(stopped.machine);
+    match stopped.commit_failure {
+        None => Ok(()),
+        Some(e) => Err(Failure::Commit(e.to_string())),
+    }
 }
 
 /// `listening KIND ADDR`, one line each, flushed (tests and scripts read them).

@@ -56,9 +56,15 @@ async fn a_failed_batch_commit_acknowledges_nothing_and_stops_the_server() {
     c.say("PNG").await;
     // No QNG: the batch holding the PNG was not committed. The server stops by itself.
     assert_eq!(c.rest().await, ["OUT SSD"]);
-    let machine = tokio::task::spawn_blocking(move || server.stop())
+    let stopped = tokio::task::spawn_blocking(move || server.stopped())
         .await
         .expect("stop");
+    assert!(
+        matches!(&stopped.commit_failure, Some(StoreError::Database(m)) if m == "disk full (test)"),
+        "run_until reports the failed commit: {:?}",
+        stopped.commit_failure
+    );
+    let machine = stopped.machine;
     assert!(
         machine.batches >= 3,
         "opened, VER, PNG: {}",

@@ -242,12 +242,15 @@ fn serve_production(
             .map_err(|e| e.to_string())?;
         print_addrs(a.ds, a.ns, a.sb);
         let stopped = tokio::task::spawn_blocking(stop);
-        server
+        let served = server
             .run_until(core, async move {
                 let _ = stopped.await;
             })
             .await;
-        Ok(())
+        match served.commit_failure {
+            None => Ok(()),
+            Some(e) => Err(format!("a commit failed: {e}")),
+        }
     })
 }
 

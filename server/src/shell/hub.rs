@@ -23,8 +23,9 @@ use tracing::{debug, error, info, trace, warn};
 
 use super::conn::{ConnTask, Event, Queue, ToConn};
 use super::outbox::Outbox;
-use super::{LocalAddrs, Redacted, ShellLimits, kind_name};
+use super::{LocalAddrs, Redacted, ShellLimits, Stopped, kind_name};
 use crate::core::{ConnId, Input, Machine, Millis, Output};
+use crate::store::StoreError;
 use msnp6::commands::Command;
 
 /// Events the connection tasks may have queued for the hub before they wait: enough that
@@ -67,8 +68,8 @@ pub(super) struct Hub<M> {
     outbox: Outbox,
     /// The last frame encoded (kept for its capacity).
     encoded: Vec<u8>,
-    /// A batch's commit failed: the hub stops.
-    failed: bool,
+    /// A batch's commit failed (the first failure): the hub stops.
+    failed: Option<StoreError>,
     /// When the last `Tick` was fed: the next comes at least 1 ms later, even if the machine
     /// asks for an earlier one (a machine that never moves its deadline cannot spin the hub).
     last_tick: Option<Millis>,
@@ -90,21 +91,21 @@ impl<M: Machine> Hub<M> {
             outputs: Vec::new(),
             outbox: Outbox::default(),
             encoded: Vec::new(),
-            failed: false,
+            failed: None,
             last_tick: None,
         }
     }
 
-    /// Serves until `shutdown`, then shuts down and returns the machine.
+    /// Serves until `shutdown` or a failed commit, then shuts down and returns the machine.
     pub(super) async fn run(
         mut self,
         listeners: [(ServerKind, TcpListener); 3],
         shutdown: impl Future<Output = ()>,
-    ) -> M {
+    ) -> Stopped<M> {
         let [(k0, l0), (k1, l1), (k2, l2)] = listeners;
         let mut shutdown = std::pin::pin!(shutdown);
         let mut paused_until: Option<Instant> = None;
-        while !self.failed {
+        while self.failed.is_none() {
             let tick = self.next_tick();
             let accepting = paused_until.is_none_or(|t| Instant::now() >= t);
             tokio::select! {
@@ -121,8 +122,11 @@ impl<M: Machine> Hub<M> {
             }
         }
         drop((l0, l1, l2));
-        self.shut_down().await;
-        self.machine
+        let commit_failure = self.shut_down().await;
+        Stopped {
+            machine: self.machine,
+            commit_failure,
+        }
     }
 
     /// The machine's clock: milliseconds since the hub started (monotonic).
@@ -249,7 +253,7 @@ impl<M: Machine> Hub<M> {
             if let Err(e) = self.machine.end_batch() {
                 error!("commit failed: {e}; stopping, nothing of the last batch acknowledged");
                 self.outbox.clear();
-                self.failed = true;
+                self.failed.get_or_insert(e);
                 return;
             }
             let dropped = self.release();
@@ -364,10 +368,11 @@ impl<M: Machine> Hub<M> {
     }
 
     /// `OUT SSD` to every client (the machine's answer to `Shutdown`), then every connection
-    /// flushed and closed within the grace period; what is left is dropped.
-    async fn shut_down(&mut self) {
+    /// flushed and closed within the grace period; what is left is dropped. Returns the first
+    /// commit that failed, if any (the one that stopped the hub, or the shutdown's own).
+    async fn shut_down(&mut self) -> Option<StoreError> {
         info!(connections = self.conns.len(), "shutting down");
-        self.failed = false;
+        let stopped_by = self.failed.take();
         self.feed(Input::Shutdown);
         // Every task closes (a task told twice stops at the first).
         for (conn, c) in &mut self.conns {
@@ -388,6 +393,7 @@ impl<M: Machine> Hub<M> {
             c.task.abort();
         }
         info!("shut down");
+        stopped_by.or(self.failed.take())
     }
 }
 

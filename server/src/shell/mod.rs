@@ -15,8 +15,11 @@
 //! let stop = shutdown_signal()?;
 //! let server = Server::bind(ShellConfig::default()).await?;
 //! println!("listening ds {}", server.local_addrs().ds);
-//! let machine = server.run_until(machine, stop).await;
-//! drop(machine); // the store, if any, closes here
+//! let stopped = server.run_until(machine, stop).await;
+//! if let Some(e) = &stopped.commit_failure {
+//!     eprintln!("stopped: a commit failed: {e}");
+//! }
+//! drop(stopped.machine); // the store, if any, closes here
 //! # Ok(()) }
 //! ```
 
@@ -34,6 +37,7 @@ use msnp6::types::ServerKind;
 use tokio::net::TcpListener;
 
 use crate::core::Machine;
+use crate::store::StoreError;
 
 pub use limits::ShellLimits;
 pub use redact::Redacted;
@@ -90,6 +94,18 @@ pub enum ShellError {
     },
 }
 
+/// How [`Server::run_until`] ended.
+#[derive(Debug)]
+#[must_use = "a failed commit is reported here and nowhere else but the logs"]
+pub struct Stopped<M> {
+    /// The machine, for the caller to inspect or drop (closing its store).
+    pub machine: M,
+    /// `Some` when a batch's commit failed: the server stopped by itself, without
+    /// acknowledging anything of that batch. `None` when `shutdown` completed and every commit
+    /// succeeded.
+    pub commit_failure: Option<StoreError>,
+}
+
 /// The three listeners, bound and not yet accepting.
 #[derive(Debug)]
 pub struct Server {
@@ -128,11 +144,12 @@ impl Server {
         self.addrs
     }
 
-    /// Serves with `machine` until `shutdown` completes; then feeds it `Input::Shutdown` (`OUT
-    /// SSD` to every client, reference §14), flushes and closes every connection (waiting at
-    /// most [`ShellLimits::shutdown_grace`]) and returns the machine, so that its store is
-    /// dropped by the caller, cleanly.
-    pub async fn run_until<M, F>(self, machine: M, shutdown: F) -> M
+    /// Serves with `machine` until `shutdown` completes or a batch's commit fails
+    /// ([`Machine::end_batch`]; nothing of that batch is acknowledged); then feeds it
+    /// `Input::Shutdown` (`OUT SSD` to every client, reference §14), flushes and closes every
+    /// connection (waiting at most [`ShellLimits::shutdown_grace`]) and returns the machine, so
+    /// that its store is dropped by the caller, cleanly, with the failed commit if there was one.
+    pub async fn run_until<M, F>(self, machine: M, shutdown: F) -> Stopped<M>
     where
         M: Machine,
         F: Future<Output = ()>,

@@ -11,7 +11,7 @@ use msnp6::commands::Command;
 use msnp6::types::{Dialect, Direction, ServerKind};
 use msnp6::{Decoder, Framer};
 use msnp6_server::core::{ConnId, Input, Machine, Millis, Output};
-use msnp6_server::shell::{LocalAddrs, Server, ShellConfig, ShellLimits};
+use msnp6_server::shell::{LocalAddrs, Server, ShellConfig, ShellLimits, Stopped};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -33,7 +33,7 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 pub struct TestServer<M> {
     pub addrs: LocalAddrs,
     stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<M>>,
+    thread: Option<std::thread::JoinHandle<Stopped<M>>>,
 }
 
 /// Loopback addresses with port 0 for the three listeners, and `limits`.
@@ -78,8 +78,18 @@ impl<M: Machine + 'static> TestServer<M> {
         }
     }
 
-    /// Shuts the server down (as SIGTERM would) and returns its machine.
-    pub fn stop(mut self) -> M {
+    /// Shuts the server down (as SIGTERM would) and returns its machine; panics if a commit
+    /// failed.
+    pub fn stop(self) -> M {
+        let stopped = self.stopped();
+        if let Some(e) = stopped.commit_failure {
+            panic!("a commit failed: {e}");
+        }
+        stopped.machine
+    }
+
+    /// Shuts the server down if it is still running, and returns how it ended.
+    pub fn stopped(mut self) -> Stopped<M> {
         let _ = self.stop.take().expect("running").send(());
         self.thread
             .take()
