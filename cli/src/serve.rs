@@ -2,7 +2,7 @@
 //! its tokio shell, accounts and lists in a SQLite database.
 //!
 //! ```text
-//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
+//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--public-host HOST] [--max-connections N]
 //! msnp6 serve --reference [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N] [--account HANDLE:PASSWORD]... [--seed S] [--time-limit SECONDS]
 //! ```
 //! With `--reference` it runs the reference server instead (`serve_reference`): the reference
@@ -58,6 +58,11 @@ pub(crate) struct ServeArgs {
     /// The switchboard's address, also the one XFR SB and RNG hand out.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1865")]
     sb: SocketAddr,
+    /// The IPv4 address or host name clients reach this machine at: XFR and RNG hand out
+    /// HOST:PORT with the NS's and SB's bound ports instead of the bound addresses. Needed when
+    /// --ns or --sb binds 0.0.0.0 (or behind a NAT).
+    #[arg(long, value_name = "HOST", value_parser = public_host, conflicts_with = "reference")]
+    public_host: Option<String>,
     /// Connections open at once, all listeners together; more are closed at accept (default
     /// 1000; with --reference 64).
     #[arg(long, value_name = "N")]
@@ -128,16 +133,46 @@ fn init_logs() {
 /// `msnp6 serve`: the core over the SQLite store.
 async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     let db = args.db.display().to_string();
+    let host = args.public_host.as_deref();
+    for (option, bound) in [("--ns", args.ns), ("--sb", args.sb)] {
+        if host.is_none() && bound.ip().is_unspecified() {
+            return Err(Failure::Start(format!(
+                "{option} {bound}: clients cannot be sent to an unspecified address \
+                 (XFR and RNG hand it out); give --public-host HOST"
+            )));
+        }
+    }
     let store = SqliteStore::open(&args.db).map_err(|e| format!("{db}: {e}"))?;
     serve_machine(args, move |addrs| {
         let config = Config {
-            ns_addr: addrs.ns.to_string(),
-            sb_addr: addrs.sb.to_string(),
+            ns_addr: handed_out(host, addrs.ns),
+            sb_addr: handed_out(host, addrs.sb),
             ..Config::default()
         };
         Core::new(config, Box::new(store), Box::new(OsEntropy)).map_err(|e| format!("{db}: {e}"))
     })
     .await
+}
+
+/// What `XFR` and `RNG` hand out for a listener bound at `bound` (reference §3.1 XFR, §3.4
+/// RNG: `address:port`): `HOST:port` with `--public-host`, else the bound address.
+fn handed_out(public_host: Option<&str>, bound: SocketAddr) -> String {
+    match public_host {
+        Some(host) => format!("{host}:{}", bound.port()),
+        None => bound.to_string(),
+    }
+}
+
+/// `--public-host`: an IPv4 address or a DNS name (letters, digits, `-` and `.`, at most 253
+/// bytes), so that `HOST:port` is one protocol token (no space, no control byte, no `:`).
+fn public_host(s: &str) -> Result<String, String> {
+    let name_ok = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if s.is_empty() || s.len() > 253 || !name_ok || s.starts_with(['-', '.']) {
+        return Err("an IPv4 address or a host name (letters, digits, '-', '.')".to_owned());
+    }
+    Ok(s.to_owned())
 }
 
 /// Binds the listeners, builds the machine from their real addresses (what `XFR` and `RNG`

@@ -16,9 +16,14 @@ struct Serve {
 
 impl Serve {
     fn start(dir: &Path) -> Serve {
+        Serve::start_with(dir, &[])
+    }
+
+    fn start_with(dir: &Path, extra: &[&str]) -> Serve {
         let log = std::fs::File::create(dir.join("serve.log")).expect("log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_msnp6"))
             .args(["serve", "--db", "test.sqlite"])
+            .args(extra)
             .args([
                 "--ds",
                 "127.0.0.1:0",
@@ -162,5 +167,46 @@ fn serve_refuses_an_address_in_use_with_status_2() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot listen for the ds on"), "{err}");
     assert!(out.stdout.is_empty(), "nothing listening, nothing printed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_hands_out_the_public_host_with_the_bound_ports() {
+    let dir = scratch("public-host");
+    let serve = Serve::start_with(&dir, &["--public-host", "localhost"]);
+    let mut s = connect(serve.addr("ds"));
+    s.write_all(b"VER 1 MSNP6\r\nINF 2\r\nUSR 3 MD5 I alice@example.com\r\n")
+        .expect("login start");
+    let mut r = BufReader::new(s);
+    assert_eq!(line(&mut r), "VER 1 MSNP6");
+    assert_eq!(line(&mut r), "INF 2 MD5");
+    let ns_port = serve.addr("ns").port();
+    assert_eq!(line(&mut r), format!("XFR 3 NS localhost:{ns_port} 0"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn serve_refuses_to_hand_out_an_unspecified_address_without_public_host() {
+    let dir = scratch("unspecified");
+    // Refused before anything is bound: the test never listens beyond loopback.
+    let out = Command::new(env!("CARGO_BIN_EXE_msnp6"))
+        .args(["serve", "--db", "test.sqlite", "--ds", "127.0.0.1:0"])
+        .args(["--ns", "0.0.0.0:0", "--sb", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--ns 0.0.0.0:0") && err.contains("--public-host"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty(), "nothing listening, nothing printed");
+    let bad = Command::new(env!("CARGO_BIN_EXE_msnp6"))
+        .args(["serve", "--public-host", "a b"])
+        .current_dir(&dir)
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
     let _ = std::fs::remove_dir_all(&dir);
 }
