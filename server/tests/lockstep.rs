@@ -76,9 +76,9 @@ impl StateMachineTest for CoreTest {
 
     fn init_test(state: &Choices) -> Sut {
         let scenario = state.scenario();
-        let accounts = lockstep::storable(&scenario.accounts);
-        let core = lockstep::core(state.seed ^ 0xC0_4E, &accounts).expect("the core loads");
-        let lockstep = Lockstep::new(state.seed, &accounts, Box::new(core)).with_monitor(&accounts);
+        let accounts = &scenario.accounts;
+        let core = lockstep::core(state.seed ^ 0xC0_4E, accounts).expect("the core loads");
+        let lockstep = Lockstep::new(state.seed, accounts, Box::new(core)).with_monitor(accounts);
         Sut {
             lockstep,
             played: 0,
