@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use msnp6_oracle::model::Scenario;
 use msnp6_server::fuzzing::{self, Fault};
-use msnp6_server::lockstep::{self, Lockstep};
+use msnp6_server::lockstep::Lockstep;
 
 /// A fuzz oracle: panics when its property breaks.
 type Oracle = fn(&[u8]);

@@ -206,8 +206,8 @@ fn set_property(a: &mut Account, property: Property, value: Option<Token<'static
 mod tests {
     use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
 
+    use super::Users;
     use crate::store::{Account, Change, Entry, MemoryStore, Standing, Store};
-    use crate::store::{Account, Change, Entry, MemoryStore, Store};
 
     fn handle(i: u64) -> Handle<'static> {
         Handle::try_from(format!("u{i}@example.com")).expect("handle")
