@@ -90,12 +90,6 @@ impl Standing {
     pub fn from_name(name: &str) -> Option<Standing> {
         Standing::ALL.into_iter().find(|s| s.as_str() == name)
     }
-
-    /// Whether a right digest logs the account in (`USR … OK`); `false` for the accounts
-    /// refused with `923` or `924`.
-    pub fn may_log_in(self) -> bool {
-        matches!(self, Standing::Verified | Standing::Unverified)
-    }
 }
 
 impl core::fmt::Display for Standing {
