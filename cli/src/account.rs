@@ -1,14 +1,21 @@
-//! `msnp6 account add|list|remove`: the accounts of a server's database (issue 20).
+//! `msnp6 account add|list|set|remove`: the accounts of a server's database (issue 20).
 //!
 //! ```text
-//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin]
+//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin] [--verified | --unverified | --blocked | --kids]
 //! msnp6 account list [--db FILE]
+//! msnp6 account set HANDLE [--db FILE] (--verified | --unverified | --blocked | --kids)
 //! msnp6 account remove HANDLE [--db FILE]
 //! ```
-//! Exit status: 0 done; 1 the account exists (`add`) or does not (`remove`); 2 a usage error
-//! (a handle that is not `local@domain`, an empty or unreadable password) or a database error.
-//! Passwords are never printed. A running `msnp6 serve` reads its accounts at start: an account
-//! added or removed while it runs takes effect at its next start (docs/server.md, "Store").
+//! The standing is how the account logs in (docs/msnp6-protocol.md §3.1 USR): verified
+//! (`USR … OK … 1`, the default), unverified (`USR … OK … 0`, a soft warning), blocked (`924`,
+//! then the server closes) or a kids account without parental consent (`923`, then the server
+//! closes).
+//!
+//! Exit status: 0 done; 1 the account exists (`add`) or does not (`set`, `remove`); 2 a usage
+//! error (a handle that is not `local@domain`, an empty or unreadable password, two standings) or
+//! a database error. Passwords are never printed. A running `msnp6 serve` reads its accounts at
+//! start: an account added, changed or removed while it runs takes effect at its next start
+//! (docs/server.md, "Store").
 
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -16,7 +23,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use msnp6::types::{FriendlyName, Handle};
-use msnp6_server::store::{Account, SqliteStore};
+use msnp6_server::store::{Account, SqliteStore, Standing};
 
 use crate::diag::diag;
 
@@ -34,8 +41,11 @@ pub(crate) enum AccountCmd {
     /// use); with --password-stdin, without a prompt (for scripts: `printf 'pw\n' | msnp6 account
     /// add …`).
     Add(AddArgs),
-    /// List the accounts: handle, display name, list sizes, list version (never a password).
+    /// List the accounts: handle, display name, list sizes, list version, standing (never a
+    /// password).
     List(DbArg),
+    /// Change an account's standing (how it logs in).
+    Set(SetArgs),
     /// Remove an account, its lists, and every list entry naming it.
     Remove(RemoveArgs),
 }
@@ -62,6 +72,54 @@ pub(crate) struct AddArgs {
     /// standard input is not a terminal.
     #[arg(long)]
     password_stdin: bool,
+    #[command(flatten)]
+    standing: StandingArgs,
+}
+
+/// How the account logs in (docs/msnp6-protocol.md §3.1 USR, §4): at most one; verified when
+/// none is given.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+pub(crate) struct StandingArgs {
+    /// Verified: `USR … OK handle name 1` (the default of `add`).
+    #[arg(long)]
+    verified: bool,
+    /// Unverified, soft warning: `USR … OK handle name 0`; renaming oneself gets 209.
+    #[arg(long)]
+    unverified: bool,
+    /// Unverified, hard block: `924` after the right password, then the server closes.
+    #[arg(long)]
+    blocked: bool,
+    /// A kids account without parental consent: `923` after the right password, then the
+    /// server closes.
+    #[arg(long)]
+    kids: bool,
+}
+
+impl StandingArgs {
+    /// The standing asked for, if any.
+    fn get(&self) -> Option<Standing> {
+        [
+            (self.verified, Standing::Verified),
+            (self.unverified, Standing::Unverified),
+            (self.blocked, Standing::Blocked),
+            (self.kids, Standing::KidWithoutConsent),
+        ]
+        .into_iter()
+        .find_map(|(given, standing)| given.then_some(standing))
+    }
+}
+
+/// The arguments of `account set`.
+#[derive(Debug, Args)]
+pub(crate) struct SetArgs {
+    /// The account's handle.
+    handle: String,
+    #[command(flatten)]
+    db: DbArg,
+    /// The new standing: exactly one.
+    #[command(flatten)]
+    standing: StandingArgs,
 }
 
 /// The arguments of `account remove`.
@@ -78,6 +136,7 @@ pub(crate) fn run(cmd: &AccountCmd) -> ExitCode {
     let result = match cmd {
         AccountCmd::Add(args) => add(args),
         AccountCmd::List(args) => list(args),
+        AccountCmd::Set(args) => set(args),
         AccountCmd::Remove(args) => remove(args),
     };
     result.unwrap_or_else(|why| {
@@ -109,7 +168,8 @@ fn add(args: &AddArgs) -> Result<ExitCode, String> {
     };
     let password = read_password(&handle, args.password_stdin)?;
     let mut store = open(&args.db)?;
-    let account = Account::new(handle.clone(), &password, name);
+    let mut account = Account::new(handle.clone(), &password, name);
+    account.standing = args.standing.get().unwrap_or_default();
     if store.add_account(account).map_err(|e| e.to_string())? {
         Ok(ExitCode::SUCCESS)
     } else {
@@ -161,14 +221,30 @@ fn list(args: &DbArg) -> Result<ExitCode, String> {
         let [fl, al, bl, rl] = a.lists.each_ref().map(Vec::len);
         let written = writeln!(
             out,
-            "{} {} FL={fl} AL={al} BL={bl} RL={rl} version={}",
-            a.handle, a.name, a.list_version
+            "{} {} FL={fl} AL={al} BL={bl} RL={rl} version={} standing={}",
+            a.handle, a.name, a.list_version, a.standing
         );
         if let Err(e) = written {
             return Err(format!("writing output: {e}"));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn set(args: &SetArgs) -> Result<ExitCode, String> {
+    let handle = handle(&args.handle)?;
+    let Some(standing) = args.standing.get() else {
+        return Err("give the new standing: --verified, --unverified, --blocked or --kids".into());
+    };
+    if open(&args.db)?
+        .set_standing(&handle, standing)
+        .map_err(|e| e.to_string())?
+    {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        diag!("msnp6: no account {handle}");
+        Ok(ExitCode::from(1))
+    }
 }
 
 fn remove(args: &RemoveArgs) -> Result<ExitCode, String> {

@@ -4,8 +4,9 @@
 //! msnp6 transcript check [--lenient] [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 transcript verify [--account HANDLE:PASSWORD]... [--dialect MSNPn] [--json] FILE...   (- reads stdin)
 //! msnp6 challenge CHALLENGE [--key PUBLIC_KEY | --private-key KEY]
-//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin]
+//! msnp6 account add HANDLE [--db FILE] [--name NAME] [--password-stdin] [--verified | --unverified | --blocked | --kids]
 //! msnp6 account list [--db FILE]
+//! msnp6 account set HANDLE [--db FILE] (--verified | --unverified | --blocked | --kids)
 //! msnp6 account remove HANDLE [--db FILE]
 //! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
 //! msnp6 serve --reference [--ds ADDR] [--ns ADDR] [--sb ADDR] [--account HANDLE:PASSWORD]... [--seed S] [--time-limit SECONDS]
@@ -14,8 +15,8 @@
 //! Exit status: 0 success; 1 a line did not check (`check`), the server side broke a rule
 //! (`verify`, `probe`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage
 //! or I/O error, a string that is not a challenge, or (`probe`) a server that is unreachable or
-//! refuses MSNP6. `account`: 1 the account exists (`add`) or does not (`remove`), 2 a usage or
-//! database error. `serve`: 0 after SIGINT or SIGTERM, 2 when it cannot start. Transcripts follow
+//! refuses MSNP6. `account`: 1 the account exists (`add`) or does not (`set`, `remove`), 2 a
+//! usage or database error. `serve`: 0 after SIGINT or SIGTERM, 2 when it cannot start. Transcripts follow
 //! `docs/transcript-format.md`.
 
 use std::io::Write;
@@ -57,7 +58,7 @@ enum Top {
     /// Print the QRY response to a CHL challenge: lower-case hex MD5(challenge + private key)
     /// (docs/msnp6-protocol.md §9).
     Challenge(challenge::ChallengeArgs),
-    /// Add, list or remove the accounts of a server's database (default msnp6.sqlite).
+    /// Add, list, change or remove the accounts of a server's database (default msnp6.sqlite).
     #[command(subcommand)]
     Account(account::AccountCmd),
     /// Run the MSNP6 server (DS, NS, SB) on a database (default msnp6.sqlite) until SIGINT or

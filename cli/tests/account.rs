@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use msnp6::types::List;
-use msnp6_server::store::{SqliteStore, Store};
+use msnp6_server::store::{SqliteStore, Standing, Store};
 
 const PASSWORD: &str = "correct horse";
 
@@ -65,8 +65,8 @@ fn add_list_remove() {
     assert_eq!(status, 0);
     assert_eq!(
         stdout,
-        "alice@example.com Alice%20A FL=0 AL=0 BL=0 RL=0 version=0\n\
-         bob@example.com bob@example.com FL=0 AL=0 BL=0 RL=0 version=0\n"
+        "alice@example.com Alice%20A FL=0 AL=0 BL=0 RL=0 version=0 standing=verified\n\
+         bob@example.com bob@example.com FL=0 AL=0 BL=0 RL=0 version=0 standing=verified\n"
     );
     // What the server will read: the password without its line end.
     let accounts = SqliteStore::open(dir.join("msnp6.sqlite"))
@@ -152,4 +152,79 @@ fn a_database_that_is_not_ours_exits_2() {
     let (status, _, stderr) = account(&dir, &["list"], "");
     assert_eq!(status, 2);
     assert!(stderr.contains("msnp6.sqlite"), "{stderr}");
+}
+
+/// `add --unverified | --blocked | --kids` store the standing the server answers USR with
+/// (docs/msnp6-protocol.md §3.1: `OK … 0`, `924`, `923`), `list` shows it, `set` changes it.
+/// Fails when a flag is ignored (every account verified), when `list` does not show the
+/// standing, or when `set` does not reach the database.
+#[test]
+fn standings_are_added_listed_and_set() {
+    let dir = scratch("standings");
+    for (handle, flag) in [
+        ("alice@example.com", None),
+        ("bob@example.com", Some("--unverified")),
+        ("carol@example.com", Some("--blocked")),
+        ("dave@example.com", Some("--kids")),
+    ] {
+        let mut args = vec!["add", handle, "--password-stdin"];
+        args.extend(flag);
+        let (status, _, stderr) = account(&dir, &args, "pw\n");
+        assert_eq!(status, 0, "{args:?}: {stderr}");
+    }
+    let standings = |dir: &PathBuf| -> Vec<String> {
+        let (status, stdout, _) = account(dir, &["list"], "");
+        assert_eq!(status, 0);
+        stdout
+            .lines()
+            .map(|l| l.rsplit(' ').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        standings(&dir),
+        [
+            "standing=verified",
+            "standing=unverified",
+            "standing=blocked",
+            "standing=kids"
+        ]
+    );
+    let stored = SqliteStore::open(dir.join("msnp6.sqlite"))
+        .expect("open")
+        .load()
+        .expect("load");
+    let stored: Vec<_> = stored.iter().map(|a| a.standing).collect();
+    assert_eq!(stored, Standing::ALL);
+
+    let set = |args: &[&str]| account(&dir, &[&["set"], args].concat(), "");
+    assert_eq!(set(&["alice@example.com", "--kids"]).0, 0);
+    assert_eq!(set(&["dave@example.com", "--verified"]).0, 0);
+    assert_eq!(standings(&dir)[0], "standing=kids");
+    assert_eq!(standings(&dir)[3], "standing=verified");
+
+    let (status, _, stderr) = set(&["nobody@example.com", "--blocked"]);
+    assert_eq!(status, 1, "no such account: {stderr}");
+    assert!(stderr.contains("no account"), "{stderr}");
+    let (status, _, stderr) = set(&["bob@example.com"]);
+    assert_eq!(status, 2, "no standing given: {stderr}");
+    assert!(stderr.contains("--unverified"), "{stderr}");
+    assert_eq!(set(&["bob@example.com", "--blocked", "--kids"]).0, 2);
+    let two = [
+        "add",
+        "erin@example.com",
+        "--password-stdin",
+        "--blocked",
+        "--kids",
+    ];
+    assert_eq!(account(&dir, &two, "pw\n").0, 2, "two standings");
+    assert_eq!(
+        standings(&dir),
+        [
+            "standing=kids",
+            "standing=unverified",
+            "standing=blocked",
+            "standing=verified"
+        ],
+        "the refused commands changed nothing"
+    );
 }

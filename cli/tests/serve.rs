@@ -1,6 +1,6 @@
 //! `msnp6 serve` (issue 20): starts on ephemeral loopback ports and prints them, creates its
-//! database, answers VER on the DS and the NS, and on SIGTERM sends `OUT SSD` to every client
-//! and exits 0.
+//! database, answers VER on the DS and the NS, answers USR by each account's stored standing
+//! (923, 924, `OK … 0`), and on SIGTERM sends `OUT SSD` to every client and exits 0.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -208,5 +208,74 @@ fn serve_refuses_to_hand_out_an_unspecified_address_without_public_host() {
         .output()
         .expect("run");
     assert_eq!(bad.status.code(), Some(2), "a usage error");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `msnp6 account add HANDLE --password-stdin [flag]` on the test database of `dir`.
+fn add_account(dir: &Path, handle: &str, flag: Option<&str>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_msnp6"))
+        .args([
+            "account",
+            "add",
+            handle,
+            "--password-stdin",
+            "--db",
+            "test.sqlite",
+        ])
+        .args(flag)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn account add");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"pw\n").expect("password");
+    drop(stdin);
+    assert!(
+        child.wait().expect("wait").success(),
+        "account add {handle}"
+    );
+}
+
+/// End to end (docs/msnp6-protocol.md §3.1 USR): accounts added with `--kids`, `--blocked` and
+/// `--unverified` log in to `msnp6 serve` as `923` and close, `924` and close, and
+/// `USR … OK … 0`. Fails when a flag does not reach the database or the server ignores it.
+#[test]
+fn serve_answers_usr_by_the_stored_standing() {
+    use msnp6::auth::{Password, Salt, login_digest_string};
+    let dir = scratch("standing");
+    add_account(&dir, "kid@example.com", Some("--kids"));
+    add_account(&dir, "blocked@example.com", Some("--blocked"));
+    add_account(&dir, "soft@example.com", Some("--unverified"));
+    let serve = Serve::start(&dir);
+    for (handle, expected, closes) in [
+        ("kid@example.com", "923 3".to_owned(), true),
+        ("blocked@example.com", "924 3".to_owned(), true),
+        (
+            "soft@example.com",
+            "USR 3 OK soft@example.com soft@example.com 0".to_owned(),
+            false,
+        ),
+    ] {
+        let mut s = connect(serve.addr("ns"));
+        s.write_all(format!("VER 1 MSNP6\r\nUSR 2 MD5 I {handle}\r\n").as_bytes())
+            .expect("VER, USR I");
+        let mut r = BufReader::new(s.try_clone().expect("clone"));
+        assert_eq!(line(&mut r), "VER 1 MSNP6");
+        let salt = line(&mut r);
+        let salt = salt.rsplit(' ').next().expect("a salt").to_owned();
+        let digest = login_digest_string(
+            Salt::new(salt.as_bytes()).expect("a salt"),
+            Password::new(b"pw"),
+        );
+        s.write_all(format!("USR 3 MD5 S {digest}\r\n").as_bytes())
+            .expect("USR S");
+        assert_eq!(line(&mut r), expected, "{handle}");
+        if closes {
+            let mut rest = String::new();
+            r.read_to_string(&mut rest).expect("the end");
+            assert_eq!(rest, "", "{handle}: closed after the error");
+        }
+    }
+    drop(serve);
     let _ = std::fs::remove_dir_all(&dir);
 }

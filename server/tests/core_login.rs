@@ -6,6 +6,7 @@ mod core_support;
 use core_support::{Harness, account};
 use msnp6::auth::{Password, Salt, login_digest_string};
 use msnp6::types::ServerKind;
+use msnp6_server::store::Standing;
 
 fn example() -> Harness {
     Harness::new(vec![account(
@@ -187,4 +188,91 @@ fn debug_output_holds_no_password() {
     let text = format!("{:?}", h.core);
     assert!(!text.contains("password"), "{text}");
     assert!(text.contains("sessions: 1"), "{text}");
+}
+
+/// VER, `USR 2 MD5 I handle`, then `USR 3 MD5 S` with the digest of `password`: the replies to
+/// the last.
+fn attempt(h: &mut Harness, handle: &str, password: &str) -> Vec<String> {
+    let ns = h.open(ServerKind::Notification);
+    h.send(ns, "VER 1 MSNP6");
+    let salt = h.send(ns, &format!("USR 2 MD5 I {handle}"));
+    let salt = salt[0].rsplit(' ').next().unwrap().to_owned();
+    let digest = login_digest_string(
+        Salt::new(salt.as_bytes()).unwrap(),
+        Password::new(password.as_bytes()),
+    );
+    h.send(ns, &format!("USR 3 MD5 S {digest}"))
+}
+
+/// One account of each standing, all with password `pw`, and a verified watcher who has them
+/// all on FL.
+fn standings() -> Harness {
+    let with = |handle: &str, standing: Standing| {
+        let mut a = account(handle, "pw", "name");
+        a.standing = standing;
+        a
+    };
+    Harness::new(vec![
+        with("kid@example.com", Standing::KidWithoutConsent),
+        with("blocked@example.com", Standing::Blocked),
+        with("unverified@example.com", Standing::Unverified),
+        with("verified@example.com", Standing::Verified),
+    ])
+}
+
+#[test]
+fn kids_account_without_consent_is_923_and_close() {
+    // Reference §3.1 USR errors: `923` kids account without consent (MSNP4+), then disconnect;
+    // docs/model.md MODEL-USR-923.
+    let mut h = standings();
+    assert_eq!(
+        attempt(&mut h, "kid@example.com", "pw"),
+        ["1: 923 3", "1: <close>"]
+    );
+    assert!(h.core.connections().is_empty(), "no session is left");
+}
+
+#[test]
+fn blocked_unverified_account_is_924_and_close() {
+    // Reference §3.1 USR errors: `924` unverified account hard-block (MSNP5+), then disconnect;
+    // §13 item 8; docs/model.md MODEL-USR-924.
+    let mut h = standings();
+    let watcher = h.online("verified@example.com", "pw");
+    h.send(watcher, "ADD 6 FL blocked@example.com blocked");
+    let out = attempt(&mut h, "blocked@example.com", "pw");
+    let conn = watcher.0 + 1;
+    assert_eq!(out, [format!("{conn}: 924 3"), format!("{conn}: <close>")]);
+    // Nobody saw the refused account come online.
+    assert_eq!(h.core.connections().len(), 1);
+}
+
+#[test]
+fn the_digest_is_checked_before_the_standing() {
+    // docs/model.md MODEL-USR-911/923/924: 911 first, so a wrong password tells nothing of the
+    // account's standing (the model's `login`: the digest, then the verification).
+    let mut h = standings();
+    for handle in ["kid@example.com", "blocked@example.com"] {
+        let out = attempt(&mut h, handle, "wrong");
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].ends_with(": 911 3"), "{handle}: {out:?}");
+        assert!(out[1].ends_with(": <close>"), "{handle}: {out:?}");
+    }
+}
+
+#[test]
+fn unverified_account_logs_in_with_flag_0() {
+    // Reference §3.1 USR step 4: `verified` is 0 for an unverified account (soft warning,
+    // MSNP6); §7/§13: REA of one's own name may be refused with 209 (docs/model.md MODEL-REA-209).
+    let mut h = standings();
+    let out = attempt(&mut h, "unverified@example.com", "pw");
+    assert_eq!(out[0], "1: USR 3 OK unverified@example.com name 0");
+    assert!(out[1].starts_with("1: MSG Hotmail Hotmail "), "{out:?}");
+    assert_eq!(out.len(), 2);
+    let ns = msnp6_server::core::ConnId(1);
+    assert_eq!(
+        h.send(ns, "REA 4 unverified@example.com other"),
+        ["1: 209 4"]
+    );
+    let out = attempt(&mut h, "verified@example.com", "pw");
+    assert_eq!(out[0], "2: USR 3 OK verified@example.com name 1");
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use msnp6_oracle::model::Scenario;
 use msnp6_server::fuzzing::{self, Fault};
-use msnp6_server::lockstep::{self, Lockstep};
+use msnp6_server::lockstep::Lockstep;
 
 /// A fuzz oracle: panics when its property breaks.
 type Oracle = fn(&[u8]);
@@ -114,9 +114,8 @@ fn every_seeded_fault_is_found() {
     for fault in [Fault::FifthAdd, Fault::SecondJoi] {
         let found = (0..200u64).find(|&seed| {
             let s = Scenario::random(seed, 300);
-            let accounts = lockstep::storable(&s.accounts);
-            let machine = fuzzing::machine(seed, &accounts, fault);
-            let mut l = Lockstep::new(s.seed, &accounts, machine);
+            let machine = fuzzing::machine(seed, &s.accounts, fault);
+            let mut l = Lockstep::new(s.seed, &s.accounts, machine);
             s.events.iter().any(|e| l.apply(e).is_err())
         });
         assert!(found.is_some(), "{fault:?} not found in 200 scenarios");

@@ -15,7 +15,7 @@ use msnp6::auth::{Challenge, KeyPair, Password, Salt, login_digest_string, qry_r
 use msnp6::commands::Command;
 use msnp6::types::ServerKind;
 use msnp6::{Decoder, Direction};
-use msnp6_oracle::model::{AccountSpec, Event, Scenario};
+use msnp6_oracle::model::{AccountSpec, Event, Scenario, Verification};
 use msnp6_server::lockstep::{self, Lockstep, ModelMachine, Played};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
@@ -76,9 +76,9 @@ impl StateMachineTest for CoreTest {
 
     fn init_test(state: &Choices) -> Sut {
         let scenario = state.scenario();
-        let accounts = lockstep::storable(&scenario.accounts);
-        let core = lockstep::core(state.seed ^ 0xC0_4E, &accounts).expect("the core loads");
-        let lockstep = Lockstep::new(state.seed, &accounts, Box::new(core)).with_monitor(&accounts);
+        let accounts = &scenario.accounts;
+        let core = lockstep::core(state.seed ^ 0xC0_4E, accounts).expect("the core loads");
+        let lockstep = Lockstep::new(state.seed, accounts, Box::new(core)).with_monitor(accounts);
         Sut {
             lockstep,
             played: 0,
@@ -271,6 +271,46 @@ fn the_documented_login() {
     assert_eq!(lines(&run.send("ns", &qry)), ["QRY 10"]);
     run.send("ns", "OUT");
     assert_eq!(run.lockstep.open_connections(), 0);
+    assert_eq!(run.lockstep.finish(), Vec::<String>::new());
+}
+
+/// Reference §3.1 USR for every standing, model and core in lockstep (server/LOCKSTEP-FINDINGS.md
+/// #10): a wrong digest is `911` whatever the standing (docs/model.md MODEL-USR-911 first), a
+/// right one `923` (kids without consent) or `924` (blocked), each then closed, or `USR … OK … 0`
+/// (unverified). Fails when the core answers differently from the model, or when the harness
+/// converts these accounts again (the asserted lines would be `USR … OK … 1`).
+#[test]
+fn every_standing_logs_in_as_the_model_says() {
+    let accounts = [
+        AccountSpec::new("kid@example.com", "pk", "kid")
+            .with_verification(Verification::KidWithoutConsent),
+        AccountSpec::new("blocked@example.com", "pb", "blocked")
+            .with_verification(Verification::Blocked),
+        AccountSpec::new("soft@example.com", "ps", "soft")
+            .with_verification(Verification::Unverified),
+    ];
+    let mut run = Run::new(&accounts);
+    let cases = [
+        ("kid@example.com", "wrong", "911 3", true),
+        ("kid@example.com", "pk", "923 3", true),
+        ("blocked@example.com", "wrong", "911 3", true),
+        ("blocked@example.com", "pb", "924 3", true),
+        (
+            "soft@example.com",
+            "ps",
+            "USR 3 OK soft@example.com soft 0",
+            false,
+        ),
+    ];
+    for (i, (handle, password, first, closes)) in cases.into_iter().enumerate() {
+        let conn = format!("ns{i}");
+        run.connect(&conn, ServerKind::Notification);
+        run.send(&conn, "VER 1 MSNP6");
+        let out = run.login(&conn, 2, handle, password);
+        assert_eq!(lines(&out)[0], first, "{handle} {password}");
+        let open = run.lockstep.world().is_open(&conn);
+        assert_eq!(open, !closes, "{handle} {password}: closed");
+    }
     assert_eq!(run.lockstep.finish(), Vec::<String>::new());
 }
 

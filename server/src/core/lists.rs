@@ -9,7 +9,7 @@ use msnp6::types::{ErrorCode, GtcMode, Handle, List, Privacy, Property, Token, T
 use super::machine::{error, send};
 use super::users::UserId;
 use super::{ConnId, Core, Millis, Output};
-use crate::store::Change;
+use crate::store::{Change, Standing};
 
 /// The phone properties in SYN order (reference §3.2 SYN example).
 const LISTS: [List; 4] = [List::Forward, List::Allow, List::Block, List::Reverse];
@@ -191,7 +191,7 @@ impl Core {
         let ReaRequest { trid, handle, name } = req;
         let me = self.handle_of(user);
         let own = handle.as_bytes() == me.as_bytes();
-        if own && !self.users.get(user).account.verified {
+        if own && self.users.get(user).account.standing == Standing::Unverified {
             return send(out, conn, error(ErrorCode::INVALID_FRIENDLY_NAME, trid));
         }
         if !own

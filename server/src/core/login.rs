@@ -10,6 +10,7 @@ use super::conn::{Pending, Phase, Session};
 use super::machine::{error, send};
 use super::users::UserId;
 use super::{ConnId, Core, Millis, Output};
+use crate::store::Standing;
 
 /// What the login order allows a command to do (reference §14: "a known command out of state …
 /// disconnect. USR after login: 207").
@@ -213,6 +214,20 @@ impl Core {
             send(out, conn, error(ErrorCode::AUTHENTICATION_FAILED, trid));
             return self.close(now, conn, out);
         };
+        // Only after the right digest (docs/model.md MODEL-USR-911/923/924: the account's state
+        // is not told before authentication): a kids account without consent gets 923, a
+        // blocked unverified account 924, then the server closes (reference §3.1 USR, §4). The
+        // account's older session, if any, is left alone (the model's order: OUT OTH only
+        // for a login that succeeds).
+        let refusal = match self.users.get(user).account.standing {
+            Standing::KidWithoutConsent => Some(ErrorCode::KIDS_ACCOUNT),
+            Standing::Blocked => Some(ErrorCode::NOT_VERIFIED),
+            Standing::Verified | Standing::Unverified => None,
+        };
+        if let Some(code) = refusal {
+            send(out, conn, error(code, trid));
+            return self.close(now, conn, out);
+        }
         // Reference §14: the older session gets OUT OTH and is closed first.
         if let Some(old) = self.users.get(user).session {
             let oth = Out {
@@ -222,10 +237,10 @@ impl Core {
             self.close(now, old, out);
         }
         let account = &self.users.get(user).account;
-        let verified = if account.verified {
-            Verified::Yes
-        } else {
+        let verified = if account.standing == Standing::Unverified {
             Verified::No
+        } else {
+            Verified::Yes
         };
         send(
             out,

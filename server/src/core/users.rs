@@ -162,6 +162,11 @@ impl Users {
                     set_property(a, *property, value.clone());
                 }
             }
+            Change::Standing { owner, value } => {
+                if let Some(a) = self.account_mut(owner) {
+                    a.standing = *value;
+                }
+            }
             Change::ListVersion { owner, version } => {
                 if let Some(a) = self.account_mut(owner) {
                     a.list_version = *version;
@@ -202,7 +207,7 @@ mod tests {
     use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token};
 
     use super::Users;
-    use crate::store::{Account, Change, Entry, MemoryStore, Store};
+    use crate::store::{Account, Change, Entry, MemoryStore, Standing, Store};
 
     fn handle(i: u64) -> Handle<'static> {
         Handle::try_from(format!("u{i}@example.com")).expect("handle")
@@ -220,7 +225,7 @@ mod tests {
         let list =
             [List::Forward, List::Allow, List::Block, List::Reverse][((r >> 16) % 4) as usize];
         let name = FriendlyName::try_from(format!("n{}", (r >> 24) % 3)).expect("name");
-        match (r >> 32) % 8 {
+        match (r >> 32) % 9 {
             0 | 1 => Change::EntryAdded {
                 owner,
                 list,
@@ -255,6 +260,10 @@ mod tests {
                 } else {
                     GtcMode::DontAsk
                 },
+            },
+            8 => Change::Standing {
+                owner,
+                value: Standing::ALL[((r >> 40) % 4) as usize],
             },
             _ => Change::Property {
                 owner,

@@ -74,8 +74,9 @@ fn strict_monitor() -> bool {
 
 /// The machine under test for `accounts`: the core ([`crate::lockstep::core`], entropy seeded
 /// from `seed`, so other values than the model's), with `fault`. Should the core refuse the
-/// accounts (it does not: [`storable`](crate::lockstep::storable)), the model stands in, so that the run still checks
-/// something.
+/// accounts (it holds every standing the model knows, [`crate::lockstep::account`], so only a
+/// verification state added to the model later would), the model stands in, so that the run
+/// still checks something.
 pub fn machine(seed: u64, accounts: &[AccountSpec], fault: Fault) -> Box<dyn Driven> {
     let inner: Box<dyn Driven> = match crate::lockstep::core(seed ^ 0x5E55_10A5, accounts) {
         Ok(core) => Box::new(core),
@@ -90,10 +91,10 @@ pub fn run(data: &[u8], fault: Fault, feedback: &mut dyn FnMut(u64)) {
     let mut u = Unstructured::new(data);
     let plan = Plan::read(&mut u);
     let scenario = Scenario::generate(plan.seed, &plan.choices);
-    let accounts = crate::lockstep::storable(&scenario.accounts);
-    let machine = machine(plan.seed, &accounts, fault);
+    let accounts = &scenario.accounts;
+    let machine = machine(plan.seed, accounts, fault);
     let mut player = Player {
-        lockstep: Lockstep::new(plan.seed, &accounts, machine).with_monitor(&accounts),
+        lockstep: Lockstep::new(plan.seed, accounts, machine).with_monitor(accounts),
         conns: Vec::new(),
         last_verb: BTreeMap::new(),
         connects: 0,

@@ -26,7 +26,7 @@ use msnp6_oracle::model::{AccountSpec, ConnName, Event, Learner, Step, Verificat
 use msnp6_oracle::monitor::{Monitor, Observed, Side, VerifyOptions};
 
 use crate::core::{Config, ConnId, Core, Counts, Input, Machine, Millis, Output, SeededEntropy};
-use crate::store::{Account, MemoryStore};
+use crate::store::{Account, MemoryStore, Standing};
 
 use self::compare::{Bindings, Verdict};
 pub use self::double::ModelMachine;
@@ -105,36 +105,29 @@ pub struct Played {
     pub closed: Vec<ConnName>,
 }
 
-/// The store account for a scenario's account, or why the core cannot hold it.
+/// The store account for a scenario's account, or why the core cannot hold it. Every
+/// [`Verification`] the model knows has its [`Standing`] (reference §3.1 USR: `OK … 1`,
+/// `OK … 0`, `924`, `923`), so the lockstep compares all four exactly
+/// (server/LOCKSTEP-FINDINGS.md #10).
 pub fn account(spec: &AccountSpec) -> Result<Account, String> {
     let handle = Handle::new(spec.handle.clone().into_bytes()).map_err(|e| e.to_string())?;
     let name = FriendlyName::new(spec.name.clone().into_bytes()).map_err(|e| e.to_string())?;
     let mut account = Account::new(handle, &spec.password, name);
     account.list_version = spec.list_version;
-    account.verified = match spec.verification {
-        Verification::Verified => true,
-        Verification::Unverified => false,
+    account.standing = match spec.verification {
+        Verification::Verified => Standing::Verified,
+        Verification::Unverified => Standing::Unverified,
+        Verification::Blocked => Standing::Blocked,
+        Verification::KidWithoutConsent => Standing::KidWithoutConsent,
+        // `Verification` is non-exhaustive: a state added to the model later is not guessed.
         other => {
             return Err(format!(
-                "{}: {other:?} accounts are not stored",
+                "{}: the store has no standing for {other:?}",
                 spec.handle
             ));
         }
     };
     Ok(account)
-}
-
-/// The accounts as the core can hold them: an account it cannot store (a blocked or kids
-/// account, reference §4 923/924: the store has only the verified flag) is made verified, for
-/// both sides.
-pub fn storable(accounts: &[AccountSpec]) -> Vec<AccountSpec> {
-    accounts
-        .iter()
-        .map(|a| match account(a) {
-            Ok(_) => a.clone(),
-            Err(_) => a.clone().with_verification(Verification::Verified),
-        })
-        .collect()
 }
 
 /// The model and a core, in lockstep.

@@ -34,8 +34,9 @@ pub struct Account {
     pub password: String,
     /// The display name (URL-encoded, as on the wire).
     pub name: FriendlyName<'static>,
-    /// Whether the account is verified (`USR … OK handle name 1`).
-    pub verified: bool,
+    /// How the account logs in: verified, unverified (soft warning), blocked (`924`) or a kids
+    /// account without consent (`923`) (reference §3.1 USR).
+    pub standing: Standing,
     /// The list version (reference §6): raised by one at every list or property change.
     pub list_version: u32,
     /// FL, AL, BL, RL, in the order of [`List::ALL`](msnp6::types::Enumerated::ALL): see [`Account::list`].
@@ -49,6 +50,54 @@ pub struct Account {
     pub properties: Vec<(Property, Token<'static>)>,
 }
 
+/// How an account logs in (reference §3.1 USR step 4 and its errors, §4): the four cases the
+/// reference distinguishes, as the model's `Verification` (docs/model.md MODEL-USR-OK,
+/// MODEL-USR-923, MODEL-USR-924). Each is checked only after a right digest (`911` first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Standing {
+    /// Verified: `USR TrID OK handle name 1`.
+    #[default]
+    Verified,
+    /// Unverified, soft warning (MSNP6): `USR TrID OK handle name 0`; renaming oneself (`REA`)
+    /// gives `209` (reference §7).
+    Unverified,
+    /// Unverified, hard block (MSNP5+): `924 TrID`, then the server closes.
+    Blocked,
+    /// A kids account without parental consent (MSNP4+): `923 TrID`, then the server closes.
+    KidWithoutConsent,
+}
+
+impl Standing {
+    /// Every standing, in declaration order.
+    pub const ALL: [Standing; 4] = [
+        Standing::Verified,
+        Standing::Unverified,
+        Standing::Blocked,
+        Standing::KidWithoutConsent,
+    ];
+
+    /// The name stored in the database and shown by `msnp6 account list`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Verified => "verified",
+            Standing::Unverified => "unverified",
+            Standing::Blocked => "blocked",
+            Standing::KidWithoutConsent => "kids",
+        }
+    }
+
+    /// The standing named `name` ([`Standing::as_str`]), if any.
+    pub fn from_name(name: &str) -> Option<Standing> {
+        Standing::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl core::fmt::Display for Standing {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Account {
     /// A new verified account with empty lists at list version 0.
     pub fn new(handle: Handle<'static>, password: &str, name: FriendlyName<'static>) -> Self {
@@ -56,7 +105,7 @@ impl Account {
             handle,
             password: password.to_owned(),
             name,
-            verified: true,
+            standing: Standing::Verified,
             list_version: 0,
             lists: Default::default(),
             privacy: Privacy::AllowAll,
@@ -148,6 +197,13 @@ pub enum Change {
         property: Property,
         /// The new value.
         value: Option<Token<'static>>,
+    },
+    /// The account's standing (`msnp6 account set`; the core never changes it).
+    Standing {
+        /// The account.
+        owner: Handle<'static>,
+        /// The new standing.
+        value: Standing,
     },
     /// The list version after this command's changes.
     ListVersion {
@@ -293,6 +349,7 @@ impl Change {
             | Change::Privacy { owner, .. }
             | Change::Gtc { owner, .. }
             | Change::Property { owner, .. }
+            | Change::Standing { owner, .. }
             | Change::ListVersion { owner, .. } => Some(owner),
         }
     }
@@ -327,6 +384,7 @@ fn apply_to(account: &mut Account, change: &Change) {
                 account.properties.push((*property, value.clone()));
             }
         }
+        Change::Standing { value, .. } => account.standing = *value,
         Change::ListVersion { version, .. } => account.list_version = *version,
     }
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 use msnp6::types::Handle;
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::{Account, Change, Store, StoreError};
+use super::{Account, Change, Standing, Store, StoreError};
 
 mod apply;
 mod load;
@@ -122,6 +122,20 @@ impl SqliteStore {
         self.commit_if(&[Change::AccountRemoved(owned)], |tx| {
             apply::account_exists(tx, handle)
         })
+    }
+
+    /// Sets an account's standing (`msnp6 account set`); `false` when there is no such account.
+    /// A running server reads it at its next start, as an added account.
+    pub fn set_standing(
+        &mut self,
+        handle: &Handle<'_>,
+        standing: Standing,
+    ) -> Result<bool, StoreError> {
+        let change = Change::Standing {
+            owner: handle.clone().into_owned(),
+            value: standing,
+        };
+        self.commit_if(&[change], |tx| apply::account_exists(tx, handle))
     }
 
     /// Every stored account (`msnp6 account list`): the same as [`Store::load`].

@@ -53,6 +53,7 @@ pub(super) fn apply(tx: &Connection, change: &Change) -> Result<(), StoreError> 
         Change::Renamed { owner, name } => set(tx, owner, "name", name.as_bytes()),
         Change::Privacy { owner, value } => set(tx, owner, "privacy", value.as_str()),
         Change::Gtc { owner, value } => set(tx, owner, "gtc", value.as_str()),
+        Change::Standing { owner, value } => set(tx, owner, "standing", value.as_str()),
         Change::ListVersion { owner, version } => set(tx, owner, "list_version", version),
         Change::Property {
             owner,
@@ -95,13 +96,13 @@ fn add_account(tx: &Connection, account: &Account) -> Result<(), StoreError> {
             account.handle
         )));
     }
-    let sql = "INSERT INTO account (handle, password, name, verified, list_version, privacy, gtc) \
+    let sql = "INSERT INTO account (handle, password, name, standing, list_version, privacy, gtc) \
                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
     tx.prepare_cached(sql)?.execute(params![
         account.handle.as_bytes(),
         account.password,
         account.name.as_bytes(),
-        account.verified,
+        account.standing.as_str(),
         account.list_version,
         account.privacy.as_str(),
         account.gtc.as_str(),

@@ -7,7 +7,7 @@ use msnp6::types::{Enumerated, FriendlyName, GtcMode, Handle, List, Privacy, Pro
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
-use crate::store::{Account, Entry, StoreError};
+use crate::store::{Account, Entry, Standing, StoreError};
 
 /// Where a value was read: table, rowid, column (named in [`StoreError::Invalid`]).
 #[derive(Clone, Copy)]
@@ -93,7 +93,7 @@ pub(super) fn load(conn: &Connection) -> Result<Vec<Account>, StoreError> {
 }
 
 fn read_accounts(conn: &Connection) -> Result<Vec<Account>, StoreError> {
-    let sql = "SELECT rowid, handle, password, name, verified, list_version, privacy, gtc \
+    let sql = "SELECT rowid, handle, password, name, standing, list_version, privacy, gtc \
                FROM account ORDER BY rowid";
     let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([])?;
@@ -111,11 +111,21 @@ fn read_accounts(conn: &Connection) -> Result<Vec<Account>, StoreError> {
         }
         let mut account = Account::new(handle, "", at.name(row, 3, "name")?);
         account.password = at.text(row, 2, "password")?;
-        account.verified = match at.integer(row, 4, "verified")? {
-            0 => false,
-            1 => true,
-            n => return Err(at.invalid("verified", format!("{n} is not 0 or 1"))),
-        };
+        let standing = at.bytes(row, 4, "standing")?;
+        account.standing = std::str::from_utf8(&standing)
+            .ok()
+            .and_then(Standing::from_name)
+            .ok_or_else(|| {
+                let names: Vec<_> = Standing::ALL.iter().map(|s| s.as_str()).collect();
+                at.invalid(
+                    "standing",
+                    format!(
+                        "{:?} is not one of {}",
+                        String::from_utf8_lossy(&standing),
+                        names.join(", ")
+                    ),
+                )
+            })?;
         let version = at.integer(row, 5, "list_version")?;
         account.list_version = u32::try_from(version).map_err(|e| at.invalid("list_version", e))?;
         account.privacy = at.enumerated::<Privacy>(row, 6, "privacy")?;

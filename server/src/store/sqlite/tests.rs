@@ -7,7 +7,7 @@ use msnp6::types::{FriendlyName, GtcMode, Handle, List, Privacy, Property, Token
 use proptest::prelude::*;
 
 use super::SqliteStore;
-use crate::store::{Account, Change, Entry, MemoryStore, Store, StoreError};
+use crate::store::{Account, Change, Entry, MemoryStore, Standing, Store, StoreError};
 
 /// A database file in the temporary directory, removed (with its WAL files) when dropped.
 struct TempDb(PathBuf);
@@ -71,16 +71,16 @@ fn any_account() -> impl Strategy<Value = Account> {
     (
         0..4usize,
         0..3usize,
-        any::<bool>(),
+        0..4usize,
         any::<u32>(),
         any::<bool>(),
         any::<bool>(),
         entries,
         props,
     )
-        .prop_map(|(h, n, verified, version, blp, gtc, entries, props)| {
+        .prop_map(|(h, n, standing, version, blp, gtc, entries, props)| {
             let mut a = Account::new(handle(h), "pass word!", name(n));
-            a.verified = verified;
+            a.standing = Standing::ALL[standing];
             a.list_version = version;
             a.privacy = if blp {
                 Privacy::BlockAll
@@ -128,6 +128,10 @@ fn any_change() -> impl Strategy<Value = Change> {
             owner: handle(o),
             handle: handle(c),
             name: name(n),
+        }),
+        (h.clone(), 0..4usize).prop_map(|(o, s)| Change::Standing {
+            owner: handle(o),
+            value: Standing::ALL[s],
         }),
         (h.clone(), 0..3usize).prop_map(|(o, n)| Change::Renamed {
             owner: handle(o),
@@ -274,21 +278,21 @@ fn a_newer_schema_is_refused() {
     let db = TempDb::new();
     drop(db.open());
     let conn = rusqlite::Connection::open(&db.0).expect("raw open");
-    conn.pragma_update(None, "user_version", 2)
+    conn.pragma_update(None, "user_version", 3)
         .expect("set version");
     drop(conn);
-    let err = SqliteStore::open(&db.0).expect_err("version 2 is newer");
+    let err = SqliteStore::open(&db.0).expect_err("version 3 is newer");
     assert!(
         matches!(
             err,
             StoreError::NewerSchema {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             }
         ),
         "{err}"
     );
-    assert!(err.to_string().contains("schema version 2"), "{err}");
+    assert!(err.to_string().contains("schema version 3"), "{err}");
 }
 
 #[test]
@@ -344,8 +348,17 @@ fn invalid_stored_values_are_named_never_a_panic() {
             "table account row 1 column password",
         ),
         (
-            "UPDATE account SET verified = 2",
-            "table account row 1 column verified",
+            "UPDATE account SET standing = 'superuser'",
+            "table account row 1 column standing: \"superuser\" is not one of verified, \
+             unverified, blocked, kids",
+        ),
+        (
+            "UPDATE account SET standing = 'Verified'",
+            "table account row 1 column standing",
+        ),
+        (
+            "UPDATE account SET standing = 1",
+            "table account row 1 column standing",
         ),
         (
             "UPDATE account SET list_version = -1",
@@ -384,8 +397,9 @@ fn invalid_stored_values_are_named_never_a_panic() {
             "table entry row 1 column owner",
         ),
         (
-            "INSERT INTO account SELECT CAST(handle AS TEXT), password, name, verified, \
-             list_version, privacy, gtc FROM account",
+            "INSERT INTO account (handle, password, name, standing, list_version, privacy, gtc) \
+             SELECT CAST(handle AS TEXT), password, name, standing, list_version, privacy, gtc \
+             FROM account",
             "table account row 2 column handle: a second account",
         ),
         (
@@ -438,6 +452,188 @@ fn account_management() {
         accounts[0].list(List::Forward).is_empty(),
         "alice's entry went with her"
     );
+}
+
+/// Every standing (reference §3.1 USR: `OK … 1`, `OK … 0`, `924`, `923`) round-trips through
+/// both stores: added with the account, changed with [`Change::Standing`], read back after a
+/// reopen. Fails when a store drops or confuses a standing (e.g. stores only a verified flag).
+#[test]
+fn every_standing_round_trips_in_both_stores() {
+    let db = TempDb::new();
+    let mut sqlite = db.open();
+    let mut memory = MemoryStore::default();
+    let added: Vec<Change> = Standing::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &standing)| {
+            let mut a = Account::new(handle(i), "pw", name(0));
+            a.standing = standing;
+            Change::AccountAdded(a)
+        })
+        .collect();
+    sqlite.commit(&added).expect("sqlite add");
+    memory.commit(&added).expect("memory add");
+    let standings = |accounts: &[Account]| accounts.iter().map(|a| a.standing).collect::<Vec<_>>();
+    assert_eq!(standings(memory.accounts()), Standing::ALL);
+    drop(sqlite);
+    assert_eq!(standings(&db.open().load().expect("load")), Standing::ALL);
+    // Each account moved one standing on: every pair of old and new differs.
+    let moved: Vec<Change> = (0..4)
+        .map(|i| Change::Standing {
+            owner: handle(i),
+            value: Standing::ALL[(i + 1) % 4],
+        })
+        .collect();
+    let mut sqlite = db.open();
+    sqlite.commit(&moved).expect("sqlite set");
+    memory.commit(&moved).expect("memory set");
+    let expected: Vec<_> = (0..4).map(|i| Standing::ALL[(i + 1) % 4]).collect();
+    assert_eq!(standings(memory.accounts()), expected);
+    drop(sqlite);
+    let mut sqlite = db.open();
+    assert_eq!(standings(&sqlite.load().expect("load")), expected);
+    // `msnp6 account set`: an existing account, then one that is not there.
+    assert!(
+        sqlite
+            .set_standing(&handle(0), Standing::Blocked)
+            .expect("set")
+    );
+    assert_eq!(sqlite.load().expect("load")[0].standing, Standing::Blocked);
+    let nobody = Handle::new(b"nobody@example.com".to_vec()).expect("a handle");
+    assert!(
+        !sqlite
+            .set_standing(&nobody, Standing::Verified)
+            .expect("set nobody")
+    );
+}
+
+/// The schema of version 1 exactly as msnp6 wrote it before standings (a fixture: not the
+/// store's constant, so that a change there cannot hide a broken migration).
+const V1_FIXTURE: &str = "
+CREATE TABLE account (
+    handle       BLOB    NOT NULL UNIQUE,
+    password     TEXT    NOT NULL,
+    name         BLOB    NOT NULL,
+    verified     INTEGER NOT NULL,
+    list_version INTEGER NOT NULL,
+    privacy      TEXT    NOT NULL,
+    gtc          TEXT    NOT NULL
+);
+CREATE TABLE entry (
+    owner    BLOB    NOT NULL REFERENCES account(handle),
+    list     TEXT    NOT NULL,
+    handle   BLOB    NOT NULL,
+    name     BLOB    NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (owner, list, handle)
+);
+CREATE INDEX entry_by_handle ON entry(handle);
+CREATE TABLE property (
+    owner    BLOB    NOT NULL REFERENCES account(handle),
+    property TEXT    NOT NULL,
+    value    BLOB    NOT NULL,
+    position INTEGER NOT NULL,
+    UNIQUE (owner, property)
+);
+INSERT INTO account VALUES (X'616C696365406578616D706C652E636F6D', 'secret', X'416C696365', 1, 3, 'AL', 'A');
+INSERT INTO account VALUES (X'626F62406578616D706C652E636F6D', 'x', X'626F62', 0, 7, 'BL', 'N');
+INSERT INTO entry VALUES (X'626F62406578616D706C652E636F6D', 'FL', X'616C696365406578616D706C652E636F6D', X'416C696365', 1);
+INSERT INTO property VALUES (X'616C696365406578616D706C652E636F6D', 'PHH', X'353535', 1);
+PRAGMA user_version = 1;
+";
+
+/// A version 1 database file made with [`V1_FIXTURE`] (alice verified, bob not); `edit` runs after.
+fn v1_database(edit: &str) -> TempDb {
+    let db = TempDb::new();
+    let conn = rusqlite::Connection::open(&db.0).expect("raw open");
+    conn.execute_batch(V1_FIXTURE)
+        .expect("the version 1 fixture");
+    conn.execute_batch(edit).expect("the edit");
+    drop(conn);
+    db
+}
+
+fn user_version(db: &TempDb) -> i64 {
+    let conn = rusqlite::Connection::open(&db.0).expect("raw open");
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("user_version")
+}
+
+fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+        .expect("prepare");
+    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+}
+
+/// A version 1 database opens: migrated in place to version 2, its accounts keep their verified
+/// flag (1 → verified, 0 → unverified), lists, properties, versions and order; the migrated schema
+/// is the one a new database gets. Fails when the migration is missing (the new columns are not
+/// there), maps the flag wrongly, or leaves the version at 1.
+#[test]
+fn a_version_1_database_is_migrated_in_place() {
+    let db = v1_database("");
+    let mut store = db.open();
+    let accounts = store.load().expect("load the migrated accounts");
+    let mut alice = alice();
+    alice.list_version = 3;
+    alice.properties.push((Property::HomePhone, token("555")));
+    let mut bob = Account::new(
+        handle(1),
+        "x",
+        FriendlyName::new(&b"bob"[..]).expect("a name"),
+    );
+    bob.standing = Standing::Unverified;
+    bob.list_version = 7;
+    bob.privacy = Privacy::BlockAll;
+    bob.gtc = GtcMode::DontAsk;
+    bob.lists[0].push(Entry {
+        handle: handle(0),
+        name: name(0),
+    });
+    assert_eq!(accounts, [alice, bob]);
+    // The new standings are writable after the migration.
+    let mut carol = Account::new(handle(2), "c", name(2));
+    carol.standing = Standing::KidWithoutConsent;
+    assert!(store.add_account(carol.clone()).expect("add carol"));
+    drop(store);
+    assert_eq!(user_version(&db), 2);
+    let reopened = db.open().load().expect("reopen");
+    assert_eq!(reopened.len(), 3);
+    assert_eq!(reopened[2], carol);
+    let fresh = SqliteStore::in_memory().expect("a new database");
+    let migrated = rusqlite::Connection::open(&db.0).expect("raw open");
+    assert_eq!(schema_of(&migrated), schema_of(&fresh.conn));
+}
+
+/// A version 1 database whose `verified` is not 0 or 1 is refused as its loading did
+/// (`StoreError::Invalid` naming the row), and left as it was: version 1, not migrated.
+#[test]
+fn an_invalid_version_1_database_is_refused_and_left_alone() {
+    for (edit, shown) in [
+        ("UPDATE account SET verified = 2 WHERE rowid = 2", "2 is"),
+        (
+            "UPDATE account SET verified = 'yes' WHERE rowid = 2",
+            "'yes' is",
+        ),
+    ] {
+        let db = v1_database(edit);
+        let err = SqliteStore::open(&db.0).expect_err("an invalid flag");
+        assert!(
+            matches!(&err, StoreError::Invalid(m)
+                if m.contains("table account row 2 column verified") && m.contains(shown)),
+            "{edit}: {err}"
+        );
+        assert_eq!(user_version(&db), 1, "{edit}: not migrated");
+        let conn = rusqlite::Connection::open(&db.0).expect("raw open");
+        let flags: i64 = conn
+            .query_row("SELECT count(verified) FROM account", [], |row| row.get(0))
+            .expect("the verified column is still there");
+        assert_eq!(flags, 2);
+    }
 }
 
 #[cfg(unix)]
