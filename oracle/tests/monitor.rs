@@ -536,6 +536,45 @@ fn an_unanswered_mode_change_leaves_the_mode_unknown() {
     }
 }
 
+// ----- the oracles' disagreements (server/LOCKSTEP-FINDINGS.md #11-#13) ------------------------
+
+/// The server-side rules a transcript breaks, and the whole report for a failure message.
+fn server_rules(text: &str) -> (Vec<&'static str>, String) {
+    let r = verify_bytes(
+        text.as_bytes(),
+        &VerifyOptions::default().with_account("alice@example.com", "secret"),
+    );
+    (r.server_violations().map(|v| v.rule).collect(), show(&r))
+}
+
+/// #11: `MBE` is server-set (reference §3.2 PRP), so a client's `PRP MBE` may be refused with 715
+/// (as an unknown property would be) or answered; no error is documented for it either way. The
+/// client is told it asked for a property it may not set. Before the fix: ERROR-DOCUMENTED "715
+/// for the documented property MBE".
+#[test]
+fn prp_mbe_may_be_refused_with_715() {
+    let alice = login(None, "alice@example.com", "Alice");
+    for reply in ["S: 715 6\n", "S: PRP 6 2 MBE Y\n"] {
+        let text = format!("{NS}{alice}{}C: PRP 6 MBE Y\n{reply}", syn(None));
+        let r = verify_bytes(text.as_bytes(), &VerifyOptions::default());
+        let got: Vec<(usize, Side, &str)> = r
+            .violations
+            .iter()
+            .map(|v| (v.line, v.side, v.rule))
+            .collect();
+        assert_eq!(
+            got,
+            [(28, Side::Client, "CLIENT-VALUE")],
+            "{reply}{}",
+            show(&r)
+        );
+    }
+    // Any other documented property still may not be refused with 715.
+    let text = format!("{NS}{alice}{}C: PRP 6 MOB Y\nS: 715 6\n", syn(None));
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["ERROR-DOCUMENTED"], "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {
