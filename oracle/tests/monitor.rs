@@ -575,6 +575,26 @@ fn prp_mbe_may_be_refused_with_715() {
     assert_eq!(rules, ["ERROR-DOCUMENTED"], "{report}");
 }
 
+/// #12: TrIDs are the client's to choose (reference §1.2), so two outstanding commands may share
+/// one. An error reply answers the oldest of them for which that error is documented (here the
+/// second USR, owed 207 and a close: §14), not simply the oldest. Before the fix:
+/// ERROR-DOCUMENTED "error 207 is not documented for MSG".
+#[test]
+fn a_reused_trid_is_answered_by_the_command_the_error_fits() {
+    let text = format!(
+        "{SB}C: USR 1 alice@example.com 1.2.3\nS: USR 1 OK alice@example.com Alice\n\
+         C: MSG 0 U 72\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\nHello Bob!\n\
+         C: USR 0 alice@example.com 1.2.3\nS: 207 0\n"
+    );
+    let (rules, report) = server_rules(&text);
+    assert!(rules.is_empty(), "{report}");
+    // An error documented for none of them is still reported, against the oldest.
+    let text = text.replace("S: 207 0", "S: 911 0");
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["ERROR-DOCUMENTED"], "{report}");
+    assert!(report.contains("for MSG"), "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {
