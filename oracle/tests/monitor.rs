@@ -595,6 +595,35 @@ fn a_reused_trid_is_answered_by_the_command_the_error_fits() {
     assert!(report.contains("for MSG"), "{report}");
 }
 
+/// #13: a switchboard participant sends a line the server must close on (here a known verb without
+/// a TrID, reference §1.2 and §14 "a TrID that is not an unsigned integer: disconnect", or a line
+/// the monitor cannot read): the server tells the others `BYE` (§3.5, §14) and closes. The `BYE`
+/// may be observed before the close, since the server decided both when it read that line; it is
+/// then the BYE the close owes. Before the fix: SB-BYE "BYE bob@example.com was owed … and never
+/// came" (fuzz/regressions/session/monitor-sb-bye-owed).
+#[test]
+fn a_bye_before_the_close_the_server_decides_is_the_owed_bye() {
+    for bad in ["CAL carol@example.com", "CAL 3 RINGING 4242"] {
+        let text = format!(
+            "# connection: a SB\n# connection: b SB\n# event: a connect\n\
+             C@a: USR 1 alice@example.com 1.2.3\nS@a: USR 1 OK alice@example.com Alice\n\
+             C@a: CAL 2 bob@example.com\nS@a: CAL 2 RINGING 4242\n# event: b connect\n\
+             C@b: ANS 1 bob@example.com 4.5.6 4242\nS@b: IRO 1 1 1 alice@example.com Alice\n\
+             S@b: ANS 1 OK\nS@a: JOI bob@example.com Bob\nC@b: {bad}\nS@a: BYE bob@example.com\n\
+             # event: b disconnect\n"
+        );
+        let (rules, report) = server_rules(&text);
+        assert!(rules.is_empty(), "{bad}: {report}");
+    }
+    // A line without a TrID is owed the close: a reply instead is reported.
+    let text = format!(
+        "{SB}C: USR 1 alice@example.com 1.2.3\nS: USR 1 OK alice@example.com Alice\n\
+         C: CAL carol@example.com\nS: CAL 0 RINGING 4242\n"
+    );
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["DISCONNECT-EXPECTED"], "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {

@@ -384,6 +384,21 @@ impl Monitor {
                 } else if let Some(t) = trid {
                     self.push(cid, n, t, verb, Exp::Opaque);
                     self.learn_from_opaque(cid, verb);
+                } else if f.no_trid && !matches!(f.verb, None | Some("PNG" | "OUT")) {
+                    // A command whose TrID is missing or not a number: "a TrID that is not a
+                    // positive integer makes the server disconnect immediately" (§1.2, §14).
+                    // (A number the codec refuses, such as `01` or one above 2^32-1, is not
+                    // judged: §1.2 calls the latter "unpredictable".)
+                    self.push(
+                        cid,
+                        n,
+                        0,
+                        verb,
+                        Exp::Close {
+                            allowed: &[],
+                            why: format!("client {verb} without a TrID"),
+                        },
+                    );
                 }
             }
         }
