@@ -624,6 +624,25 @@ fn a_bye_before_the_close_the_server_decides_is_the_owed_bye() {
     assert_eq!(rules, ["DISCONNECT-EXPECTED"], "{report}");
 }
 
+/// Found by the survey of random scenarios (server/LOCKSTEP-FINDINGS.md #14): a client that
+/// logs in to a switchboard with `USR` and the cookie of an `RNG` (an invitation, answered with
+/// `ANS`, reference §3.5) gets 911 (§14 "SB USR with a bad or expired cookie: 911"): only an
+/// `XFR SB` cookie opens a session with USR. Before the fix: SB-COOKIE "911 for the valid, unused
+/// cookie".
+#[test]
+fn an_rng_cookie_is_no_usr_cookie() {
+    let text = format!(
+        "# connection: a NS\n# connection: s SB\n# event: a connect\n{}{}{}\
+         S@a: RNG 4242 10.0.0.5:1865 CKI 7.8.9 bob@example.com Bob\n# event: s connect\n\
+         C@s: USR 1 alice@example.com 7.8.9\nS@s: 911 1\n# event: s disconnect\n",
+        login(Some("a"), "alice@example.com", "Alice"),
+        syn(Some("a")),
+        chg(Some("a"), 6, "NLN"),
+    );
+    let (rules, report) = server_rules(&text);
+    assert!(rules.is_empty(), "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {

@@ -687,7 +687,9 @@ impl Monitor {
         }
     }
 
-    /// 911 to a switchboard USR: wrong only for a fresh, unused cookie of this user.
+    /// 911 to a switchboard USR: wrong only for a fresh, unused `XFR SB` cookie of this user. The
+    /// cookie of an `RNG` (it names a session) is for `ANS` (§3.5): USR with it has a bad cookie,
+    /// and 911 is right (§14; server/LOCKSTEP-FINDINGS.md #14).
     pub(super) fn sb_usr_refused(
         &mut self,
         cid: usize,
@@ -699,7 +701,8 @@ impl Monitor {
         let Some(k) = self.cookies.get(cookie) else {
             return;
         };
-        let fresh = !k.used
+        let fresh = k.session.is_none()
+            && !k.used
             && now.saturating_sub(k.issued) <= COOKIE_SECONDS
             && k.owner.as_ref() == Some(handle);
         if fresh {
