@@ -596,14 +596,20 @@ fn a_reused_trid_is_answered_by_the_command_the_error_fits() {
 }
 
 /// #13: a switchboard participant sends a line the server must close on (here a known verb without
-/// a TrID, reference §1.2 and §14 "a TrID that is not an unsigned integer: disconnect", or a line
-/// the monitor cannot read): the server tells the others `BYE` (§3.5, §14) and closes. The `BYE`
+/// a TrID, reference §1.2 and §14 "a TrID that is not an unsigned integer: disconnect"; a client
+/// OUT with parameters) or may close on (a line the monitor cannot read): the server tells the others `BYE` (§3.5, §14) and closes. The `BYE`
 /// may be observed before the close, since the server decided both when it read that line; it is
 /// then the BYE the close owes. Before the fix: SB-BYE "BYE bob@example.com was owed … and never
 /// came" (fuzz/regressions/session/monitor-sb-bye-owed).
 #[test]
 fn a_bye_before_the_close_the_server_decides_is_the_owed_bye() {
-    for bad in ["CAL carol@example.com", "CAL 3 RINGING 4242"] {
+    for bad in [
+        "CAL carol@example.com",
+        "CAL 3 RINGING 4242",
+        "OUT OTH",
+        "%%% ?",
+        "CAL 03 carol@example.com",
+    ] {
         let text = format!(
             "# connection: a SB\n# connection: b SB\n# event: a connect\n\
              C@a: USR 1 alice@example.com 1.2.3\nS@a: USR 1 OK alice@example.com Alice\n\

@@ -754,7 +754,9 @@ impl Monitor {
     /// the oldest of them for which it is documented (or which the monitor cannot judge), and only
     /// when there is none the oldest of them, which is then judged (server/LOCKSTEP-FINDINGS.md #12).
     pub(super) fn error_reply(&mut self, cid: usize, line: usize, trid: u32, code: u16) {
-        let open = |p: &Pending| !p.answered || matches!(p.exp, Exp::Opaque);
+        let open = |p: &Pending| {
+            !matches!(p.exp, Exp::Unread) && (!p.answered || matches!(p.exp, Exp::Opaque))
+        };
         let fits = |p: &Pending| {
             open(p) && (matches!(p.exp, Exp::Opaque) || allowed_errors(&p.exp).contains(&code))
         };

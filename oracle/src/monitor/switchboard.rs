@@ -589,8 +589,8 @@ impl Monitor {
             return;
         };
         // The cause: the client line the server closes on, or the client's OUT. That is a line
-        // the server owes a close for, or an unanswered line the monitor cannot read, which the
-        // server may close on (§14). The others' BYE may come before the close is observed: the
+        // the server owes a close for, or an unanswered line the monitor cannot read (Opaque,
+        // Unread), which the server may close on (§14). The others' BYE may come before the close is observed: the
         // server decided both when it read that line (server/LOCKSTEP-FINDINGS.md #13).
         let cause = self.conns.get(cid).map_or(line, |c| {
             c.pending
@@ -598,6 +598,7 @@ impl Monitor {
                 .find(|p| match p.exp {
                     Exp::Close { .. } => true,
                     Exp::Opaque => !p.answered,
+                    Exp::Unread => true,
                     _ => false,
                 })
                 .map(|p| p.line)
