@@ -12,9 +12,10 @@
 //!   were opened, and no more switchboard sessions than SB connections;
 //! * the core's frames equal the model's, connection by connection, server-chosen values learned
 //!   ([`Lockstep`]), and the same connections close;
-//! * the live monitor (`msnp6_oracle::monitor`) judges the core's frames, during the run and at
-//!   its end; its findings are fatal with `MSNP6_SESSION_MONITOR=strict`, reported otherwise
-//!   (three disagreements between the monitor and the model are open: server/LOCKSTEP-FINDINGS.md).
+//! * the live monitor (`msnp6_oracle::monitor`) reports no server violation, during the run and
+//!   at its end. Since the frames were compared with the model's first, a finding is a
+//!   disagreement between the monitor and the model (server/LOCKSTEP-FINDINGS.md: none is open);
+//!   `MSNP6_SESSION_MONITOR=report` makes findings non-fatal (printed at the end of the run).
 //!
 //! A [`Fault`] (from `MSNP6_SESSION_FAULT`) breaks the machine in a known way, to measure how fast
 //! each target finds it (docs/fuzzing.md). Only built with the `fuzzing` feature.
@@ -114,13 +115,18 @@ pub fn run(data: &[u8], fault: Fault, feedback: &mut dyn FnMut(u64)) {
         player.raw(&raw, feedback);
     }
     let findings = player.lockstep.finish();
-    if strict_monitor() && !findings.is_empty() {
-        panic!(
-            "the monitor: {}\n-- events:\n{}",
-            findings.join("\n"),
-            player.log.join("\n")
-        );
+    if findings.is_empty() {
+        return;
     }
+    let report = format!(
+        "the monitor: {}\n-- events:\n{}",
+        findings.join("\n"),
+        player.log.join("\n")
+    );
+    if strict_monitor() {
+        panic!("{report}");
+    }
+    eprintln!("{report}");
 }
 
 /// Plays events and raw operations, keeping what the state keys need.
