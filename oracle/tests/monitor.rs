@@ -536,6 +536,119 @@ fn an_unanswered_mode_change_leaves_the_mode_unknown() {
     }
 }
 
+// ----- the oracles' disagreements (server/LOCKSTEP-FINDINGS.md #11-#13) ------------------------
+
+/// The server-side rules a transcript breaks, and the whole report for a failure message.
+fn server_rules(text: &str) -> (Vec<&'static str>, String) {
+    let r = verify_bytes(
+        text.as_bytes(),
+        &VerifyOptions::default().with_account("alice@example.com", "secret"),
+    );
+    (r.server_violations().map(|v| v.rule).collect(), show(&r))
+}
+
+/// #11: `MBE` is server-set (reference §3.2 PRP), so a client's `PRP MBE` may be refused with 715
+/// (as an unknown property would be) or answered; no error is documented for it either way. The
+/// client is told it asked for a property it may not set. Before the fix: ERROR-DOCUMENTED "715
+/// for the documented property MBE".
+#[test]
+fn prp_mbe_may_be_refused_with_715() {
+    let alice = login(None, "alice@example.com", "Alice");
+    for reply in ["S: 715 6\n", "S: PRP 6 2 MBE Y\n"] {
+        let text = format!("{NS}{alice}{}C: PRP 6 MBE Y\n{reply}", syn(None));
+        let r = verify_bytes(text.as_bytes(), &VerifyOptions::default());
+        let got: Vec<(usize, Side, &str)> = r
+            .violations
+            .iter()
+            .map(|v| (v.line, v.side, v.rule))
+            .collect();
+        assert_eq!(
+            got,
+            [(28, Side::Client, "CLIENT-VALUE")],
+            "{reply}{}",
+            show(&r)
+        );
+    }
+    // Any other documented property still may not be refused with 715.
+    let text = format!("{NS}{alice}{}C: PRP 6 MOB Y\nS: 715 6\n", syn(None));
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["ERROR-DOCUMENTED"], "{report}");
+}
+
+/// #12: TrIDs are the client's to choose (reference §1.2), so two outstanding commands may share
+/// one. An error reply answers the oldest of them for which that error is documented (here the
+/// second USR, owed 207 and a close: §14), not simply the oldest. Before the fix:
+/// ERROR-DOCUMENTED "error 207 is not documented for MSG".
+#[test]
+fn a_reused_trid_is_answered_by_the_command_the_error_fits() {
+    let text = format!(
+        "{SB}C: USR 1 alice@example.com 1.2.3\nS: USR 1 OK alice@example.com Alice\n\
+         C: MSG 0 U 72\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\nHello Bob!\n\
+         C: USR 0 alice@example.com 1.2.3\nS: 207 0\n"
+    );
+    let (rules, report) = server_rules(&text);
+    assert!(rules.is_empty(), "{report}");
+    // An error documented for none of them is still reported, against the oldest.
+    let text = text.replace("S: 207 0", "S: 911 0");
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["ERROR-DOCUMENTED"], "{report}");
+    assert!(report.contains("for MSG"), "{report}");
+}
+
+/// #13: a switchboard participant sends a line the server must close on (here a known verb without
+/// a TrID, reference §1.2 and §14 "a TrID that is not an unsigned integer: disconnect"; a client
+/// OUT with parameters) or may close on (a line the monitor cannot read): the server tells the others `BYE` (§3.5, §14) and closes. The `BYE`
+/// may be observed before the close, since the server decided both when it read that line; it is
+/// then the BYE the close owes. Before the fix: SB-BYE "BYE bob@example.com was owed … and never
+/// came" (fuzz/regressions/session/monitor-sb-bye-owed).
+#[test]
+fn a_bye_before_the_close_the_server_decides_is_the_owed_bye() {
+    for bad in [
+        "CAL carol@example.com",
+        "CAL 3 RINGING 4242",
+        "OUT OTH",
+        "%%% ?",
+        "CAL 03 carol@example.com",
+    ] {
+        let text = format!(
+            "# connection: a SB\n# connection: b SB\n# event: a connect\n\
+             C@a: USR 1 alice@example.com 1.2.3\nS@a: USR 1 OK alice@example.com Alice\n\
+             C@a: CAL 2 bob@example.com\nS@a: CAL 2 RINGING 4242\n# event: b connect\n\
+             C@b: ANS 1 bob@example.com 4.5.6 4242\nS@b: IRO 1 1 1 alice@example.com Alice\n\
+             S@b: ANS 1 OK\nS@a: JOI bob@example.com Bob\nC@b: {bad}\nS@a: BYE bob@example.com\n\
+             # event: b disconnect\n"
+        );
+        let (rules, report) = server_rules(&text);
+        assert!(rules.is_empty(), "{bad}: {report}");
+    }
+    // A line without a TrID is owed the close: a reply instead is reported.
+    let text = format!(
+        "{SB}C: USR 1 alice@example.com 1.2.3\nS: USR 1 OK alice@example.com Alice\n\
+         C: CAL carol@example.com\nS: CAL 0 RINGING 4242\n"
+    );
+    let (rules, report) = server_rules(&text);
+    assert_eq!(rules, ["DISCONNECT-EXPECTED"], "{report}");
+}
+
+/// Found by the survey of random scenarios (server/LOCKSTEP-FINDINGS.md #14): a client that
+/// logs in to a switchboard with `USR` and the cookie of an `RNG` (an invitation, answered with
+/// `ANS`, reference §3.5) gets 911 (§14 "SB USR with a bad or expired cookie: 911"): only an
+/// `XFR SB` cookie opens a session with USR. Before the fix: SB-COOKIE "911 for the valid, unused
+/// cookie".
+#[test]
+fn an_rng_cookie_is_no_usr_cookie() {
+    let text = format!(
+        "# connection: a NS\n# connection: s SB\n# event: a connect\n{}{}{}\
+         S@a: RNG 4242 10.0.0.5:1865 CKI 7.8.9 bob@example.com Bob\n# event: s connect\n\
+         C@s: USR 1 alice@example.com 7.8.9\nS@s: 911 1\n# event: s disconnect\n",
+        login(Some("a"), "alice@example.com", "Alice"),
+        syn(Some("a")),
+        chg(Some("a"), 6, "NLN"),
+    );
+    let (rules, report) = server_rules(&text);
+    assert!(rules.is_empty(), "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {

@@ -128,3 +128,37 @@ fn every_seeded_fault_is_found() {
         "the fault is found through the fuzz oracle too"
     );
 }
+
+/// A survey of the `session` oracle with the live monitor fatal: the splitmix inputs of
+/// `MSNP6_SURVEY_INPUTS` (`from..to`, default `0..3000`, 1,500 bytes each, as
+/// [`random_inputs_pass_without_a_fault`]); fails listing every input that fails, with its first
+/// message line. Slow, so ignored: `cargo test -p msnp6-server --features fuzzing --test
+/// fuzz_regressions survey -- --ignored --nocapture`.
+#[test]
+#[ignore = "a survey: minutes"]
+fn survey_random_inputs() {
+    let range = std::env::var("MSNP6_SURVEY_INPUTS").unwrap_or_else(|_| "0..3000".to_owned());
+    let (from, to) = range
+        .split_once("..")
+        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+        .expect("MSNP6_SURVEY_INPUTS is from..to");
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let failures: Vec<String> = (from..to)
+        .filter_map(|seed| {
+            let data = input(seed, 1500);
+            let run = catch_unwind(|| fuzzing::session(&data));
+            run.err().map(|e| {
+                let text = e
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                format!("input {seed}: {}", text.lines().next().unwrap_or(""))
+            })
+        })
+        .collect();
+    std::panic::set_hook(hook);
+    eprintln!("survey: inputs {from}..{to}, {} failure(s)", failures.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

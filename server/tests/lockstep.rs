@@ -403,3 +403,40 @@ fn a_switchboard_session() {
     assert_eq!(lines(&out), ["BYE bob@example.com"]);
     assert_eq!(run.lockstep.finish(), Vec::<String>::new());
 }
+
+/// The survey of server/LOCKSTEP-FINDINGS.md: `Scenario::random(seed, 300)` for the seeds of
+/// `MSNP6_SURVEY_SEEDS` (`from..to`, default `0..1000`) against the core, with the live monitor;
+/// prints the figures, then fails listing every divergence and every monitor finding (at the end
+/// of each run included). Slow, so ignored: `cargo test -p msnp6-server --features fuzzing --test
+/// lockstep survey -- --ignored --nocapture`.
+#[test]
+#[ignore = "a survey: minutes"]
+fn survey_random_scenarios_against_the_core_and_the_monitor() {
+    let range = std::env::var("MSNP6_SURVEY_SEEDS").unwrap_or_else(|_| "0..1000".to_owned());
+    let (from, to) = range
+        .split_once("..")
+        .and_then(|(a, b)| Some((a.parse::<u64>().ok()?, b.parse::<u64>().ok()?)))
+        .expect("MSNP6_SURVEY_SEEDS is from..to");
+    let (mut events, mut problems) = (0usize, Vec::new());
+    for seed in from..to {
+        let s = Scenario::random(seed, 300);
+        let accounts = lockstep::storable(&s.accounts);
+        let core = lockstep::core(seed ^ 0xC0_4E, &accounts).expect("the core loads");
+        let mut l = Lockstep::new(s.seed, &accounts, Box::new(core)).with_monitor(&accounts);
+        let diverged = s.events.iter().find_map(|e| l.apply(e).err());
+        events += s.events.len();
+        match diverged {
+            Some(d) => problems.push(format!("seed {seed}: divergence: {d}")),
+            None => problems.extend(
+                l.finish()
+                    .into_iter()
+                    .map(|f| format!("seed {seed}: the monitor: {f}")),
+            ),
+        }
+    }
+    eprintln!(
+        "survey: seeds {from}..{to}, {events} events, {} problem(s)",
+        problems.len()
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

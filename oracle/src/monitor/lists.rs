@@ -53,6 +53,15 @@ enum BatchLine {
     },
 }
 
+/// Whether a documented property is one the server sets, not the client: `MBE` (reference §3.2
+/// PRP: "Properties a client may set: PHH, PHW, PHM, MOB. MBE (mobile enabled) is server-set").
+/// No reply is documented for a client that sets it anyway: the server may refuse it with `715`
+/// (as it refuses a property it does not know) or accept it, and the monitor judges neither
+/// (server/LOCKSTEP-FINDINGS.md #11).
+fn server_set(property: &[u8]) -> bool {
+    property == b"MBE"
+}
+
 fn is_email(h: &[u8]) -> bool {
     Handle::new(h).is_ok_and(|h| h.is_email())
 }
@@ -276,6 +285,13 @@ impl Monitor {
                             line,
                             R::ClientValue,
                             format!("`{}` is not a documented property", p.property),
+                        );
+                    } else if server_set(&property) {
+                        self.violate(
+                            cid,
+                            line,
+                            R::ClientValue,
+                            format!("`{}` is server-set: a client may not set it", p.property),
                         );
                     }
                     self.push(
@@ -1554,7 +1570,7 @@ impl Monitor {
             }
             Exp::Prp {
                 property, known, ..
-            } if code == 715 && *known => {
+            } if code == 715 && *known && !server_set(property) => {
                 self.violate(
                     cid,
                     line,

@@ -77,6 +77,9 @@ pub struct Undecodable {
     pub verb: Option<&'static str>,
     /// The second word, when it is a canonical TrID (the command a reply probably answers).
     pub trid: Option<u32>,
+    /// The second word is missing or not a number: a client command with it has no TrID, which
+    /// the server disconnects on (reference §1.2, §14).
+    pub no_trid: bool,
     /// The frame as read in lenient mode, when it decodes so: it is then judged on that reading
     /// after a `LINE-SYNTAX` (or `CLIENT-SYNTAX`) violation.
     pub lenient: Option<Box<Command<'static>>>,
@@ -91,6 +94,7 @@ impl Undecodable {
             misplaced: error.misplaced,
             verb: raw_verb(line),
             trid: raw_trid(line),
+            no_trid: !second_word_is_number(line),
             lenient,
         }
     }
@@ -208,6 +212,14 @@ fn raw_trid(text: &[u8]) -> Option<u32> {
         return None;
     }
     core::str::from_utf8(word).ok()?.parse().ok()
+}
+
+/// Whether the second word of a line is a number (all digits), whether or not it is a canonical
+/// TrID.
+fn second_word_is_number(text: &[u8]) -> bool {
+    text.split(|&b| b == b' ')
+        .nth(1)
+        .is_some_and(|w| !w.is_empty() && w.iter().all(u8::is_ascii_digit))
 }
 
 /// The first word of a line, if it is a documented verb.

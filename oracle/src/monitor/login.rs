@@ -749,10 +749,27 @@ impl Monitor {
 
     // ----- error replies ---------------------------------------------------------------------
 
+    /// An error reply (§1.3): it answers an outstanding command with its TrID. TrIDs are the
+    /// client's to choose (§1.2), so several outstanding commands may share one: the error answers
+    /// the oldest of them for which it is documented (or which the monitor cannot judge), and only
+    /// when there is none the oldest of them, which is then judged (server/LOCKSTEP-FINDINGS.md #12).
     pub(super) fn error_reply(&mut self, cid: usize, line: usize, trid: u32, code: u16) {
-        let Some(p) = self.answer(cid, line, trid, |p| {
-            !p.answered || matches!(p.exp, Exp::Opaque)
-        }) else {
+        let open = |p: &Pending| {
+            !matches!(p.exp, Exp::Unread) && (!p.answered || matches!(p.exp, Exp::Opaque))
+        };
+        let fits = |p: &Pending| {
+            open(p) && (matches!(p.exp, Exp::Opaque) || allowed_errors(&p.exp).contains(&code))
+        };
+        let fitting = self
+            .conns
+            .get(cid)
+            .is_some_and(|c| c.pending.iter().any(|p| p.trid == trid && fits(p)));
+        let answered = if fitting {
+            self.answer(cid, line, trid, fits)
+        } else {
+            self.answer(cid, line, trid, open)
+        };
+        let Some(p) = answered else {
             self.unanswerable(cid, line, trid, &format!("error {code}"));
             return;
         };

@@ -384,6 +384,20 @@ impl Monitor {
                 } else if let Some(t) = trid {
                     self.push(cid, n, t, verb, Exp::Opaque);
                     self.learn_from_opaque(cid, verb);
+                } else if f.no_trid && !matches!(f.verb, None | Some("PNG")) {
+                    // A command whose TrID is missing or not a number: "a TrID that is not a
+                    // positive integer makes the server disconnect immediately" (§1.2, §14). A
+                    // client OUT with parameters ends the connection either way.
+                    let why = if verb == "OUT" {
+                        "client OUT with parameters".to_owned()
+                    } else {
+                        format!("client {verb} without a TrID")
+                    };
+                    self.push(cid, n, 0, verb, Exp::Close { allowed: &[], why });
+                } else {
+                    // Not judged (§1.2 calls a TrID above 2^32-1 "unpredictable"; garbage is no
+                    // command the reference names), but the server may close on it.
+                    self.push(cid, n, 0, verb, Exp::Unread);
                 }
             }
         }

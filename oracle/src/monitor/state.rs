@@ -476,6 +476,10 @@ pub(crate) enum Exp {
     },
     /// A client line the monitor could not decode: any reply with its TrID is accepted.
     Opaque,
+    /// A client line the monitor could not decode and that has no TrID a reply could carry
+    /// (garbage, a PNG with parameters, a TrID the codec refuses such as `01`): nothing is owed,
+    /// but the server may close on it (§14), so it may be the cause of a close.
+    Unread,
     /// The server must close (or send one of `allowed`).
     Close {
         allowed: &'static [u16],
@@ -529,7 +533,7 @@ impl Pending {
             ))
         };
         match &self.exp {
-            Exp::Opaque | Exp::Pag => None,
+            Exp::Opaque | Exp::Unread | Exp::Pag => None,
             Exp::Msg { required, .. } => (*required && !self.answered).then(|| {
                 (R::SbAck, format!("MSG {} A (line {at}) with other participants present got neither ACK nor NAK", self.trid))
             }),

@@ -588,11 +588,19 @@ impl Monitor {
         else {
             return;
         };
-        // The cause: the client line the server closes on, or the client's OUT.
+        // The cause: the client line the server closes on, or the client's OUT. That is a line
+        // the server owes a close for, or an unanswered line the monitor cannot read (Opaque,
+        // Unread), which the server may close on (§14). The others' BYE may come before the close is observed: the
+        // server decided both when it read that line (server/LOCKSTEP-FINDINGS.md #13).
         let cause = self.conns.get(cid).map_or(line, |c| {
             c.pending
                 .iter()
-                .find(|p| matches!(p.exp, Exp::Close { .. }))
+                .find(|p| match p.exp {
+                    Exp::Close { .. } => true,
+                    Exp::Opaque => !p.answered,
+                    Exp::Unread => true,
+                    _ => false,
+                })
                 .map(|p| p.line)
                 .or(c.client_out)
                 .unwrap_or(line)
@@ -680,7 +688,9 @@ impl Monitor {
         }
     }
 
-    /// 911 to a switchboard USR: wrong only for a fresh, unused cookie of this user.
+    /// 911 to a switchboard USR: wrong only for a fresh, unused `XFR SB` cookie of this user. The
+    /// cookie of an `RNG` (it names a session) is for `ANS` (§3.5): USR with it has a bad cookie,
+    /// and 911 is right (§14; server/LOCKSTEP-FINDINGS.md #14).
     pub(super) fn sb_usr_refused(
         &mut self,
         cid: usize,
@@ -692,7 +702,8 @@ impl Monitor {
         let Some(k) = self.cookies.get(cookie) else {
             return;
         };
-        let fresh = !k.used
+        let fresh = k.session.is_none()
+            && !k.used
             && now.saturating_sub(k.issued) <= COOKIE_SECONDS
             && k.owner.as_ref() == Some(handle);
         if fresh {

@@ -12,9 +12,10 @@
 //!   were opened, and no more switchboard sessions than SB connections;
 //! * the core's frames equal the model's, connection by connection, server-chosen values learned
 //!   ([`Lockstep`]), and the same connections close;
-//! * the live monitor (`msnp6_oracle::monitor`) judges the core's frames, during the run and at
-//!   its end; its findings are fatal with `MSNP6_SESSION_MONITOR=strict`, reported otherwise
-//!   (three disagreements between the monitor and the model are open: server/LOCKSTEP-FINDINGS.md).
+//! * the live monitor (`msnp6_oracle::monitor`) reports no server violation, during the run and
+//!   at its end. Since the frames were compared with the model's first, a finding is a
+//!   disagreement between the monitor and the model (server/LOCKSTEP-FINDINGS.md: none is open);
+//!   `MSNP6_SESSION_MONITOR=report` makes findings non-fatal (printed at the end of the run).
 //!
 //! A [`Fault`] (from `MSNP6_SESSION_FAULT`) breaks the machine in a known way, to measure how fast
 //! each target finds it (docs/fuzzing.md). Only built with the `fuzzing` feature.
@@ -65,11 +66,12 @@ pub fn states(data: &[u8]) -> std::collections::BTreeSet<u64> {
     keys
 }
 
-/// Whether the monitor's findings are fatal (`MSNP6_SESSION_MONITOR=strict`). They are reported
-/// only where the core's frames equal the model's, so each is a disagreement between the model
-/// and the monitor (server/LOCKSTEP-FINDINGS.md); by default they do not stop the run.
+/// Whether the monitor's findings are fatal: yes, unless `MSNP6_SESSION_MONITOR=report`. They
+/// come only where the core's frames equal the model's, so each is a disagreement between the
+/// model and the monitor (server/LOCKSTEP-FINDINGS.md); `report` lets a campaign go on past one
+/// while it is analysed.
 fn strict_monitor() -> bool {
-    std::env::var_os("MSNP6_SESSION_MONITOR").is_some_and(|v| v == "strict")
+    std::env::var_os("MSNP6_SESSION_MONITOR").is_none_or(|v| v != "report")
 }
 
 /// The machine under test for `accounts`: the core ([`crate::lockstep::core`], entropy seeded
@@ -114,13 +116,18 @@ pub fn run(data: &[u8], fault: Fault, feedback: &mut dyn FnMut(u64)) {
         player.raw(&raw, feedback);
     }
     let findings = player.lockstep.finish();
-    if strict_monitor() && !findings.is_empty() {
-        panic!(
-            "the monitor: {}\n-- events:\n{}",
-            findings.join("\n"),
-            player.log.join("\n")
-        );
+    if findings.is_empty() {
+        return;
     }
+    let report = format!(
+        "the monitor: {}\n-- events:\n{}",
+        findings.join("\n"),
+        player.log.join("\n")
+    );
+    if strict_monitor() {
+        panic!("{report}");
+    }
+    eprintln!("{report}");
 }
 
 /// Plays events and raw operations, keeping what the state keys need.
