@@ -420,9 +420,9 @@ fn survey_random_scenarios_against_the_core_and_the_monitor() {
     let (mut events, mut problems) = (0usize, Vec::new());
     for seed in from..to {
         let s = Scenario::random(seed, 300);
-        let accounts = lockstep::storable(&s.accounts);
-        let core = lockstep::core(seed ^ 0xC0_4E, &accounts).expect("the core loads");
-        let mut l = Lockstep::new(s.seed, &accounts, Box::new(core)).with_monitor(&accounts);
+        let accounts = &s.accounts;
+        let core = lockstep::core(seed ^ 0xC0_4E, accounts).expect("the core loads");
+        let mut l = Lockstep::new(s.seed, accounts, Box::new(core)).with_monitor(accounts);
         let diverged = s.events.iter().find_map(|e| l.apply(e).err());
         events += s.events.len();
         match diverged {
