@@ -649,6 +649,37 @@ fn an_rng_cookie_is_no_usr_cookie() {
     assert!(rules.is_empty(), "{report}");
 }
 
+/// The reverse of #14 (server/LOCKSTEP-FINDINGS.md #16): a client that answers with `ANS` and the
+/// cookie of an `XFR SB` (that cookie opens a session with USR, reference §3.5; ANS takes an RNG's)
+/// sends bad data, and the server closes the connection without a line (§14 "ANS with bad data:
+/// close"), as the model does (MODEL-ANS-BAD). Before the fix the monitor expected the ANS reply
+/// (IRO lines, `ANS TrID OK`): it took a server's `ANS 1 OK` as right, and reported the close not
+/// yet observed when the observation ended as REPLY-MISSING "no reply came to ANS 1".
+#[test]
+fn an_xfr_cookie_is_no_ans_cookie() {
+    let ans_with_xfr_cookie = |reply: &str| {
+        format!(
+            "# connection: a NS\n# connection: s SB\n# event: a connect\n{}{}{}\
+             C@a: XFR 7 SB\nS@a: XFR 7 SB 10.0.0.1:1865 CKI 9.8.7\n# event: s connect\n\
+             C@s: ANS 1 alice@example.com 9.8.7 4242\n{reply}",
+            login(Some("a"), "alice@example.com", "Alice"),
+            syn(Some("a")),
+            chg(Some("a"), 6, "NLN"),
+        )
+    };
+    // The refusal the reference documents: the server closes, with no line.
+    let (rules, report) = server_rules(&ans_with_xfr_cookie("# event: s disconnect\n"));
+    assert!(rules.is_empty(), "{report}");
+    // The observation ends before the close: nothing is owed but the close.
+    let (rules, report) = server_rules(&ans_with_xfr_cookie(""));
+    assert!(rules.is_empty(), "{report}");
+    // A server that takes the XFR cookie as an invitation is wrong.
+    let (rules, report) = server_rules(&ans_with_xfr_cookie(
+        "S@s: ANS 1 OK\n# event: s disconnect\n",
+    ));
+    assert_eq!(rules, ["DISCONNECT-EXPECTED"], "{report}");
+}
+
 // ----- robustness ----------------------------------------------------------------------------
 
 mod fuzz {

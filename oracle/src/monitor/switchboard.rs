@@ -93,18 +93,7 @@ impl Monitor {
                 }
                 let handle = a.handle.as_bytes().to_vec();
                 let session = a.session.as_bytes().to_vec();
-                let mismatch = self.cookies.get(a.cookie.as_bytes()).and_then(|k| {
-                    if k.session.as_ref().is_some_and(|s| *s != session) {
-                        Some(format!(
-                            "session id {} is not the RNG's (line {})",
-                            a.session, k.line
-                        ))
-                    } else if k.owner.as_ref().is_some_and(|o| *o != handle) {
-                        Some(format!("the RNG of line {} invited another user", k.line))
-                    } else {
-                        None
-                    }
-                });
+                let mismatch = self.ans_bad_cookie(a.cookie.as_bytes(), &handle, &session);
                 if let Some(c) = self.conns.get_mut(cid) {
                     c.sb.me = Some(handle.clone());
                     c.sb.session = Some(session);
@@ -174,6 +163,31 @@ impl Monitor {
             Command::Out(_) => self.client_out(cid, line),
             Command::Unknown(u) => self.client_unknown(cid, line, trid, verb, u.verb()),
             _ => self.push(cid, line, trid, verb, Exp::Opaque),
+        }
+    }
+
+    /// Why the cookie of `ANS handle cookie session` is bad data, when the monitor knows it (§3.5:
+    /// ANS takes the cookie and session id of an RNG to that user; §14: bad data closes the
+    /// connection). The cookie of an `XFR SB` opens a session with USR, never with ANS
+    /// (server/LOCKSTEP-FINDINGS.md #16). A cookie the monitor has not seen is not judged.
+    fn ans_bad_cookie(&self, cookie: &[u8], handle: &Bytes, session: &Bytes) -> Option<String> {
+        let k = self.cookies.get(cookie)?;
+        let Some(invited_to) = &k.session else {
+            return Some(format!(
+                "the cookie is the XFR SB cookie of line {} (ANS takes an RNG's cookie)",
+                k.line
+            ));
+        };
+        if invited_to != session {
+            Some(format!(
+                "session id {} is not the RNG's (line {})",
+                lossy(session),
+                k.line
+            ))
+        } else if k.owner.as_ref().is_some_and(|o| o != handle) {
+            Some(format!("the RNG of line {} invited another user", k.line))
+        } else {
+            None
         }
     }
 
