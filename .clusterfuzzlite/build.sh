@@ -21,7 +21,7 @@ if [ -z "${RUSTUP_TOOLCHAIN:-}" ] && command -v rustup >/dev/null \
     export RUSTUP_TOOLCHAIN=nightly
 fi
 
-targets="decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor"
+targets="decode_line frame_stream codec_stream roundtrip_typed strict_vs_lenient challenge transcript monitor session session_state"
 # OSS-Fuzz sets the sanitizer and coverage flags in its cargo wrapper; locally cargo-fuzz
 # chooses (address sanitizer by default).
 cargo fuzz build -O --fuzz-dir fuzz
