@@ -8,7 +8,7 @@
 //! msnp6 account list [--db FILE]
 //! msnp6 account set HANDLE [--db FILE] (--verified | --unverified | --blocked | --kids)
 //! msnp6 account remove HANDLE [--db FILE]
-//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--max-connections N]
+//! msnp6 serve [--db FILE] [--ds ADDR] [--ns ADDR] [--sb ADDR] [--public-host HOST] [--max-connections N]
 //! msnp6 serve --reference [--ds ADDR] [--ns ADDR] [--sb ADDR] [--account HANDLE:PASSWORD]... [--seed S] [--time-limit SECONDS]
 //! msnp6 probe [--ds ADDR] [--ns ADDR] --account HANDLE:PASSWORD... [--sessions N] [--seed S] [--time-limit SECONDS] [--reply-timeout MS] [--out DIR] [--json]
 //! ```
@@ -16,7 +16,8 @@
 //! (`verify`, `probe`), or a file is not a transcript (empty, binary, or no protocol line); 2 usage
 //! or I/O error, a string that is not a challenge, or (`probe`) a server that is unreachable or
 //! refuses MSNP6. `account`: 1 the account exists (`add`) or does not (`set`, `remove`), 2 a
-//! usage or database error. `serve`: 0 after SIGINT or SIGTERM, 2 when it cannot start. Transcripts follow
+//! usage or database error. `serve`: 0 after SIGINT or SIGTERM, 1 when a commit to the database
+//! failed (it stops by itself), 2 when it cannot start. Transcripts follow
 //! `docs/transcript-format.md`.
 
 use std::io::Write;

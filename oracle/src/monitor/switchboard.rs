@@ -604,8 +604,9 @@ impl Monitor {
         };
         // The cause: the client line the server closes on, or the client's OUT. That is a line
         // the server owes a close for, or an unanswered line the monitor cannot read (Opaque,
-        // Unread), which the server may close on (§14). The others' BYE may come before the close is observed: the
-        // server decided both when it read that line (server/LOCKSTEP-FINDINGS.md #13).
+        // Unread), which the server may close on (§14). The others' BYE may come before the close
+        // is observed: the server decided both when it read that line (server/LOCKSTEP-FINDINGS.md
+        // #13).
         let cause = self.conns.get(cid).map_or(line, |c| {
             c.pending
                 .iter()

@@ -13,8 +13,8 @@ use crate::store::StoreError;
 pub const SCHEMA_VERSION: i64 = 2;
 
 /// Version 1 (a new database is made as version 1, then migrated, so that a migrated database
-/// and a new one have the same schema). Wire values (handles, names, property values) are BLOBs holding their exact wire
-/// bytes; enumerations (list, BLP, GTC, property) are TEXT holding their wire names. List order
+/// and a new one have the same schema). Wire values (handles, names, property values) are BLOBs
+/// holding their exact wire bytes; enumerations (list, BLP, GTC, property) are TEXT holding their wire names. List order
 /// is `position` (the order of addition, which SYN reports, reference §3.2); the account order
 /// is the rowid (the order of creation).
 const SCHEMA_V1: &str = "
